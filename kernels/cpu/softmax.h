@@ -1,0 +1,12 @@
+// CPU twin of kernels/softmax.h. OpenMP over rows.
+#pragma once
+#include "kernels/softmax.h"
+
+namespace ldd::kernels::cpu {
+
+void log_softmax_forward(std::int64_t rows, std::int64_t classes, const float* x, float* y);
+void log_softmax_backward(std::int64_t rows, std::int64_t classes, const float* y, const float* dy, float* dx);
+float cross_entropy_forward(const CrossEntropyArgs& args);
+void cross_entropy_backward(const CrossEntropyArgs& args, float dloss, float* dlogits);
+
+}  // namespace ldd::kernels::cpu

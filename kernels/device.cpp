@@ -1,0 +1,99 @@
+#include "kernels/device.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "kernels/check.h"
+#if LDD_HAS_CUDA
+#include "kernels/cuda/runtime.h"
+#endif
+
+namespace ldd {
+
+const char* to_string(Device device) { return device == Device::CPU ? "cpu" : "cuda"; }
+
+}  // namespace ldd
+
+namespace ldd::kernels {
+namespace {
+
+// 64-byte alignment: a cache line and a full AVX-512 vector.
+constexpr std::size_t kHostAlignment = 64;
+
+struct CudaProbe {
+  bool available = false;
+  std::string reason;
+};
+
+// Probed once: asking the driver is slow, and its answer does not change while the process runs.
+const CudaProbe& cuda_probe() {
+  static const CudaProbe probe = [] {
+    CudaProbe p;
+#if LDD_HAS_CUDA
+    p.available = cuda::device_count(p.reason) > 0;
+#else
+    p.reason = "ldd was built without the CUDA backend (no nvcc at configure time, or -DLDD_CUDA=OFF)";
+#endif
+    return p;
+  }();
+  return probe;
+}
+
+void require_cuda() {
+  LDD_CHECK(cuda_available(), "a CUDA tensor was requested but no CUDA device can be used: " << cuda_unavailable_reason());
+}
+
+}  // namespace
+
+bool cuda_built() { return LDD_HAS_CUDA; }
+bool cuda_available() { return cuda_probe().available; }
+std::string cuda_unavailable_reason() { return cuda_probe().reason; }
+
+void* allocate(Device device, std::size_t bytes) {
+  if (device == Device::CPU) {
+    const std::size_t rounded = (bytes + kHostAlignment - 1) / kHostAlignment * kHostAlignment;
+    void* p = std::aligned_alloc(kHostAlignment, rounded == 0 ? kHostAlignment : rounded);
+    LDD_CHECK(p != nullptr, "out of host memory allocating " << bytes << " bytes");
+    return p;
+  }
+  require_cuda();
+#if LDD_HAS_CUDA
+  return cuda::allocate(bytes);
+#else
+  return nullptr;
+#endif
+}
+
+void release(Device device, void* pointer) noexcept {
+  if (pointer == nullptr) return;
+  if (device == Device::CPU) return std::free(pointer);
+#if LDD_HAS_CUDA
+  cuda::release(pointer);
+#endif
+}
+
+void copy(Device dst_device, void* dst, Device src_device, const void* src, std::size_t bytes) {
+  if (bytes == 0) return;
+  if (dst_device == Device::CPU && src_device == Device::CPU) {
+    std::memcpy(dst, src, bytes);
+    return;
+  }
+  require_cuda();
+#if LDD_HAS_CUDA
+  const auto kind = src_device == Device::CPU   ? cuda::CopyKind::HostToDevice
+                    : dst_device == Device::CPU ? cuda::CopyKind::DeviceToHost
+                                                : cuda::CopyKind::DeviceToDevice;
+  cuda::copy(dst, src, bytes, kind);
+#endif
+}
+
+void synchronize(Device device) {
+  if (device == Device::CPU) return;
+  require_cuda();
+#if LDD_HAS_CUDA
+  cuda::synchronize();
+#endif
+}
+
+}  // namespace ldd::kernels

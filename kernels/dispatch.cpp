@@ -1,0 +1,169 @@
+// Every kernel call passes through here: the only file that knows which twins exist.
+#include "kernels/dispatch.h"
+
+#include "kernels/check.h"
+#include "kernels/conv2d.h"
+#include "kernels/cpu/conv2d.h"
+#include "kernels/cpu/dropout.h"
+#include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/lrn.h"
+#include "kernels/cpu/pool2d.h"
+#include "kernels/cpu/softmax.h"
+#if LDD_HAS_CUDA
+#include "kernels/cuda/elementwise.h"
+#endif
+
+namespace ldd::kernels {
+namespace {
+
+// The ops that have a CUDA twin in kernels/cuda/.
+constexpr bool has_cuda_twin(Op op) {
+  switch (op) {
+    case Op::Fill:
+    case Op::Axpy:
+    case Op::Binary:
+    case Op::SumTo:
+    case Op::Relu:
+    case Op::ChannelBias: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+const char* to_string(Op op) {
+  switch (op) {
+    case Op::Fill: return "fill";
+    case Op::Axpy: return "axpy";
+    case Op::Binary: return "binary elementwise";
+    case Op::SumTo: return "sum_to";
+    case Op::Relu: return "relu";
+    case Op::ChannelBias: return "channel bias";
+    case Op::Gemm: return "gemm";
+    case Op::Conv2d: return "conv2d";
+    case Op::MaxPool2d: return "max_pool2d";
+    case Op::Lrn: return "lrn";
+    case Op::Dropout: return "dropout";
+    case Op::LogSoftmax: return "log_softmax";
+    case Op::CrossEntropy: return "cross_entropy";
+  }
+  return "?";
+}
+
+bool supports(Op op, Device device) {
+  return device == Device::CPU || (LDD_HAS_CUDA && has_cuda_twin(op) && cuda_available());
+}
+
+void require(Op op, Device device) {
+  if (supports(op, device)) return;
+  LDD_CHECK(has_cuda_twin(op) && LDD_HAS_CUDA,
+            "op '" << to_string(op) << "' has no CUDA kernel"
+                   << (LDD_HAS_CUDA ? " yet; move the tensors to the CPU with .to(Device::CPU)"
+                                    : " in this build: ldd was built without CUDA"));
+  LDD_FAIL("op '" << to_string(op) << "' on CUDA: no CUDA device can be used: " << cuda_unavailable_reason());
+}
+
+#if LDD_HAS_CUDA
+#define LDD_CUDA_CASE(call) return cuda::call
+#else
+#define LDD_CUDA_CASE(call) break
+#endif
+
+// Routes a call with a CUDA twin; require() has already refused a device that cannot run it.
+#define LDD_ROUTE(op, device, call) \
+  require(op, device);              \
+  switch (device) {                 \
+    case Device::CPU: return cpu::call; \
+    case Device::CUDA: LDD_CUDA_CASE(call); \
+  }                                 \
+  LDD_FAIL("unreachable device")
+
+// Routes a CPU-only call: require() throws a clear error for any other device.
+#define LDD_ROUTE_CPU(op, device, call) \
+  require(op, device);                  \
+  return cpu::call
+
+void binary(Device d, BinaryOp op, const Extents& e, const float* a, const Extents& as, const float* b,
+            const Extents& bs, float* out) {
+  LDD_ROUTE(Op::Binary, d, binary(op, e, a, as, b, bs, out));
+}
+void fill(Device d, std::int64_t n, float value, float* dst) { LDD_ROUTE(Op::Fill, d, fill(n, value, dst)); }
+void axpy(Device d, std::int64_t n, float alpha, const float* x, float* y) {
+  LDD_ROUTE(Op::Axpy, d, axpy(n, alpha, x, y));
+}
+void sum_to(Device d, const Extents& in_extents, const float* in, const Extents& out_stride, float alpha,
+            float* out) {
+  LDD_ROUTE(Op::SumTo, d, sum_to(in_extents, in, out_stride, alpha, out));
+}
+void relu_forward(Device d, std::int64_t n, const float* x, float* y) {
+  LDD_ROUTE(Op::Relu, d, relu_forward(n, x, y));
+}
+void relu_backward(Device d, std::int64_t n, const float* x, const float* dy, float* dx) {
+  LDD_ROUTE(Op::Relu, d, relu_backward(n, x, dy, dx));
+}
+void channel_bias_forward(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner,
+                          const float* bias, float* y) {
+  LDD_ROUTE(Op::ChannelBias, d, channel_bias_forward(outer, channels, inner, bias, y));
+}
+void channel_bias_backward(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner,
+                           const float* dy, float* dbias) {
+  LDD_ROUTE(Op::ChannelBias, d, channel_bias_backward(outer, channels, inner, dy, dbias));
+}
+
+void gemm(Device d, const GemmArgs& args) { LDD_ROUTE_CPU(Op::Gemm, d, gemm(args)); }
+
+void conv2d_forward(Device d, const Conv2dGeometry& g, const float* x, const float* w, const float* b, float* y) {
+  validate(g);
+  LDD_ROUTE_CPU(Op::Conv2d, d, conv2d_forward(g, x, w, b, y));
+}
+void conv2d_backward_data(Device d, const Conv2dGeometry& g, const float* dy, const float* w, float* dx) {
+  validate(g);
+  LDD_ROUTE_CPU(Op::Conv2d, d, conv2d_backward_data(g, dy, w, dx));
+}
+void conv2d_backward_weight(Device d, const Conv2dGeometry& g, const float* x, const float* dy, float* dw,
+                            float* db) {
+  validate(g);
+  LDD_ROUTE_CPU(Op::Conv2d, d, conv2d_backward_weight(g, x, dy, dw, db));
+}
+
+void max_pool2d_forward(Device d, const Pool2dGeometry& g, const float* x, float* y) {
+  validate(g);
+  LDD_ROUTE_CPU(Op::MaxPool2d, d, max_pool2d_forward(g, x, y));
+}
+void max_pool2d_backward(Device d, const Pool2dGeometry& g, const float* x, const float* dy, float* dx) {
+  validate(g);
+  LDD_ROUTE_CPU(Op::MaxPool2d, d, max_pool2d_backward(g, x, dy, dx));
+}
+
+void lrn_forward(Device d, const LrnParams& p, std::int64_t outer, std::int64_t channels, std::int64_t inner,
+                 const float* x, float* y, float* scale) {
+  LDD_ROUTE_CPU(Op::Lrn, d, lrn_forward(p, outer, channels, inner, x, y, scale));
+}
+void lrn_backward(Device d, const LrnParams& p, std::int64_t outer, std::int64_t channels, std::int64_t inner,
+                  const float* x, const float* y, const float* scale, const float* dy, float* dx) {
+  LDD_ROUTE_CPU(Op::Lrn, d, lrn_backward(p, outer, channels, inner, x, y, scale, dy, dx));
+}
+
+void dropout_forward(Device d, std::int64_t n, float p, std::uint64_t seed, const float* x, float* y) {
+  LDD_ROUTE_CPU(Op::Dropout, d, dropout_forward(n, p, seed, x, y));
+}
+void dropout_backward(Device d, std::int64_t n, float p, std::uint64_t seed, const float* dy, float* dx) {
+  LDD_ROUTE_CPU(Op::Dropout, d, dropout_backward(n, p, seed, dy, dx));
+}
+
+void log_softmax_forward(Device d, std::int64_t rows, std::int64_t classes, const float* x, float* y) {
+  LDD_ROUTE_CPU(Op::LogSoftmax, d, log_softmax_forward(rows, classes, x, y));
+}
+void log_softmax_backward(Device d, std::int64_t rows, std::int64_t classes, const float* y, const float* dy,
+                          float* dx) {
+  LDD_ROUTE_CPU(Op::LogSoftmax, d, log_softmax_backward(rows, classes, y, dy, dx));
+}
+float cross_entropy_forward(Device d, const CrossEntropyArgs& args) {
+  LDD_ROUTE_CPU(Op::CrossEntropy, d, cross_entropy_forward(args));
+}
+void cross_entropy_backward(Device d, const CrossEntropyArgs& args, float dloss, float* dlogits) {
+  LDD_ROUTE_CPU(Op::CrossEntropy, d, cross_entropy_backward(args, dloss, dlogits));
+}
+
+}  // namespace ldd::kernels

@@ -1,0 +1,18 @@
+// The one place that decides CPU vs CUDA. Every kernel family below is called with a Device; kernels that
+// have no twin on that device throw ldd::Error naming the op, so callers (and tests) can ask first.
+#pragma once
+#include "kernels/device.h"
+
+namespace ldd::kernels {
+
+enum class Op {
+  Fill, Axpy, Binary, SumTo, Relu, ChannelBias, Gemm, Conv2d, MaxPool2d, Lrn, Dropout, LogSoftmax,
+  CrossEntropy,
+};
+
+const char* to_string(Op op);
+bool supports(Op op, Device device);
+// Throws ldd::Error with the reason when supports(op, device) is false.
+void require(Op op, Device device);
+
+}  // namespace ldd::kernels
