@@ -3,11 +3,13 @@
 
 #include "kernels/check.h"
 #include "kernels/conv2d.h"
+#include "kernels/optim.h"
 #include "kernels/cpu/conv2d.h"
 #include "kernels/cpu/dropout.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/lrn.h"
+#include "kernels/cpu/optim.h"
 #include "kernels/cpu/pool2d.h"
 #include "kernels/cpu/softmax.h"
 #if LDD_HAS_CUDA
@@ -47,6 +49,10 @@ const char* to_string(Op op) {
     case Op::Dropout: return "dropout";
     case Op::LogSoftmax: return "log_softmax";
     case Op::CrossEntropy: return "cross_entropy";
+    case Op::SgdUpdate: return "sgd_update";
+    case Op::AdamUpdate: return "adam_update";
+    case Op::SumSquares: return "sum_squares";
+    case Op::Scale: return "scale";
   }
   return "?";
 }
@@ -165,5 +171,15 @@ float cross_entropy_forward(Device d, const CrossEntropyArgs& args) {
 void cross_entropy_backward(Device d, const CrossEntropyArgs& args, float dloss, float* dlogits) {
   LDD_ROUTE_CPU(Op::CrossEntropy, d, cross_entropy_backward(args, dloss, dlogits));
 }
+
+
+void sgd_update(Device d, const SgdArgs& args, float* param, const float* grad, float* momentum_buffer) {
+  LDD_ROUTE_CPU(Op::SgdUpdate, d, sgd_update(args, param, grad, momentum_buffer));
+}
+void adam_update(Device d, const AdamArgs& args, float* param, const float* grad, float* exp_avg, float* exp_avg_sq) {
+  LDD_ROUTE_CPU(Op::AdamUpdate, d, adam_update(args, param, grad, exp_avg, exp_avg_sq));
+}
+double sum_squares(Device d, std::int64_t n, const float* x) { LDD_ROUTE_CPU(Op::SumSquares, d, sum_squares(n, x)); }
+void scale(Device d, std::int64_t n, float alpha, float* x) { LDD_ROUTE_CPU(Op::Scale, d, scale(n, alpha, x)); }
 
 }  // namespace ldd::kernels

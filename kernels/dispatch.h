@@ -7,7 +7,7 @@ namespace ldd::kernels {
 
 enum class Op {
   Fill, Axpy, Binary, SumTo, Relu, ChannelBias, Gemm, Conv2d, MaxPool2d, Lrn, Dropout, LogSoftmax,
-  CrossEntropy,
+  CrossEntropy, SgdUpdate, AdamUpdate, SumSquares, Scale,
 };
 
 const char* to_string(Op op);

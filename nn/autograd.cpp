@@ -6,6 +6,7 @@
 #include "kernels/check.h"
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
+#include "nn/profile.h"
 
 namespace ldd {
 namespace {
@@ -57,6 +58,7 @@ Tensor attach(Tensor out, const char* name, std::vector<Tensor> inputs, Backward
   node->name = name;
   node->inputs = std::move(inputs);
   node->backward = std::move(backward);
+  if (Profiler::active()) node->layer = ProfileScope::current();
   out.impl()->grad_fn = std::move(node);
   out.impl()->requires_grad = true;
   return out;
@@ -83,7 +85,11 @@ void Tensor::backward(const Tensor& grad_output) const {
   kernels::axpy(device(), numel(), 1.0f, grad_output.data(), seed.grad_for(0).data());
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     TensorImpl& t = **it;
-    if (t.grad_fn && t.grad.defined()) t.grad_fn->backward(t.grad, *t.grad_fn);
+    if (!t.grad_fn || !t.grad.defined()) continue;
+    Profiler* profiler = Profiler::active();
+    const double start = profiler ? monotonic_seconds() : 0.0;
+    t.grad_fn->backward(t.grad, *t.grad_fn);
+    if (profiler) profiler->add_backward(t.grad_fn->layer, monotonic_seconds() - start);
   }
   for (const auto& impl : order) {
     if (!impl->grad_fn) continue;

@@ -5,6 +5,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "nn/tensor.h"
@@ -16,6 +17,7 @@ using BackwardFn = std::function<void(const Tensor& grad_output, Node& node)>;
 
 struct Node {
   const char* name = "";
+  std::string layer;  // the layer that created it, recorded only while a Profiler is active
   std::vector<Tensor> inputs;
   BackwardFn backward;
 

@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kernels/elementwise.h"
 
@@ -18,6 +19,7 @@ class Shape {
   Shape() = default;
   Shape(std::initializer_list<std::int64_t> dims);
   explicit Shape(std::span<const std::int64_t> dims);
+  explicit Shape(const std::vector<std::int64_t>& dims) : Shape(std::span<const std::int64_t>(dims)) {}
 
   int rank() const { return rank_; }
   // A negative axis counts from the end, as in Python.

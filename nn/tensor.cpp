@@ -66,6 +66,11 @@ Tensor Tensor::to(Device target) const {
   });
 }
 
+void Tensor::assign(const Tensor& src) {
+  check_same_shape("assign", *this, src);
+  kernels::copy(device(), data(), src.device(), src.data(), static_cast<std::size_t>(numel()) * sizeof(float));
+}
+
 bool Tensor::requires_grad() const { return checked(impl_).requires_grad; }
 
 Tensor& Tensor::set_requires_grad(bool enabled) {

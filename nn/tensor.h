@@ -40,6 +40,9 @@ class Tensor {
 
   // A copy on `device` (this tensor itself when it is already there); gradients flow back across.
   Tensor to(Device device) const;
+  // Overwrites this tensor's values with src's (same shape, any device). Not recorded by autograd:
+  // for initialisers, optimizers and checkpoint loading.
+  void assign(const Tensor& src);
 
   // Autograd. Only leaves (tensors no op produced) may be marked as requiring a gradient.
   bool requires_grad() const;

@@ -20,7 +20,7 @@ Tensor reduce(const char* name, const Tensor& x, const std::array<bool, Shape::k
     kept_dims.push_back(reduced[static_cast<std::size_t>(i)] ? 1 : x.size(i));
     if (reduced[static_cast<std::size_t>(i)]) count *= x.size(i);
   }
-  const Shape kept = Shape(std::span<const std::int64_t>(kept_dims));
+  const Shape kept = Shape(kept_dims);
   const float scale = mean ? 1.0f / static_cast<float>(count) : 1.0f;
   kernels::Extents out_stride = kept.strides();
   for (int i = 0; i < x.rank(); ++i)
@@ -50,7 +50,7 @@ Tensor reduce_axes(const char* name, const Tensor& x, std::initializer_list<int>
   std::vector<std::int64_t> dims;
   for (int i = 0; i < x.rank(); ++i)
     if (!reduced[static_cast<std::size_t>(i)]) dims.push_back(x.size(i));
-  return reshape(out, Shape(std::span<const std::int64_t>(dims)));
+  return reshape(out, Shape(dims));
 }
 
 Tensor reduce_all(const char* name, const Tensor& x, bool mean) {

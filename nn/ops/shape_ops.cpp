@@ -26,7 +26,7 @@ Tensor reshape(const Tensor& x, std::initializer_list<std::int64_t> shape) {
                                                       << " are not a multiple of " << known);
     dims[static_cast<std::size_t>(inferred)] = x.numel() / known;
   }
-  return reshape(x, Shape(std::span<const std::int64_t>(dims)));
+  return reshape(x, Shape(dims));
 }
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
@@ -47,7 +47,7 @@ Tensor flatten(const Tensor& x, int start_axis) {
   std::int64_t rest = 1;
   for (int i = start; i < x.rank(); ++i) rest *= x.size(i);
   dims.push_back(rest);
-  return reshape(x, Shape(std::span<const std::int64_t>(dims)));
+  return reshape(x, Shape(dims));
 }
 
 }  // namespace ldd

@@ -1,0 +1,369 @@
+#include "data/hdf5/file.h"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "kernels/check.h"
+
+namespace ldd::hdf5 {
+namespace {
+
+// HDF5 prints its error stack to stderr by default; we report through exceptions instead.
+void silence_hdf5_once() {
+  static const bool silenced = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)silenced;
+}
+
+// The most specific message on HDF5's error stack (then cleared), e.g. "unable to open file".
+std::string hdf5_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* e, void* out) -> herr_t {
+        if (e->desc && *e->desc) *static_cast<std::string*>(out) = e->desc;
+        return 0;
+      },
+      &reason);
+  H5Eclear2(H5E_DEFAULT);
+  return reason.empty() ? "no reason given by HDF5" : reason;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& file, const std::string& what) {
+  throw Error("HDF5 file '" + file.string() + "': " + what + " (" + hdf5_reason() + ")");
+}
+
+// Owns one HDF5 identifier and closes it with the matching function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+template <class T>
+hid_t memory_type() {
+  if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
+  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
+  if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
+  if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_NATIVE_UINT16;
+}
+
+// Little-endian standard types on disk, whatever the machine: files move between machines.
+template <class T>
+hid_t file_type() {
+  if constexpr (std::is_same_v<T, float>) return H5T_IEEE_F32LE;
+  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
+  if constexpr (std::is_same_v<T, std::int32_t>) return H5T_STD_I32LE;
+  if constexpr (std::is_same_v<T, std::int64_t>) return H5T_STD_I64LE;
+  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_STD_U8LE;
+  if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_STD_U16LE;
+}
+
+Handle link_create_parents() {
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  return lcpl;
+}
+
+Handle string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  return type;
+}
+
+}  // namespace
+
+File::File(std::int64_t id, std::filesystem::path path, std::filesystem::path temporary)
+    : id_(id), path_(std::move(path)), temporary_(std::move(temporary)) {}
+
+File File::open_read(const std::filesystem::path& path) {
+  silence_hdf5_once();
+  LDD_CHECK(std::filesystem::exists(path), "HDF5 file '" << path.string() << "' does not exist");
+  if (H5Fis_hdf5(path.c_str()) <= 0) fail(path, "not an HDF5 file (truncated, corrupt, or another format)");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) fail(path, "cannot open for reading");
+  return File(id, path, {});
+}
+
+File File::open_read_write(const std::filesystem::path& path) {
+  silence_hdf5_once();
+  LDD_CHECK(std::filesystem::exists(path), "HDF5 file '" << path.string() << "' does not exist");
+  if (H5Fis_hdf5(path.c_str()) <= 0) fail(path, "not an HDF5 file (truncated, corrupt, or another format)");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (id < 0) fail(path, "cannot open for writing");
+  return File(id, path, {});
+}
+
+File File::create(const std::filesystem::path& path) {
+  silence_hdf5_once();
+  std::filesystem::path temporary = path;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) fail(temporary, "cannot create (is the folder there and writable?)");
+  return File(id, path, temporary);
+}
+
+File::File(File&& other) noexcept
+    : id_(std::exchange(other.id_, -1)), path_(std::move(other.path_)), temporary_(std::move(other.temporary_)) {
+  other.temporary_.clear();
+}
+
+File& File::operator=(File&& other) noexcept {
+  if (this != &other) {
+    close();
+    id_ = std::exchange(other.id_, -1);
+    path_ = std::move(other.path_);
+    temporary_ = std::move(other.temporary_);
+    other.temporary_.clear();
+  }
+  return *this;
+}
+
+File::~File() { close(); }
+
+void File::close() noexcept {
+  if (id_ >= 0) H5Fclose(id_);
+  id_ = -1;
+  if (!temporary_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary_, ignored);
+    temporary_.clear();
+  }
+}
+
+void File::commit() {
+  if (temporary_.empty()) return;
+  LDD_CHECK(id_ >= 0, "HDF5 file '" << path_.string() << "': commit() after close");
+  if (H5Fclose(id_) < 0) fail(temporary_, "cannot flush and close");
+  id_ = -1;
+  std::error_code error;
+  std::filesystem::rename(temporary_, path_, error);
+  LDD_CHECK(!error, "cannot move the finished file '" << temporary_.string() << "' to '" << path_.string()
+                                                      << "': " << error.message());
+  temporary_.clear();
+}
+
+bool File::exists(const std::string& object) const {
+  if (object == "/") return true;
+  std::string prefix;
+  std::size_t start = 1;
+  while (start <= object.size()) {
+    const std::size_t end = std::min(object.find('/', start), object.size());
+    prefix = object.substr(0, end);
+    const htri_t there = H5Lexists(id_, prefix.c_str(), H5P_DEFAULT);
+    if (there <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+void File::create_group(const std::string& group) {
+  if (exists(group)) return;
+  Handle lcpl = link_create_parents();
+  Handle g(H5Gcreate2(id_, group.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  if (!g.valid()) fail(path_, "cannot create group '" + group + "'");
+}
+
+std::vector<std::string> File::members(const std::string& group) const {
+  LDD_CHECK(exists(group), "HDF5 file '" << path_.string() << "' has no group '" << group << "'");
+  Handle g(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose);
+  if (!g.valid()) fail(path_, "'" + group + "' is not a group");
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  const herr_t status = H5Literate(
+      g.get(), H5_INDEX_NAME, H5_ITER_INC, &index,
+      [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+        static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  if (status < 0) fail(path_, "cannot list group '" + group + "'");
+  return names;
+}
+
+Dims File::shape(const std::string& dataset) const {
+  LDD_CHECK(exists(dataset), "HDF5 file '" << path_.string() << "' has no dataset '" << dataset << "'");
+  Handle d(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!d.valid()) fail(path_, "'" + dataset + "' is not a dataset");
+  Handle space(H5Dget_space(d.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return Dims(dims.begin(), dims.end());
+}
+
+template <class T>
+void File::write(const std::string& dataset, std::span<const T> values, const Dims& shape, const DatasetOptions& options) {
+  std::int64_t count = 1;
+  for (auto d : shape) count *= d;
+  LDD_CHECK(count == static_cast<std::int64_t>(values.size()),
+            "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' given " << values.size()
+                          << " values for a shape of " << count << " elements");
+  LDD_CHECK(!exists(dataset), "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' already exists");
+  const std::vector<hsize_t> dims(shape.begin(), shape.end());
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (!options.chunk.empty()) {
+    const std::vector<hsize_t> chunk(options.chunk.begin(), options.chunk.end());
+    H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+    if (options.shuffle) H5Pset_shuffle(dcpl.get());
+    if (options.deflate_level > 0) H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options.deflate_level));
+  }
+  Handle lcpl = link_create_parents();
+  Handle d(H5Dcreate2(id_, dataset.c_str(), file_type<T>(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+           H5Dclose);
+  if (!d.valid()) fail(path_, "cannot create dataset '" + dataset + "'");
+  if (H5Dwrite(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    fail(path_, "cannot write dataset '" + dataset + "'");
+}
+
+template <class T>
+std::vector<T> File::read(const std::string& dataset, Dims* shape_out) const {
+  const Dims dims = shape(dataset);
+  Handle d(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle type(H5Dget_type(d.get()), H5Tclose);
+  const bool stored_float = H5Tget_class(type.get()) == H5T_FLOAT;
+  LDD_CHECK(stored_float == std::is_floating_point_v<T>,
+            "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' holds "
+                          << (stored_float ? "floating-point" : "integer") << " values, read as "
+                          << (std::is_floating_point_v<T> ? "floating-point" : "integer"));
+  std::int64_t count = 1;
+  for (auto n : dims) count *= n;
+  std::vector<T> values(static_cast<std::size_t>(count));
+  if (count > 0 && H5Dread(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    fail(path_, "cannot read dataset '" + dataset + "'");
+  if (shape_out) *shape_out = dims;
+  return values;
+}
+
+#define LDD_HDF5_INSTANTIATE(T)                                                                           \
+  template void File::write<T>(const std::string&, std::span<const T>, const Dims&, const DatasetOptions&); \
+  template std::vector<T> File::read<T>(const std::string&, Dims*) const;
+LDD_HDF5_INSTANTIATE(float)
+LDD_HDF5_INSTANTIATE(double)
+LDD_HDF5_INSTANTIATE(std::int32_t)
+LDD_HDF5_INSTANTIATE(std::int64_t)
+LDD_HDF5_INSTANTIATE(std::uint8_t)
+LDD_HDF5_INSTANTIATE(std::uint16_t)
+#undef LDD_HDF5_INSTANTIATE
+
+namespace {
+
+// Opens `object` (group or dataset) of file `id` for attribute access.
+Handle open_object(hid_t file, const std::filesystem::path& path, const std::string& object) {
+  Handle o(H5Oopen(file, object.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!o.valid()) fail(path, "no object '" + object + "' to hold attributes");
+  return o;
+}
+
+void write_attribute(hid_t file, const std::filesystem::path& path, const std::string& object, const std::string& name,
+                     hid_t file_t, hid_t memory_t, const void* value) {
+  Handle o = open_object(file, path, object);
+  if (H5Aexists(o.get(), name.c_str()) > 0) H5Adelete(o.get(), name.c_str());
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle a(H5Acreate2(o.get(), name.c_str(), file_t, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!a.valid() || H5Awrite(a.get(), memory_t, value) < 0)
+    fail(path, "cannot write attribute '" + name + "' of '" + object + "'");
+}
+
+Handle open_attribute(hid_t file, const std::filesystem::path& path, const std::string& object, const std::string& name) {
+  Handle o = open_object(file, path, object);
+  LDD_CHECK(H5Aexists(o.get(), name.c_str()) > 0,
+            "HDF5 file '" << path.string() << "': '" << object << "' has no attribute '" << name << "'");
+  return Handle(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+}
+
+}  // namespace
+
+void File::set_attribute(const std::string& object, const std::string& name, const std::string& value) {
+  Handle type = string_type();
+  const char* text = value.c_str();
+  write_attribute(id_, path_, object, name, type.get(), type.get(), &text);
+}
+
+void File::set_attribute(const std::string& object, const std::string& name, std::int64_t value) {
+  write_attribute(id_, path_, object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void File::set_attribute(const std::string& object, const std::string& name, double value) {
+  write_attribute(id_, path_, object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+bool File::has_attribute(const std::string& object, const std::string& name) const {
+  if (!exists(object)) return false;
+  Handle o = open_object(id_, path_, object);
+  return H5Aexists(o.get(), name.c_str()) > 0;
+}
+
+std::vector<std::string> File::attribute_names(const std::string& object) const {
+  Handle o = open_object(id_, path_, object);
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  const herr_t status = H5Aiterate2(
+      o.get(), H5_INDEX_NAME, H5_ITER_INC, &index,
+      [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
+        static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  if (status < 0) fail(path_, "cannot list the attributes of '" + object + "'");
+  return names;
+}
+
+std::string File::string_attribute(const std::string& object, const std::string& name) const {
+  Handle a = open_attribute(id_, path_, object, name);
+  Handle stored(H5Aget_type(a.get()), H5Tclose);
+  LDD_CHECK(H5Tget_class(stored.get()) == H5T_STRING,
+            "HDF5 file '" << path_.string() << "': attribute '" << name << "' of '" << object << "' is not a string");
+  if (H5Tis_variable_str(stored.get()) > 0) {
+    Handle type = string_type();
+    char* text = nullptr;
+    if (H5Aread(a.get(), type.get(), &text) < 0) fail(path_, "cannot read attribute '" + name + "'");
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(stored.get()), '\0');  // fixed-length, as some writers store strings
+  if (H5Aread(a.get(), stored.get(), value.data()) < 0) fail(path_, "cannot read attribute '" + name + "'");
+  return value.substr(0, value.find('\0'));
+}
+
+std::int64_t File::int_attribute(const std::string& object, const std::string& name) const {
+  Handle a = open_attribute(id_, path_, object, name);
+  std::int64_t value = 0;
+  if (H5Aread(a.get(), H5T_NATIVE_INT64, &value) < 0) fail(path_, "cannot read attribute '" + name + "' as an integer");
+  return value;
+}
+
+double File::double_attribute(const std::string& object, const std::string& name) const {
+  Handle a = open_attribute(id_, path_, object, name);
+  double value = 0;
+  if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, &value) < 0) fail(path_, "cannot read attribute '" + name + "' as a number");
+  return value;
+}
+
+}  // namespace ldd::hdf5

@@ -1,0 +1,40 @@
+#include "nn/init.h"
+
+#include <cmath>
+
+#include "kernels/check.h"
+
+namespace ldd {
+
+InitScheme parse_init_scheme(const std::string& name) {
+  if (name == "gaussian") return InitScheme::Gaussian;
+  if (name == "kaiming") return InitScheme::Kaiming;
+  LDD_FAIL("unknown initialisation '" << name << "'; accepted: gaussian, kaiming");
+}
+
+void fill_normal(Tensor& t, float mean, float stddev, Generator& gen) {
+  t.assign(normal(t.shape(), mean, stddev, gen));
+}
+
+void fill_kaiming_normal(Tensor& t, Generator& gen) {
+  LDD_CHECK(t.rank() >= 2, "kaiming initialisation needs a weight of rank >= 2, got " << t.shape());
+  const double fan_in = static_cast<double>(t.numel() / t.size(0));
+  fill_normal(t, 0.0f, static_cast<float>(std::sqrt(2.0 / fan_in)), gen);
+}
+
+void initialize(Module& module, InitScheme scheme, Generator& gen, float gaussian_std) {
+  auto ends_with = [](const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (auto& [name, p] : module.named_parameters()) {
+    if (ends_with(name, "bias")) {
+      p.assign(Tensor::zeros(p.shape()));
+    } else if (scheme == InitScheme::Kaiming) {
+      fill_kaiming_normal(p, gen);
+    } else {
+      fill_normal(p, 0.0f, gaussian_std, gen);
+    }
+  }
+}
+
+}  // namespace ldd

@@ -1,0 +1,73 @@
+// The HDF5 RAII layer: typed round trips, attributes, atomic creation, and errors that name the file and
+// the object.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "data/hdf5/file.h"
+#include "kernels/check.h"
+#include "tests/support/temp_dir.h"
+
+using namespace ldd;
+using ldd::testing::TempDir;
+
+TEST_CASE("datasets and attributes round-trip with their types and shapes" * doctest::test_suite("smoke")) {
+  TempDir dir;
+  const auto path = dir / "a.h5";
+  {
+    auto f = hdf5::File::create(path);
+    const std::vector<float> values{1.5f, -2.0f, 3.25f, 4.0f, 5.0f, 6.0f};
+    f.write<float>("/group/sub/values", values, {2, 3});
+    const std::vector<std::uint16_t> image(7 * 5, 4095);
+    f.write<std::uint16_t>("/image", image, {7, 5}, {.chunk = {7, 5}, .deflate_level = 4, .shuffle = true});
+    f.write<std::int32_t>("/labels", std::vector<std::int32_t>{-1, 0, 3}, {3});
+    f.set_attribute("/group", "name", std::string("L4-L5"));
+    f.set_attribute("/group", "count", std::int64_t{42});
+    f.set_attribute("/", "spacing", 0.625);
+    CHECK(!std::filesystem::exists(path));  // not before commit
+    f.commit();
+  }
+  REQUIRE(std::filesystem::exists(path));
+  const auto f = hdf5::File::open_read(path);
+  hdf5::Dims dims;
+  CHECK(f.read<float>("/group/sub/values", &dims) == std::vector<float>{1.5f, -2.0f, 3.25f, 4.0f, 5.0f, 6.0f});
+  CHECK(dims == hdf5::Dims{2, 3});
+  CHECK(f.read<std::uint16_t>("/image") == std::vector<std::uint16_t>(35, 4095));
+  CHECK(f.read<std::int32_t>("/labels") == std::vector<std::int32_t>{-1, 0, 3});
+  CHECK(f.read<std::int64_t>("/labels") == std::vector<std::int64_t>{-1, 0, 3});  // converted on read
+  CHECK(f.string_attribute("/group", "name") == "L4-L5");
+  CHECK(f.int_attribute("/group", "count") == 42);
+  CHECK(f.double_attribute("/", "spacing") == 0.625);
+  CHECK(f.members("/group") == std::vector<std::string>{"sub"});
+  CHECK(f.exists("/group/sub/values"));
+  CHECK(!f.exists("/group/nothing/values"));
+  CHECK(f.attribute_names("/group") == std::vector<std::string>{"count", "name"});
+}
+
+TEST_CASE("HDF5 errors name the file and the object / and a failed write leaves nothing behind") {
+  TempDir dir;
+  const auto path = dir / "b.h5";
+  {
+    auto f = hdf5::File::create(path);
+    f.write<float>("/x", std::vector<float>{1, 2}, {2});
+    f.commit();
+  }
+  const auto f = hdf5::File::open_read(path);
+  CHECK_THROWS_WITH_AS(f.read<float>("/missing"), doctest::Contains("b.h5' has no dataset '/missing'"), Error);
+  CHECK_THROWS_WITH_AS(f.read<std::int32_t>("/x"), doctest::Contains("holds floating-point values"), Error);
+  CHECK_THROWS_WITH_AS(f.string_attribute("/", "nothing"), doctest::Contains("has no attribute 'nothing'"), Error);
+  CHECK_THROWS_WITH_AS(hdf5::File::open_read(dir / "none.h5"), doctest::Contains("none.h5' does not exist"), Error);
+  {
+    std::ofstream junk(dir / "junk.h5");
+    junk << "this is not HDF5";
+  }
+  CHECK_THROWS_WITH_AS(hdf5::File::open_read(dir / "junk.h5"), doctest::Contains("not an HDF5 file"), Error);
+  {
+    auto g = hdf5::File::create(dir / "c.h5");
+    g.write<float>("/y", std::vector<float>{1}, {1});
+    CHECK_THROWS_WITH_AS(g.write<float>("/y", std::vector<float>{1}, {1}), doctest::Contains("already exists"), Error);
+    CHECK_THROWS_WITH_AS(g.write<float>("/z", std::vector<float>{1, 2, 3}, {2}), doctest::Contains("3 values"), Error);
+  }  // destroyed without commit()
+  CHECK(!std::filesystem::exists(dir / "c.h5"));
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 2);  // b.h5 and junk.h5 only
+}
