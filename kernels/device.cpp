@@ -5,6 +5,7 @@
 #include <new>
 
 #include "kernels/check.h"
+#include "kernels/cpu/host_cache.h"
 #if LDD_HAS_CUDA
 #include "kernels/cuda/runtime.h"
 #endif
@@ -17,9 +18,6 @@ const char* to_string(Device device) { return device == Device::CPU ? "cpu" : "c
 
 namespace ldd::kernels {
 namespace {
-
-// 64-byte alignment: a cache line and a full AVX-512 vector.
-constexpr std::size_t kHostAlignment = 64;
 
 struct CudaProbe {
   bool available = false;
@@ -51,12 +49,7 @@ bool cuda_available() { return cuda_probe().available; }
 std::string cuda_unavailable_reason() { return cuda_probe().reason; }
 
 void* allocate(Device device, std::size_t bytes) {
-  if (device == Device::CPU) {
-    const std::size_t rounded = (bytes + kHostAlignment - 1) / kHostAlignment * kHostAlignment;
-    void* p = std::aligned_alloc(kHostAlignment, rounded == 0 ? kHostAlignment : rounded);
-    LDD_CHECK(p != nullptr, "out of host memory allocating " << bytes << " bytes");
-    return p;
-  }
+  if (device == Device::CPU) return cpu::host_allocate(bytes);
   require_cuda();
 #if LDD_HAS_CUDA
   return cuda::allocate(bytes);
@@ -65,9 +58,9 @@ void* allocate(Device device, std::size_t bytes) {
 #endif
 }
 
-void release(Device device, void* pointer) noexcept {
+void release(Device device, void* pointer, std::size_t bytes) noexcept {
   if (pointer == nullptr) return;
-  if (device == Device::CPU) return std::free(pointer);
+  if (device == Device::CPU) return cpu::host_release(pointer, bytes);
 #if LDD_HAS_CUDA
   cuda::release(pointer);
 #endif

@@ -22,9 +22,10 @@ bool cuda_available();
 std::string cuda_unavailable_reason();
 
 // Raw storage. allocate() throws ldd::Error when the device is missing or out of memory; release() never
-// throws (it is called from destructors).
+// throws (it is called from destructors) and takes the size given to allocate(). Host blocks are 64-byte
+// aligned and large ones are cached for reuse (kernels/cpu/host_cache.h).
 void* allocate(Device device, std::size_t bytes);
-void release(Device device, void* pointer) noexcept;
+void release(Device device, void* pointer, std::size_t bytes) noexcept;
 void copy(Device dst_device, void* dst, Device src_device, const void* src, std::size_t bytes);
 // Blocks until all work queued on the device has finished (a no-op on the CPU).
 void synchronize(Device device);

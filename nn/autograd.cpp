@@ -37,7 +37,7 @@ std::vector<std::shared_ptr<TensorImpl>> topological_order(const std::shared_ptr
 Storage::Storage(Device d, std::size_t n)
     : device(d), data(static_cast<float*>(kernels::allocate(d, n * sizeof(float)))), count(n) {}
 
-Storage::~Storage() { kernels::release(device, data); }
+Storage::~Storage() { kernels::release(device, data, count * sizeof(float)); }
 
 Tensor& Node::grad_for(std::size_t i) {
   TensorImpl& impl = *inputs[i].impl();

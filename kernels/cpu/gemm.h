@@ -1,5 +1,5 @@
-// CPU twin of kernels/gemm.h: Eigen's GEMM on row-major maps (Eigen threads it with OpenMP when called
-// outside a parallel region and runs it single-threaded inside one).
+// CPU twin of kernels/gemm.h: OpenBLAS's sgemm (OpenMP build), threaded when called outside a parallel
+// region and single-threaded inside one.
 #pragma once
 #include "kernels/gemm.h"
 

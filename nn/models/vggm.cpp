@@ -103,13 +103,22 @@ std::array<std::int64_t, 3> VggM::feature_shape() const {
   return {config_.conv_channels[4], w.h, w.w};
 }
 
-double VggM::forward_flops() const {
+std::vector<std::pair<std::string, double>> VggM::layer_forward_flops() const {
   const Walk w = walk(config_);
-  double flops = 0.0;
-  for (const auto& g : w.convs) flops += g.forward_flops();
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t i = 0; i < w.convs.size(); ++i) out.emplace_back("conv" + std::to_string(i + 1), w.convs[i].forward_flops());
   const double features = static_cast<double>(config_.conv_channels[4] * w.h * w.w);
   const double fc = static_cast<double>(config_.fc_width);
-  return flops + 2.0 * (features * fc + fc * fc + fc * static_cast<double>(config_.classes));
+  out.emplace_back("fc6", 2.0 * features * fc);
+  out.emplace_back("fc7", 2.0 * fc * fc);
+  out.emplace_back("fc8", 2.0 * fc * static_cast<double>(config_.classes));
+  return out;
+}
+
+double VggM::forward_flops() const {
+  double total = 0.0;
+  for (const auto& [name, flops] : layer_forward_flops()) total += flops;
+  return total;
 }
 
 }  // namespace ldd

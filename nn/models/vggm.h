@@ -8,6 +8,8 @@
 #pragma once
 #include <array>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "nn/init.h"
 #include "nn/layers.h"
@@ -36,8 +38,9 @@ class VggM : public Sequential {
   const VggMConfig& config() const { return config_; }
   // (channels, height, width) entering fc6.
   std::array<std::int64_t, 3> feature_shape() const;
-  // Multiply-adds x 2 of one image's forward pass.
+  // Multiply-adds x 2 of one image's forward pass, in total and per conv / fc layer (by layer name).
   double forward_flops() const;
+  std::vector<std::pair<std::string, double>> layer_forward_flops() const;
 
  private:
   VggMConfig config_;

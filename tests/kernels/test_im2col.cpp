@@ -1,4 +1,4 @@
-// col2im must be the exact adjoint of im2col: <im2col(x), c> == <x, col2im(c)> for any x, c.
+// im2col against its definition, and col2im as its exact adjoint: <im2col(x), c> == <x, col2im(c)>.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,7 +9,7 @@
 
 using namespace ldd;
 
-TEST_CASE("col2im is the adjoint of im2col") {
+TEST_CASE("im2col follows its definition and col2im is its adjoint") {
   Generator gen(31);
   const kernels::Conv2dGeometry shapes[] = {
       {.batch = 1, .in_channels = 3, .in_h = 7, .in_w = 6, .out_channels = 1, .kernel_h = 3, .kernel_w = 2,
@@ -26,6 +26,19 @@ TEST_CASE("col2im is the adjoint of im2col") {
     std::vector<float> unfolded(c.size()), folded(x.size(), 0.0f);
     kernels::cpu::im2col(g, x.data(), unfolded.data());
     kernels::cpu::col2im(g, c.data(), folded.data());
+    // Definition: row (c, kh, kw), column (oh, ow) holds x[c, oh*sh - ph + kh, ow*sw - pw + kw], 0 outside.
+    const std::int64_t oh_n = g.out_h(), ow_n = g.out_w();
+    for (std::int64_t ch = 0; ch < g.in_channels; ++ch)
+      for (std::int64_t kh = 0; kh < g.kernel_h; ++kh)
+        for (std::int64_t kw = 0; kw < g.kernel_w; ++kw)
+          for (std::int64_t oh = 0; oh < oh_n; ++oh)
+            for (std::int64_t ow = 0; ow < ow_n; ++ow) {
+              const std::int64_t ih = oh * g.stride_h - g.pad_h + kh, iw = ow * g.stride_w - g.pad_w + kw;
+              const bool inside = ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w;
+              const float expected = inside ? x[static_cast<std::size_t>((ch * g.in_h + ih) * g.in_w + iw)] : 0.0f;
+              const std::int64_t row = (ch * g.kernel_h + kh) * g.kernel_w + kw;
+              CHECK(unfolded[static_cast<std::size_t>(row * oh_n * ow_n + oh * ow_n + ow)] == expected);
+            }
     double lhs = 0.0, rhs = 0.0;
     for (std::size_t i = 0; i < c.size(); ++i) lhs += static_cast<double>(unfolded[i]) * c[i];
     for (std::size_t i = 0; i < x.size(); ++i) rhs += static_cast<double>(x[i]) * folded[i];

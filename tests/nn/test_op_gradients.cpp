@@ -96,6 +96,7 @@ TEST_CASE("conv2d gradient: strides / padding at borders / odd sizes / batch 1" 
       {{3, 1, 5, 5, 2, 5, 5, 1, 1, 2, 2}, false},  // kernel as large as the input, no bias
       {{2, 5, 11, 7, 3, 7, 7, 2, 2, 0, 0}, true},  // conv1-like 7x7 / 2
       {{1, 3, 6, 7, 5, 5, 5, 2, 3, 1, 1}, true},  // conv2-like 5x5, unequal strides
+      {{2, 2, 11, 12, 3, 3, 3, 1, 1, 1, 1}, true},  // 132 output pixels: the per-image GEMM path
   };
   Generator gen(13);
   for (const auto& [g, with_bias] : cases) {
