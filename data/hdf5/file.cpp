@@ -184,7 +184,9 @@ bool File::exists(const std::string& object) const {
 void File::create_group(const std::string& group) {
   if (exists(group)) return;
   Handle lcpl = link_create_parents();
-  Handle g(H5Gcreate2(id_, group.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  H5Pset_obj_track_times(gcpl.get(), 0);
+  Handle g(H5Gcreate2(id_, group.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), H5Gclose);
   if (!g.valid()) fail(path_, "cannot create group '" + group + "'");
 }
 
@@ -227,6 +229,7 @@ void File::write(const std::string& dataset, std::span<const T> values, const Di
   const std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(dcpl.get(), 0);  // no timestamps: the same content gives the same bytes
   if (!options.chunk.empty()) {
     const std::vector<hsize_t> chunk(options.chunk.begin(), options.chunk.end());
     H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());

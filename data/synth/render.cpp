@@ -1,0 +1,220 @@
+#include "data/synth/render.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "data/synth/anatomy.h"
+
+namespace ldd::synth {
+namespace {
+
+// Fast Gaussian noise: a fixed table of standard normals indexed by a xorshift stream. Image noise needs
+// speed and reproducibility, not a perfect tail.
+class NoiseStream {
+ public:
+  explicit NoiseStream(std::uint64_t seed) : state_(seed | 1) {}
+  float next() {
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return table()[(state_ * 0x2545F4914F6CDD1Dull) >> 48];
+  }
+
+ private:
+  static const std::vector<float>& table() {
+    static const std::vector<float> t = [] {
+      Generator g(0x5eed);
+      std::vector<float> v(65536);
+      for (auto& x : v) x = static_cast<float>(g.normal());
+      return v;
+    }();
+    return t;
+  }
+  std::uint64_t state_;
+};
+
+struct Pose {
+  double shift_y = 0, shift_z = 0, angle = 0, shift_x = 0;
+};
+
+struct Frame {  // maps image millimetres to anatomy millimetres
+  double centre_y, centre_z, cos_a, sin_a;
+  Pose pose;
+  void world(double iy, double iz, double& y, double& z) const {
+    const double dy = iy - centre_y - pose.shift_y, dz = iz - centre_z - pose.shift_z;
+    y = centre_y + cos_a * dy + sin_a * dz;
+    z = centre_z - sin_a * dy + cos_a * dz;
+  }
+};
+
+struct Tissue {
+  double disc_height[kLevels];
+  double nucleus[kLevels];        // nucleus signal
+  double heterogeneity[kLevels];  // Schneiderman: patchy signal loss
+  double bulge[kLevels];          // mm into the canal
+  double cue[kLevels];            // high-intensity-zone brightness
+};
+
+Tissue tissue_for(const SubjectRecord& r, Visit visit, const std::array<float, kLevels>& cue) {
+  static constexpr double kHeight[5] = {1.0, 1.0, 0.9, 0.72, 0.5};          // Pfirrmann 1-5
+  static constexpr double kNucleus[5] = {950.0, 820.0, 560.0, 330.0, 210.0};  // Pfirrmann 1-5
+  Tissue t{};
+  for (int l = 0; l < kLevels; ++l) {
+    const int pf = std::clamp(r.grade(visit, Pathology::Pfirrmann, l), 1, 5);
+    const int sc = std::clamp(r.grade(visit, Pathology::Schneiderman, l), 0, 3);
+    const int bu = std::clamp(r.grade(visit, Pathology::Bulging, l), 0, 3);
+    t.disc_height[l] = kHeight[pf - 1];
+    t.nucleus[l] = kNucleus[pf - 1] * (1.0 - 0.12 * sc);
+    t.heterogeneity[l] = 0.12 * sc;
+    t.bulge[l] = 1.6 * bu;
+    t.cue[l] = 120.0 * std::max(0.0, static_cast<double>(cue[static_cast<std::size_t>(l)]));
+  }
+  return t;
+}
+
+// Antero-posterior centre and depth of the spine at height y, interpolated between vertebral centres.
+void curve_at(const Anatomy& a, double y, double& centre_z, double& depth) {
+  const auto& v = a.vertebrae;
+  if (y <= v[0].centre_y) {
+    centre_z = v[0].centre_z;
+    depth = v[0].depth;
+    return;
+  }
+  for (int i = 0; i + 1 < kVertebrae; ++i) {
+    if (y <= v[static_cast<std::size_t>(i + 1)].centre_y) {
+      const auto& p = v[static_cast<std::size_t>(i)];
+      const auto& q = v[static_cast<std::size_t>(i + 1)];
+      const double t = (y - p.centre_y) / (q.centre_y - p.centre_y);
+      centre_z = p.centre_z + t * (q.centre_z - p.centre_z);
+      depth = p.depth + t * (q.depth - p.depth);
+      return;
+    }
+  }
+  centre_z = v[kVertebrae - 1].centre_z;
+  depth = v[kVertebrae - 1].depth;
+}
+
+void render_visit(const SynthConfig& config, const Anatomy& base, const SyntheticSubject& subject, Visit visit,
+                  const Pose& pose, std::uint64_t noise_seed, RenderedVisit& out) {
+  const Imaging& im = config.imaging;
+  const Tissue t = tissue_for(subject.record, visit, subject.visible_cue);
+  std::array<double, kLevels> factors{};
+  for (int l = 0; l < kLevels; ++l) factors[static_cast<std::size_t>(l)] = t.disc_height[l];
+  const double field_h = static_cast<double>(im.rows) * im.pixel_mm, field_w = static_cast<double>(im.cols) * im.pixel_mm;
+  const Anatomy a = place_vertebrae(base, factors, 0.06 * field_h);
+  const Frame frame{field_h / 2, field_w / 2, std::cos(pose.angle), std::sin(pose.angle), pose};
+  const double gain = config.demographics.institution_intensity[static_cast<std::size_t>(subject.record.institution)];
+  const double skin_z = std::min(field_w - 4.0, 190.0);
+  NoiseStream noise(noise_seed);
+  Generator bias_gen(noise_seed ^ 0xb1a5);
+  const double bias_a = config.imaging.bias_field * (2 * bias_gen.uniform() - 1);
+  const double bias_b = config.imaging.bias_field * (2 * bias_gen.uniform() - 1);
+
+  std::array<double, kVertebrae> cos_angle{}, sin_angle{};
+  for (int i = 0; i < kVertebrae; ++i) {
+    cos_angle[static_cast<std::size_t>(i)] = std::cos(a.vertebrae[static_cast<std::size_t>(i)].angle);
+    sin_angle[static_cast<std::size_t>(i)] = std::sin(a.vertebrae[static_cast<std::size_t>(i)].angle);
+  }
+  const std::int64_t plane = im.rows * im.cols;
+  out.image.assign(static_cast<std::size_t>(im.slices * plane), 0);
+  out.vertebra_mask.assign(static_cast<std::size_t>(im.slices * plane), 0);
+  std::vector<float> value(static_cast<std::size_t>(plane));
+  for (std::int64_t s = 0; s < im.slices; ++s) {
+    const double x = (static_cast<double>(s) - static_cast<double>(im.slices - 1) / 2.0) *
+                         (im.slice_thickness_mm + im.slice_gap_mm) + pose.shift_x;
+    std::uint8_t* mask = out.vertebra_mask.data() + s * plane;
+    for (std::int64_t r = 0; r < im.rows; ++r) {
+      for (std::int64_t c = 0; c < im.cols; ++c) {
+        double y, z;
+        frame.world((static_cast<double>(r) + 0.5) * im.pixel_mm, (static_cast<double>(c) + 0.5) * im.pixel_mm, y, z);
+        double centre_z, depth;
+        curve_at(a, y, centre_z, depth);
+        const double front = centre_z - depth / 2, back = centre_z + depth / 2;
+        double v;
+        std::uint8_t label = 0;
+        // Soft tissue by depth: abdomen in front, psoas and muscles behind, fat under the skin, then air.
+        if (z > skin_z) v = 0.0;
+        else if (z > skin_z - 10.0) v = a.fat_intensity;
+        else if (z < front - 3.0) v = 420.0 + 60.0 * std::sin(0.09 * y + a.texture_phase[0]) * std::sin(0.07 * z + a.texture_phase[1]);
+        else v = a.muscle_intensity;
+        // Spinal canal (CSF) behind the bodies, and posterior elements behind it.
+        const double canal_front = back + 1.5, canal_back = canal_front + a.canal_depth;
+        if (std::abs(x) < a.canal_half_width && z > canal_front && z < canal_back) v = 980.0;
+        if (z >= canal_back && z < canal_back + 28.0 && std::abs(x) < 14.0) {
+          const double phase = std::fmod(y + 400.0, 33.0);  // spinous processes and laminae, one per level
+          if (phase < 20.0) v = 0.85 * a.marrow_intensity;
+        }
+        // Discs and vertebral bodies in each body's tilted frame.
+        for (int i = 0; i < kVertebrae; ++i) {
+          const Vertebra& b = a.vertebrae[static_cast<std::size_t>(i)];
+          if (std::abs(y - b.centre_y) > b.height / 2 + 25.0) continue;  // neither this body nor the disc below
+          const double ca = cos_angle[static_cast<std::size_t>(i)], sa = sin_angle[static_cast<std::size_t>(i)];
+          const double u = ca * (y - b.centre_y) + sa * (z - b.centre_z);    // along the spine
+          const double w = -sa * (y - b.centre_y) + ca * (z - b.centre_z);   // antero-posterior
+          const double lateral = std::abs(x) / b.half_width;
+          if (lateral >= 1.0) continue;
+          const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
+          // The disc below this body (levels L1-L2 .. L5-S1 follow bodies L1 .. L5).
+          if (i >= 1 && i <= kLevels) {
+            const int level = i - 1;
+            const double gap = a.healthy_disc_height[static_cast<std::size_t>(i)] * t.disc_height[level];
+            const double du = u - b.height / 2;  // 0 at the lower endplate
+            if (du > 0 && du < gap) {
+              const double m = 2.0 * du / gap - 1.0;  // -1..1 across the disc
+              const double bulge = t.bulge[level] * (1.0 - m * m) * std::sqrt(1.0 - lateral * lateral);
+              if (w > -half_depth && w < half_depth + bulge) {
+                const double nu = (du - gap / 2) / (0.36 * gap), nv = (w - 0.08 * b.depth) / (0.3 * b.depth);
+                double d = 190.0;  // annulus
+                if (nu * nu + nv * nv < 1.0) {
+                  const double patch = std::sin(0.9 * w + 3.1 * du + a.texture_phase[2]) * std::sin(0.6 * x + a.texture_phase[3]);
+                  d = t.nucleus[level] * (1.0 - t.heterogeneity[level] * (1.0 + patch));
+                }
+                const double hv = (w - 0.4 * b.depth) / 2.5, hu = (du - gap / 2) / (0.2 * gap);
+                if (hv * hv + hu * hu < 1.0) d += t.cue[level];  // posterior high-intensity zone
+                v = d;
+              }
+            }
+          }
+          if (std::abs(u) < b.height / 2 && std::abs(w) < half_depth) {
+            const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(w));
+            const double texture = 1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]);
+            v = edge < 1.5 ? 160.0 : a.marrow_intensity * texture;
+            label = i == 0 ? kOtherVertebraLabel : static_cast<std::uint8_t>(i);
+          }
+        }
+        value[static_cast<std::size_t>(r * im.cols + c)] = static_cast<float>(v);
+        mask[r * im.cols + c] = label;
+      }
+    }
+    // Scanner: institution gain, a smooth coil-sensitivity field, then Rician noise (magnitude images).
+    std::uint16_t* image = out.image.data() + s * plane;
+    for (std::int64_t r = 0; r < im.rows; ++r) {
+      const double ry = 2.0 * static_cast<double>(r) / static_cast<double>(im.rows) - 1.0;
+      for (std::int64_t c = 0; c < im.cols; ++c) {
+        const double rz = 2.0 * static_cast<double>(c) / static_cast<double>(im.cols) - 1.0;
+        const double signal = value[static_cast<std::size_t>(r * im.cols + c)] * gain * (1.0 + bias_a * ry + bias_b * rz * ry);
+        const double re = signal + im.noise_sd * noise.next(), imag = im.noise_sd * noise.next();
+        image[r * im.cols + c] = static_cast<std::uint16_t>(std::clamp(std::sqrt(re * re + imag * imag), 0.0, 65535.0));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+RenderedSubject render_subject(const SynthConfig& config, const SyntheticSubject& subject, std::int64_t subject_index) {
+  Generator gen(config.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(subject_index) + 1);
+  const Anatomy anatomy = draw_anatomy(gen);
+  const Imaging& im = config.imaging;
+  const Pose baseline{};
+  const Pose follow_up{im.max_shift_mm * (2 * gen.uniform() - 1), im.max_shift_mm * (2 * gen.uniform() - 1),
+                       im.max_rotation_deg * std::numbers::pi / 180.0 * (2 * gen.uniform() - 1),
+                       im.max_slice_shift_mm * (2 * gen.uniform() - 1)};
+  RenderedSubject out;
+  render_visit(config, anatomy, subject, Visit::Baseline, baseline, gen.next_u64(), out.visits[0]);
+  render_visit(config, anatomy, subject, Visit::FollowUp, follow_up, gen.next_u64(), out.visits[1]);
+  return out;
+}
+
+}  // namespace ldd::synth

@@ -1,0 +1,134 @@
+// The cohort file: the layout data/SCHEMA.md documents, round trips, bit-identical regeneration, and the
+// rendered anatomy (masks ordered cranio-caudally, disc signal falling with the Pfirrmann grade).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include "data/cohort/cohort_file.h"
+#include "data/synth/generate.h"
+#include "data/synth/render.h"
+#include "kernels/check.h"
+#include "tests/support/temp_dir.h"
+
+using namespace ldd;
+using namespace ldd::synth;
+using ldd::testing::TempDir;
+
+namespace {
+
+// A small field of view with the same anatomy: 1.25 mm pixels, 4 central slices.
+SynthConfig small_config(std::int64_t subjects) {
+  SynthConfig c;
+  c.subjects = subjects;
+  c.imaging.slices = 4;
+  c.imaging.rows = 224;
+  c.imaging.cols = 168;
+  c.imaging.pixel_mm = 1.25;
+  return c;
+}
+
+std::string bytes_of(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+TEST_CASE("a generated cohort has the documented layout and reads back" * doctest::test_suite("smoke")) {
+  TempDir dir;
+  const SynthConfig config = small_config(3);
+  const auto summary = generate_cohort(config, dir / "c.h5");
+  const hdf5::File f = hdf5::File::open_read(dir / "c.h5");
+  CHECK(f.string_attribute("/", "format") == "ldd-cohort");
+  CHECK(f.int_attribute("/", "version") == 1);
+  CHECK(f.string_attribute("/", "source") == "synth");
+  CHECK(f.string_attribute("/", "orientation") == "LR,SI,AP");
+  CHECK(f.string_attribute("/", "config") == config.to_yaml());
+  const std::string s = "/subjects/SYN00001";
+  for (const char* attr : {"age", "bmi", "sex", "institution"}) CHECK(f.has_attribute(s, attr));
+  CHECK(f.shape(s + "/grades") == hdf5::Dims{2, 3, 5});
+  for (const char* visit : {"baseline", "followup"}) {
+    const std::string v = s + "/" + visit;
+    CHECK(f.shape(v + "/image") == hdf5::Dims{4, 224, 168});
+    CHECK(f.shape(v + "/truth/vertebra_mask") == hdf5::Dims{4, 224, 168});
+    CHECK(f.double_attribute(v, "spacing_slice_mm") == 6.0);
+    CHECK(f.double_attribute(v, "spacing_row_mm") == 1.25);
+    CHECK(f.double_attribute(v, "intensity_scale") == 1.0);
+  }
+  CHECK(f.shape(s + "/truth/propensity") == hdf5::Dims{5});
+
+  const CohortReader reader(dir / "c.h5");
+  CHECK(reader.subject_ids() == std::vector<std::string>{"SYN00001", "SYN00002", "SYN00003"});
+  const SubjectRecord r = reader.subject("SYN00002");
+  CHECK(r.grades == summary.population.subjects[1].record.grades);
+  CHECK(r.age == summary.population.subjects[1].record.age);
+  const Volume v = reader.volume("SYN00002", Visit::FollowUp);
+  CHECK(v.shape == std::array<std::int64_t, 3>{4, 224, 168});
+  CHECK(reader.true_vertebra_mask("SYN00002", Visit::Baseline).has_value());
+  CHECK_THROWS_WITH_AS(reader.subject("nobody"), doctest::Contains("has no subject 'nobody'"), Error);
+}
+
+TEST_CASE("the same seed writes a byte-identical cohort file and another seed a different one") {
+  TempDir dir;
+  SynthConfig config = small_config(2);
+  generate_cohort(config, dir / "a.h5");
+  generate_cohort(config, dir / "b.h5");
+  config.seed = 2;
+  generate_cohort(config, dir / "c.h5");
+  CHECK(bytes_of(dir / "a.h5") == bytes_of(dir / "b.h5"));
+  CHECK(bytes_of(dir / "a.h5") != bytes_of(dir / "c.h5"));
+}
+
+TEST_CASE("rendered vertebrae are ordered cranio-caudally and disc signal falls with the Pfirrmann grade") {
+  const SynthConfig config = small_config(12);
+  const Population pop = draw_population(config);
+  const std::int64_t rows = 224, cols = 168, plane = rows * cols, mid = 2;
+  std::array<double, 5> signal_sum{}, signal_count{};
+  for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
+    const RenderedSubject r = render_subject(config, pop.subjects[i], static_cast<std::int64_t>(i));
+    const auto& mask = r.visits[0].vertebra_mask;
+    const auto& image = r.visits[0].image;
+    // Centroid row and column of each label on the mid slice.
+    std::array<double, 8> row_sum{}, col_sum{}, count{};
+    for (std::int64_t p = 0; p < plane; ++p) {
+      const int label = mask[static_cast<std::size_t>(mid * plane + p)];
+      row_sum[static_cast<std::size_t>(label)] += static_cast<double>(p / cols);
+      col_sum[static_cast<std::size_t>(label)] += static_cast<double>(p % cols);
+      count[static_cast<std::size_t>(label)] += 1;
+    }
+    for (int label = 1; label <= 6; ++label) REQUIRE(count[static_cast<std::size_t>(label)] > 100);
+    for (int label = 1; label < 6; ++label)
+      CHECK(row_sum[static_cast<std::size_t>(label)] / count[static_cast<std::size_t>(label)] <
+            row_sum[static_cast<std::size_t>(label + 1)] / count[static_cast<std::size_t>(label + 1)]);
+    CHECK(row_sum[7] / count[7] < row_sum[1] / count[1]);  // T12 above L1
+    // Disc centre: halfway between consecutive body centroids; mean of a 3x3 patch.
+    for (int level = 0; level < 5; ++level) {
+      const auto a = static_cast<std::size_t>(level + 1), b = static_cast<std::size_t>(level + 2);
+      const auto cr = static_cast<std::int64_t>((row_sum[a] / count[a] + row_sum[b] / count[b]) / 2);
+      const auto cc = static_cast<std::int64_t>((col_sum[a] / count[a] + col_sum[b] / count[b]) / 2);
+      double patch = 0;
+      for (std::int64_t dr = -1; dr <= 1; ++dr)
+        for (std::int64_t dc = -1; dc <= 1; ++dc) patch += image[static_cast<std::size_t>(mid * plane + (cr + dr) * cols + cc + dc)];
+      const int grade = pop.subjects[i].record.grade(Visit::Baseline, Pathology::Pfirrmann, level);
+      signal_sum[static_cast<std::size_t>(grade - 1)] += patch / 9;
+      signal_count[static_cast<std::size_t>(grade - 1)] += 1;
+    }
+  }
+  // Grades 2, 3 and 4 are common: their mean disc signal must fall in that order.
+  const double g2 = signal_sum[1] / signal_count[1], g3 = signal_sum[2] / signal_count[2], g4 = signal_sum[3] / signal_count[3];
+  INFO("mean disc-centre signal by Pfirrmann grade 2 / 3 / 4: " << g2 << " / " << g3 << " / " << g4);
+  CHECK(g2 > g3);
+  CHECK(g3 > g4);
+}
+
+TEST_CASE("a file that is not a cohort is refused with its name") {
+  TempDir dir;
+  {
+    auto f = hdf5::File::create(dir / "x.h5");
+    f.write<float>("/x", std::vector<float>{1}, {1});
+    f.commit();
+  }
+  CHECK_THROWS_WITH_AS(CohortReader(dir / "x.h5"), doctest::Contains("x.h5' is not an ldd cohort file"), Error);
+}
