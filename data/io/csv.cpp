@@ -1,0 +1,77 @@
+#include "data/io/csv.h"
+
+#include <fstream>
+
+#include "kernels/check.h"
+
+namespace ldd::io {
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+      cells.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      cells.emplace_back();
+    } else {
+      cells.back() += c;
+    }
+  }
+  for (auto& cell : cells) {
+    cell.erase(0, cell.find_first_not_of(" \t"));
+    cell.erase(cell.find_last_not_of(" \t") + 1);
+  }
+  return cells;
+}
+
+}  // namespace
+
+CsvTable CsvTable::read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  LDD_CHECK(in.good(), "cannot read CSV file '" << path.string() << "'");
+  CsvTable t;
+  t.path_ = path;
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    auto cells = split(line);
+    if (t.columns_.empty()) {
+      for (std::size_t c = 0; c < cells.size(); ++c) t.columns_[cells[c]] = c;
+      continue;
+    }
+    LDD_CHECK(cells.size() == t.columns_.size(), path.string() << ", line " << number << ": " << cells.size()
+                                                              << " cells, the header has " << t.columns_.size());
+    t.cells_.push_back(std::move(cells));
+    t.line_numbers_.push_back(number);
+  }
+  LDD_CHECK(!t.columns_.empty(), "CSV file '" << path.string() << "' is empty (no header row)");
+  return t;
+}
+
+void CsvTable::require_columns(const std::vector<std::string>& names) const {
+  std::string missing;
+  for (const auto& n : names)
+    if (!has_column(n)) missing += (missing.empty() ? "" : ", ") + n;
+  LDD_CHECK(missing.empty(), path_.string() << ": missing column(s) " << missing);
+}
+
+const std::string& CsvTable::cell(std::size_t row, const std::string& column) const {
+  const auto it = columns_.find(column);
+  LDD_CHECK(it != columns_.end(), path_.string() << ": no column '" << column << "'");
+  return cells_[row][it->second];
+}
+
+std::string CsvTable::where(std::size_t row, const std::string& column) const {
+  return path_.string() + ", line " + std::to_string(line_numbers_[row]) + ", column '" + column + "'";
+}
+
+}  // namespace ldd::io

@@ -1,0 +1,135 @@
+// MetaImage (.mha with the data inline, .mhd with a separate raw file): a text header of "Key = Value"
+// lines, simple enough to read ourselves. Coordinates are LPS (ITK's), converted to RAS here.
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "data/io/raw_volume.h"
+#include "kernels/check.h"
+
+namespace ldd::io {
+namespace {
+
+std::vector<double> numbers_of(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<double> out;
+  double v;
+  while (in >> v) out.push_back(v);
+  return out;
+}
+
+template <class T>
+void convert(const std::vector<char>& bytes, bool big_endian, std::vector<float>& out) {
+  const std::size_t n = bytes.size() / sizeof(T);
+  out.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    char buffer[sizeof(T)];
+    std::memcpy(buffer, bytes.data() + i * sizeof(T), sizeof(T));
+    if (big_endian) std::reverse(buffer, buffer + sizeof(T));
+    T value;
+    std::memcpy(&value, buffer, sizeof(T));
+    out[i] = static_cast<float>(value);
+  }
+}
+
+}  // namespace
+
+RawVolume read_metaimage(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  LDD_CHECK(in.good(), "image '" << path.string() << "' cannot be opened");
+  std::map<std::string, std::string> header;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto eq = line.find('=');
+    LDD_CHECK(eq != std::string::npos, "image '" << path.string() << "': header line '" << line.substr(0, 60)
+                                                 << "' is not 'Key = Value' (not a MetaImage?)");
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t") + 1);
+      return s;
+    };
+    const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+    header[key] = value;
+    if (key == "ElementDataFile") break;  // the data follow (LOCAL) or live in another file
+  }
+  auto field = [&](const std::string& key) -> const std::string& {
+    const auto it = header.find(key);
+    LDD_CHECK(it != header.end(), "image '" << path.string() << "': MetaImage header has no " << key);
+    return it->second;
+  };
+  RawVolume v;
+  v.source = path.string();
+  const auto dims = numbers_of(field("DimSize"));
+  v.stored_rank = static_cast<int>(dims.size());
+  LDD_CHECK(dims.size() >= 2 && dims.size() <= 3, "image '" << path.string() << "': NDims " << dims.size() << " is not 2 or 3");
+  for (std::size_t a = 0; a < dims.size(); ++a) v.dims[a] = static_cast<std::int64_t>(dims[a]);
+  std::vector<double> spacing = header.count("ElementSpacing") ? numbers_of(header["ElementSpacing"]) : std::vector<double>{1, 1, 1};
+  spacing.resize(3, 1.0);
+  std::vector<double> offset = header.count("Offset") ? numbers_of(header["Offset"])
+                               : header.count("Position") ? numbers_of(header["Position"]) : std::vector<double>{0, 0, 0};
+  offset.resize(3, 0.0);
+  std::vector<double> matrix{1, 0, 0, 0, 1, 0, 0, 0, 1};
+  for (const char* key : {"TransformMatrix", "Orientation", "Rotation"})
+    if (header.count(key)) matrix = numbers_of(header[key]);
+  if (dims.size() == 2 && matrix.size() == 4) matrix = {matrix[0], matrix[1], 0, matrix[2], matrix[3], 0, 0, 0, 1};
+  LDD_CHECK(matrix.size() == 9, "image '" << path.string() << "': TransformMatrix needs 9 numbers");
+  // Row a of TransformMatrix is the LPS direction of axis a (ITK's MetaImageIO); LPS -> RAS negates x, y.
+  for (int w = 0; w < 3; ++w) {
+    const double sign = w < 2 ? -1.0 : 1.0;
+    for (int a = 0; a < 3; ++a)
+      v.affine[static_cast<std::size_t>(w)][static_cast<std::size_t>(a)] = sign * matrix[static_cast<std::size_t>(a * 3 + w)] * spacing[static_cast<std::size_t>(a)];
+    v.affine[static_cast<std::size_t>(w)][3] = sign * offset[static_cast<std::size_t>(w)];
+  }
+  LDD_CHECK(!header.count("ElementNumberOfChannels") || header["ElementNumberOfChannels"] == "1",
+            "image '" << path.string() << "': multi-channel MetaImages are not supported");
+  const std::string type = field("ElementType");
+  static const std::map<std::string, std::size_t> kSizes{{"MET_UCHAR", 1}, {"MET_CHAR", 1}, {"MET_USHORT", 2},
+                                                         {"MET_SHORT", 2},  {"MET_UINT", 4}, {"MET_INT", 4},
+                                                         {"MET_FLOAT", 4},  {"MET_DOUBLE", 8}};
+  LDD_CHECK(kSizes.count(type), "image '" << path.string() << "': ElementType " << type << " is not supported");
+  const std::size_t count = static_cast<std::size_t>(v.dims[0] * v.dims[1] * v.dims[2]);
+  const std::size_t expected = count * kSizes.at(type);
+
+  std::vector<char> raw;
+  const std::string data_file = field("ElementDataFile");
+  if (data_file == "LOCAL") {
+    raw.assign(std::istreambuf_iterator<char>(in), {});
+  } else {
+    std::ifstream data(path.parent_path() / data_file, std::ios::binary);
+    LDD_CHECK(data.good(), "image '" << path.string() << "': its data file '" << data_file << "' cannot be opened");
+    raw.assign(std::istreambuf_iterator<char>(data), {});
+  }
+  const bool compressed = header.count("CompressedData") && (header["CompressedData"] == "True" || header["CompressedData"] == "true");
+  std::vector<char> bytes;
+  if (compressed) {
+    bytes.resize(expected);
+    uLongf size = static_cast<uLongf>(expected);
+    const int status = uncompress(reinterpret_cast<Bytef*>(bytes.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+                                  static_cast<uLong>(raw.size()));
+    LDD_CHECK(status == Z_OK && size == expected, "image '" << path.string() << "': compressed data are corrupt or truncated");
+  } else {
+    LDD_CHECK(raw.size() >= expected, "image '" << path.string() << "' is truncated: " << raw.size() << " bytes of data, "
+                                                << expected << " expected for " << v.dims[0] << "x" << v.dims[1] << "x"
+                                                << v.dims[2] << " " << type);
+    raw.resize(expected);
+    bytes = std::move(raw);
+  }
+  const bool big = (header.count("BinaryDataByteOrderMSB") && header["BinaryDataByteOrderMSB"] == "True") ||
+                   (header.count("ElementByteOrderMSB") && header["ElementByteOrderMSB"] == "True");
+  if (type == "MET_UCHAR") convert<std::uint8_t>(bytes, big, v.values);
+  else if (type == "MET_CHAR") convert<std::int8_t>(bytes, big, v.values);
+  else if (type == "MET_USHORT") convert<std::uint16_t>(bytes, big, v.values);
+  else if (type == "MET_SHORT") convert<std::int16_t>(bytes, big, v.values);
+  else if (type == "MET_UINT") convert<std::uint32_t>(bytes, big, v.values);
+  else if (type == "MET_INT") convert<std::int32_t>(bytes, big, v.values);
+  else if (type == "MET_FLOAT") convert<float>(bytes, big, v.values);
+  else convert<double>(bytes, big, v.values);
+  return v;
+}
+
+}  // namespace ldd::io

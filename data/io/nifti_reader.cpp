@@ -1,0 +1,63 @@
+// NIfTI-1 and NIfTI-2 through the NIfTI C library (Debian libnifti2-dev): it handles both header
+// versions, gzip, byte order and the qform/sform rules; we convert its data to float and its affine.
+#include <nifti2_io.h>
+
+#include <memory>
+
+#include "data/io/raw_volume.h"
+#include "kernels/check.h"
+
+namespace ldd::io {
+namespace {
+
+template <class T>
+void copy_values(const void* data, std::size_t n, double slope, double intercept, std::vector<float>& out) {
+  const T* p = static_cast<const T*>(data);
+  out.resize(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<double>(p[i]) * slope + intercept);
+}
+
+}  // namespace
+
+RawVolume read_nifti(const std::filesystem::path& path) {
+  LDD_CHECK(std::filesystem::exists(path), "image '" << path.string() << "' does not exist");
+  nifti_set_debug_level(0);
+  std::unique_ptr<nifti_image, void (*)(nifti_image*)> nim(nifti_image_read(path.c_str(), 1), nifti_image_free);
+  LDD_CHECK(nim != nullptr && nim->data != nullptr,
+            "image '" << path.string() << "': cannot read it as NIfTI (truncated or corrupt file?)");
+  LDD_CHECK(nim->nt <= 1 && nim->nu <= 1 && nim->nv <= 1 && nim->nw <= 1,
+            "image '" << path.string() << "' has more than 3 dimensions (" << nim->nx << "x" << nim->ny << "x" << nim->nz
+                      << "x" << nim->nt << "); one 3-D volume per file is required");
+  RawVolume v;
+  v.source = path.string();
+  v.dims = {nim->nx, nim->ny, std::max<std::int64_t>(nim->nz, 1)};
+  v.stored_rank = static_cast<int>(nim->dim[0]);
+  const std::size_t n = static_cast<std::size_t>(v.dims[0] * v.dims[1] * v.dims[2]);
+  const double slope = nim->scl_slope != 0.0 ? nim->scl_slope : 1.0, intercept = nim->scl_slope != 0.0 ? nim->scl_inter : 0.0;
+  switch (nim->datatype) {
+    case DT_UINT8: copy_values<std::uint8_t>(nim->data, n, slope, intercept, v.values); break;
+    case DT_INT8: copy_values<std::int8_t>(nim->data, n, slope, intercept, v.values); break;
+    case DT_UINT16: copy_values<std::uint16_t>(nim->data, n, slope, intercept, v.values); break;
+    case DT_INT16: copy_values<std::int16_t>(nim->data, n, slope, intercept, v.values); break;
+    case DT_INT32: copy_values<std::int32_t>(nim->data, n, slope, intercept, v.values); break;
+    case DT_UINT32: copy_values<std::uint32_t>(nim->data, n, slope, intercept, v.values); break;
+    case DT_FLOAT32: copy_values<float>(nim->data, n, slope, intercept, v.values); break;
+    case DT_FLOAT64: copy_values<double>(nim->data, n, slope, intercept, v.values); break;
+    default: LDD_FAIL("image '" << path.string() << "': NIfTI data type " << nim->datatype << " ("
+                               << nifti_datatype_string(nim->datatype) << ") is not supported");
+  }
+  // sform when set (the scanner-to-standard transform), else qform, else the scaled identity NIfTI
+  // defines for "method 1".
+  const nifti_dmat44& m = nim->sform_code > 0 ? nim->sto_xyz : nim->qto_xyz;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) v.affine[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = m.m[r][c];
+  if (nim->sform_code <= 0 && nim->qform_code <= 0) {
+    v.affine = {};
+    v.affine[0][0] = nim->dx;
+    v.affine[1][1] = nim->dy;
+    v.affine[2][2] = nim->dz;
+  }
+  return v;
+}
+
+}  // namespace ldd::io
