@@ -3,6 +3,7 @@
 // slices along their normal and build the affine (LPS in DICOM, converted to RAS).
 #include <gdcmImage.h>
 #include <gdcmImageReader.h>
+#include <gdcmTrace.h>
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +31,7 @@ void convert(const std::vector<char>& bytes, double slope, double intercept, std
 }  // namespace
 
 RawVolume read_dicom_series(const std::filesystem::path& folder) {
+  gdcm::Trace::WarningOff();  // GDCM prints defaults it assumes to stderr; errors still reach us
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder))
     if (entry.is_regular_file()) files.push_back(entry.path());
