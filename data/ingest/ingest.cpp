@@ -20,6 +20,9 @@ struct ImageEntry {
 
 using Key = std::pair<std::string, int>;  // subject, visit
 
+// The visit column may be called "visit" or "timepoint".
+std::string visit_column(const io::CsvTable& t) { return t.has_column("visit") ? "visit" : "timepoint"; }
+
 Visit parse_visit(const std::string& text, const std::string& where) {
   if (text == "baseline") return Visit::Baseline;
   if (text == "followup" || text == "follow-up") return Visit::FollowUp;
@@ -37,21 +40,22 @@ std::string stem_of(const std::filesystem::path& p) {
 
 std::map<Key, ImageEntry> images_from_manifest(const std::filesystem::path& csv) {
   const io::CsvTable t = io::CsvTable::read(csv);
-  t.require_columns({"subject", "visit", "image"});
+  const std::string visit_col = visit_column(t);
+  t.require_columns({"subject", visit_col, "image"});
   std::map<Key, ImageEntry> out;
   const auto base = csv.parent_path();
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string subject = t.cell(r, "subject");
     LDD_CHECK(!subject.empty() && subject.find('/') == std::string::npos,
               t.where(r, "subject") << ": subject id '" << subject << "' must be non-empty without '/'");
-    const Visit visit = parse_visit(t.cell(r, "visit"), t.where(r, "visit"));
+    const Visit visit = parse_visit(t.cell(r, visit_col), t.where(r, visit_col));
     ImageEntry e{base / t.cell(r, "image"), {}, t.where(r, "image")};
     if (t.has_column("vertebra_mask") && !t.cell(r, "vertebra_mask").empty()) e.mask = base / t.cell(r, "vertebra_mask");
     LDD_CHECK(std::filesystem::exists(e.image), e.where << ": image '" << e.image.string() << "' does not exist");
     LDD_CHECK(e.mask.empty() || std::filesystem::exists(e.mask),
               t.where(r, "vertebra_mask") << ": mask '" << e.mask.string() << "' does not exist");
     const bool inserted = out.emplace(Key{subject, static_cast<int>(visit)}, e).second;
-    LDD_CHECK(inserted, t.where(r, "subject") << ": subject '" << subject << "' has a second " << t.cell(r, "visit") << " image");
+    LDD_CHECK(inserted, t.where(r, "subject") << ": subject '" << subject << "' has a second " << t.cell(r, visit_col) << " image");
   }
   return out;
 }
@@ -102,13 +106,14 @@ void read_labels(const IngestOptions& o, const std::map<Key, ImageEntry>& images
   const io::CsvTable t = io::CsvTable::read(o.labels);
   const bool spider = o.labels_format == "spider";
   LDD_CHECK(spider || o.labels_format == "ldd", "unknown labels format '" << o.labels_format << "'; accepted: ldd, spider");
+  const std::string visit_col = visit_column(t);
   if (spider) t.require_columns({"Patient", "level", "Pfirrman grade"});
-  else t.require_columns({"subject", "visit", "level", "schneiderman", "bulging", "pfirrmann"});
+  else t.require_columns({"subject", visit_col, "level", "schneiderman", "bulging", "pfirrmann"});
   std::set<std::tuple<std::string, int, int>> seen;
   std::set<std::string> labelled;
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string subject = t.cell(r, spider ? "Patient" : "subject");
-    const Visit visit = spider ? Visit::Baseline : parse_visit(t.cell(r, "visit"), t.where(r, "visit"));
+    const Visit visit = spider ? Visit::Baseline : parse_visit(t.cell(r, visit_col), t.where(r, visit_col));
     const std::string level_name = t.cell(r, "level");
     if (spider && (level_name.rfind("T", 0) == 0 || level_name.rfind("S1-", 0) == 0)) continue;  // outside L1-L2..L5-S1
     int level = 0;

@@ -47,9 +47,12 @@ GenerationSummary generate_cohort(const SynthConfig& config, const std::filesyst
   return summary;
 }
 
-std::filesystem::path write_example(const std::filesystem::path& cohort, const std::filesystem::path& folder) {
+std::vector<std::filesystem::path> write_examples(const std::filesystem::path& cohort, const std::filesystem::path& folder,
+                                                  int count) {
   const CohortReader reader(cohort);
+  std::vector<std::filesystem::path> written;
   for (const auto& id : reader.subject_ids()) {
+    if (static_cast<int>(written.size()) == count) break;
     const SubjectRecord s = reader.subject(id);
     for (int level = kLevels - 1; level >= 0; --level) {
       const int before = s.grade(Visit::Baseline, Pathology::Pfirrmann, level);
@@ -72,10 +75,12 @@ std::filesystem::path write_example(const std::filesystem::path& cohort, const s
       const auto path = folder / (id + "_" + kLevelNames[static_cast<std::size_t>(level)] + "_pfirrmann_" +
                                   std::to_string(before) + "_to_" + std::to_string(after) + ".png");
       image::write_png(path, rgb, 2 * cols + 4, rows, 3);
-      return path;
+      written.push_back(path);
+      break;  // one disc per subject
     }
   }
-  LDD_FAIL("no subject in '" << cohort.string() << "' progresses to Pfirrmann 4 or 5; generate more subjects");
+  LDD_CHECK(!written.empty(), "no subject in '" << cohort.string() << "' progresses to Pfirrmann 4 or 5; generate more subjects");
+  return written;
 }
 
 }  // namespace ldd::synth

@@ -3,6 +3,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <vector>
 
 #include "data/synth/config.h"
 #include "data/synth/population.h"
@@ -19,8 +20,10 @@ struct GenerationSummary {
 GenerationSummary generate_cohort(const SynthConfig& config, const std::filesystem::path& out,
                                   const std::function<void(std::int64_t, std::int64_t)>& progress = {});
 
-// Baseline and follow-up mid-sagittal slices of the first subject whose Pfirrmann grade progresses,
-// side by side with the disc level marked, as PNG: a picture of what the generator makes.
-std::filesystem::path write_example(const std::filesystem::path& cohort, const std::filesystem::path& folder);
+// Baseline and follow-up mid-sagittal slices side by side, as PNG, for the first `count` subjects with a
+// disc whose Pfirrmann grade progresses to 4 or 5: pictures of what the generator makes. The file names
+// say subject, level and grades.
+std::vector<std::filesystem::path> write_examples(const std::filesystem::path& cohort, const std::filesystem::path& folder,
+                                                  int count = 3);
 
 }  // namespace ldd::synth

@@ -39,7 +39,7 @@ int run(int argc, char** argv) {
       ("seed,s", po::value<std::uint64_t>(), "random seed (overrides the config)")
       ("threads,t", po::value<int>(), "OpenMP threads used to render (default: all cores)")
       ("report,r", "print the cohort's statistics next to the paper's Tables 1-3")
-      ("examples,e", po::value<std::string>(), "write an example PNG (baseline vs follow-up) into this folder")
+      ("examples,e", po::value<std::string>(), "write example PNGs (baseline vs follow-up of progressing discs) into this folder")
       ("quiet,q", "no progress bar");
   po::variables_map vm;
   try {
@@ -83,7 +83,8 @@ int run(int argc, char** argv) {
               static_cast<double>(summary.bytes) / 1e9, summary.seconds);
   if (report) std::cout << format_report(compute_statistics(records_of(summary.population), config.demographics), config);
   if (vm.count("examples"))
-    std::printf("synth: example %s\n", write_example(out, vm["examples"].as<std::string>()).string().c_str());
+    for (const auto& path : write_examples(out, vm["examples"].as<std::string>()))
+      std::printf("synth: example %s\n", path.string().c_str());
   return 0;
 }
 

@@ -6,7 +6,10 @@
 #include <gdcmMediaStorage.h>
 #include <nifti2_io.h>
 
+#include <zlib.h>
+
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 #include "data/cohort/cohort_file.h"
@@ -85,6 +88,28 @@ void write_metaimage(const Stored& st, const std::filesystem::path& path) {
   out.write(reinterpret_cast<const char*>(st.values.data()), static_cast<std::streamsize>(st.values.size() * sizeof(float)));
 }
 
+// The same image as a .mhd header beside a raw file, or as a zlib-compressed .mha.
+void write_metaimage_variant(const Stored& st, const std::filesystem::path& path, bool separate_raw) {
+  write_metaimage(st, path);
+  std::ifstream in(path, std::ios::binary);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  const std::size_t data_at = text.find("ElementDataFile = LOCAL\n") + std::string("ElementDataFile = LOCAL\n").size();
+  const std::string header = text.substr(0, data_at - std::string("ElementDataFile = LOCAL\n").size());
+  const std::string data = text.substr(data_at);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (separate_raw) {
+    const auto raw = path.filename().string() + ".raw";
+    std::ofstream(path.parent_path() / raw, std::ios::binary) << data;
+    out << header << "ElementDataFile = " << raw << "\n";
+  } else {
+    std::vector<Bytef> packed(compressBound(data.size()));
+    uLongf size = packed.size();
+    compress(packed.data(), &size, reinterpret_cast<const Bytef*>(data.data()), data.size());
+    out << header << "CompressedData = True\nCompressedDataSize = " << size << "\nElementDataFile = LOCAL\n";
+    out.write(reinterpret_cast<const char*>(packed.data()), static_cast<std::streamsize>(size));
+  }
+}
+
 void write_dicom_series(const Stored& st, const std::filesystem::path& folder) {
   std::filesystem::create_directories(folder);
   auto lps = [](const std::array<double, 3>& ras) { return std::array<double, 3>{-ras[0], -ras[1], ras[2]}; };
@@ -147,7 +172,10 @@ TEST_CASE("NIfTI / MetaImage and DICOM volumes are reoriented to slices L-R / ro
     write_nifti(st, dir / ("v" + tag + ".nii.gz"));
     write_metaimage(st, dir / ("v" + tag + ".mha"));
     write_dicom_series(st, dir / ("dicom" + tag));
-    for (const auto& path : {dir / ("v" + tag + ".nii.gz"), dir / ("v" + tag + ".mha"), dir / ("dicom" + tag)}) {
+    write_metaimage_variant(st, dir / ("v" + tag + ".mhd"), true);
+    write_metaimage_variant(st, dir / ("z" + tag + ".mha"), false);
+    for (const auto& path : {dir / ("v" + tag + ".nii.gz"), dir / ("v" + tag + ".mha"), dir / ("dicom" + tag),
+                             dir / ("v" + tag + ".mhd"), dir / ("z" + tag + ".mha")}) {
       INFO("orientation " << tag << ", file " << path.filename().string());
       check_canonical(io::to_cohort_volume(io::read_volume(path)));
     }
@@ -165,7 +193,7 @@ struct Study {
     write_metaimage(st, dir / "a1.mha");
     write_dicom_series(st, dir / "b0");
     write("images.csv", "subject,visit,image\nA,baseline,a0.nii.gz\nA,followup,a1.mha\nB,baseline,b0\n");
-    write("labels.csv", "subject,visit,level,schneiderman,bulging,pfirrmann\nA,baseline,L4-L5,1,0,3\nA,followup,L4-L5,2,1,4\n"
+    write("labels.csv", "subject,timepoint,level,schneiderman,bulging,pfirrmann\nA,baseline,L4-L5,1,0,3\nA,followup,L4-L5,2,1,4\n"
                         "B,baseline,L5-S1,,2,5\n");
     write("demo.csv", "subject,age,sex,bmi,institution\nA,51.5,F,22.5,Hospital X\nB,38,M,,Hospital Y\n");
   }
