@@ -3,8 +3,10 @@
 
 #include "kernels/check.h"
 #include "kernels/conv2d.h"
+#include "kernels/crop_resize.h"
 #include "kernels/optim.h"
 #include "kernels/cpu/conv2d.h"
+#include "kernels/cpu/crop_resize.h"
 #include "kernels/cpu/dropout.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
@@ -13,6 +15,7 @@
 #include "kernels/cpu/pool2d.h"
 #include "kernels/cpu/softmax.h"
 #if LDD_HAS_CUDA
+#include "kernels/cuda/crop_resize.h"
 #include "kernels/cuda/elementwise.h"
 #endif
 
@@ -27,7 +30,8 @@ constexpr bool has_cuda_twin(Op op) {
     case Op::Binary:
     case Op::SumTo:
     case Op::Relu:
-    case Op::ChannelBias: return true;
+    case Op::ChannelBias:
+    case Op::CropResize: return true;
     default: return false;
   }
 }
@@ -53,6 +57,7 @@ const char* to_string(Op op) {
     case Op::AdamUpdate: return "adam_update";
     case Op::SumSquares: return "sum_squares";
     case Op::Scale: return "scale";
+    case Op::CropResize: return "crop_resize";
   }
   return "?";
 }
@@ -115,6 +120,13 @@ void channel_bias_forward(Device d, std::int64_t outer, std::int64_t channels, s
 void channel_bias_backward(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner,
                            const float* dy, float* dbias) {
   LDD_ROUTE(Op::ChannelBias, d, channel_bias_backward(outer, channels, inner, dy, dbias));
+}
+
+void crop_resize_forward(Device d, const CropGeometry& g, const float* volume, const OrientedBox* boxes, float* out) {
+  LDD_ROUTE(Op::CropResize, d, crop_resize_forward(g, volume, boxes, out));
+}
+void crop_resize_backward(Device d, const CropGeometry& g, const float* dout, const OrientedBox* boxes, float* dvolume) {
+  LDD_ROUTE(Op::CropResize, d, crop_resize_backward(g, dout, boxes, dvolume));
 }
 
 void gemm(Device d, const GemmArgs& args) { LDD_ROUTE_CPU(Op::Gemm, d, gemm(args)); }

@@ -2,6 +2,7 @@
 #pragma once
 #include "nn/autograd.h"
 #include "nn/ops/conv2d.h"
+#include "nn/ops/crop_resize.h"
 #include "nn/ops/dropout.h"
 #include "nn/ops/elementwise.h"
 #include "nn/ops/linear.h"
