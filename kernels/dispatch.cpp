@@ -4,6 +4,7 @@
 #include "kernels/check.h"
 #include "kernels/conv2d.h"
 #include "kernels/crop_resize.h"
+#include "kernels/optical_flow.h"
 #include "kernels/optim.h"
 #include "kernels/cpu/conv2d.h"
 #include "kernels/cpu/crop_resize.h"
@@ -11,12 +12,14 @@
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/lrn.h"
+#include "kernels/cpu/optical_flow.h"
 #include "kernels/cpu/optim.h"
 #include "kernels/cpu/pool2d.h"
 #include "kernels/cpu/softmax.h"
 #if LDD_HAS_CUDA
 #include "kernels/cuda/crop_resize.h"
 #include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/optical_flow.h"
 #endif
 
 namespace ldd::kernels {
@@ -31,7 +34,8 @@ constexpr bool has_cuda_twin(Op op) {
     case Op::SumTo:
     case Op::Relu:
     case Op::ChannelBias:
-    case Op::CropResize: return true;
+    case Op::CropResize:
+    case Op::OpticalFlow: return true;
     default: return false;
   }
 }
@@ -58,6 +62,7 @@ const char* to_string(Op op) {
     case Op::SumSquares: return "sum_squares";
     case Op::Scale: return "scale";
     case Op::CropResize: return "crop_resize";
+    case Op::OpticalFlow: return "optical flow";
   }
   return "?";
 }
@@ -127,6 +132,21 @@ void crop_resize_forward(Device d, const CropGeometry& g, const float* volume, c
 }
 void crop_resize_backward(Device d, const CropGeometry& g, const float* dout, const OrientedBox* boxes, float* dvolume) {
   LDD_ROUTE(Op::CropResize, d, crop_resize_backward(g, dout, boxes, dvolume));
+}
+
+void warp_bilinear(Device d, Plane p, const float* image, const float* u, const float* v, float* out) {
+  LDD_ROUTE(Op::OpticalFlow, d, warp_bilinear(p, image, u, v, out));
+}
+void downsample2(Device d, Plane in, const float* image, float* out) { LDD_ROUTE(Op::OpticalFlow, d, downsample2(in, image, out)); }
+void upsample(Device d, Plane coarse, const float* image, Plane out, float scale, float* result) {
+  LDD_ROUTE(Op::OpticalFlow, d, upsample(coarse, image, out, scale, result));
+}
+void flow_derivatives(Device d, Plane p, const float* image0, const float* warped1, float* ix, float* iy, float* it) {
+  LDD_ROUTE(Op::OpticalFlow, d, flow_derivatives(p, image0, warped1, ix, iy, it));
+}
+void horn_schunck_step(Device d, Plane p, float alpha_squared, const float* ix, const float* iy, const float* it,
+                       const float* u0, const float* v0, const float* u, const float* v, float* u_next, float* v_next) {
+  LDD_ROUTE(Op::OpticalFlow, d, horn_schunck_step(p, alpha_squared, ix, iy, it, u0, v0, u, v, u_next, v_next));
 }
 
 void gemm(Device d, const GemmArgs& args) { LDD_ROUTE_CPU(Op::Gemm, d, gemm(args)); }
