@@ -69,6 +69,13 @@ void CohortWriter::add_true_vertebra_mask(const std::string& id, Visit visit, co
                             image_options(shape, std::max(compression_, 1)));
 }
 
+void CohortWriter::add_true_disc_centres(const std::string& id, Visit visit,
+                                         const std::array<std::array<double, 2>, kLevels>& centres) {
+  std::vector<double> flat;
+  for (const auto& c : centres) flat.insert(flat.end(), c.begin(), c.end());
+  file_.write<double>(visit_group(id, visit) + "/truth/disc_centres", flat, {kLevels, 2});
+}
+
 void CohortWriter::add_true_propensity(const std::string& id, const std::array<float, kLevels>& propensity,
                                        const std::array<float, kLevels>& visible_cue) {
   file_.write<float>(subject_group(id) + "/truth/propensity", propensity, {kLevels});

@@ -40,6 +40,8 @@ class CohortWriter {
   // Ground truth of synthetic cohorts: evaluation only, never an input of the pipeline.
   void add_true_vertebra_mask(const std::string& subject_id, Visit visit, const std::array<std::int64_t, 3>& shape,
                               const std::vector<std::uint8_t>& labels);
+  // (row, col) pixel position of each disc's centre L1-L2 .. L5-S1 on the mid-sagittal plane.
+  void add_true_disc_centres(const std::string& subject_id, Visit visit, const std::array<std::array<double, 2>, kLevels>& centres);
   void add_true_propensity(const std::string& subject_id, const std::array<float, kLevels>& propensity,
                            const std::array<float, kLevels>& visible_cue);
   void commit();

@@ -36,6 +36,7 @@ GenerationSummary generate_cohort(const SynthConfig& config, const std::filesyst
         Volume volume{shape, spacing, std::move(r.visits[static_cast<std::size_t>(v)].image), 1.0};
         writer.add_volume(s.record.id, static_cast<Visit>(v), volume);
         writer.add_true_vertebra_mask(s.record.id, static_cast<Visit>(v), shape, r.visits[static_cast<std::size_t>(v)].vertebra_mask);
+        writer.add_true_disc_centres(s.record.id, static_cast<Visit>(v), r.visits[static_cast<std::size_t>(v)].disc_centres);
       }
       writer.add_true_propensity(s.record.id, s.propensity, s.visible_cue);
       if (progress) progress(first + i + 1, n);

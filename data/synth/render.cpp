@@ -46,6 +46,11 @@ struct Frame {  // maps image millimetres to anatomy millimetres
     y = centre_y + cos_a * dy + sin_a * dz;
     z = centre_z - sin_a * dy + cos_a * dz;
   }
+  void image(double y, double z, double& iy, double& iz) const {  // the inverse of world()
+    const double dy = y - centre_y, dz = z - centre_z;
+    iy = centre_y + pose.shift_y + cos_a * dy - sin_a * dz;
+    iz = centre_z + pose.shift_z + sin_a * dy + cos_a * dz;
+  }
 };
 
 struct Tissue {
@@ -104,6 +109,14 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
   const double field_h = static_cast<double>(im.rows) * im.pixel_mm, field_w = static_cast<double>(im.cols) * im.pixel_mm;
   const Anatomy a = place_vertebrae(base, factors, 0.06 * field_h);
   const Frame frame{field_h / 2, field_w / 2, std::cos(pose.angle), std::sin(pose.angle), pose};
+  for (int level = 0; level < kLevels; ++level) {  // disc below body L1 + level: halfway along its gap
+    const Vertebra& b = a.vertebrae[static_cast<std::size_t>(level + 1)];
+    const double gap = a.healthy_disc_height[static_cast<std::size_t>(level + 1)] * t.disc_height[level];
+    const double along = b.height / 2 + gap / 2;
+    double iy, iz;
+    frame.image(b.centre_y + std::cos(b.angle) * along, b.centre_z + std::sin(b.angle) * along, iy, iz);
+    out.disc_centres[static_cast<std::size_t>(level)] = {iy / im.pixel_mm - 0.5, iz / im.pixel_mm - 0.5};
+  }
   const double gain = config.demographics.institution_intensity[static_cast<std::size_t>(subject.record.institution)];
   const double skin_z = std::min(field_w - 4.0, 190.0);
   NoiseStream noise(noise_seed);

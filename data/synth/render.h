@@ -20,6 +20,9 @@ inline constexpr std::uint8_t kOtherVertebraLabel = 7;
 struct RenderedVisit {
   std::vector<std::uint16_t> image;         // (slices, rows, cols), T2 intensity
   std::vector<std::uint8_t> vertebra_mask;  // same shape
+  // True centre of each disc L1-L2 .. L5-S1 on the mid-sagittal plane, as (row, col) in pixels:
+  // halfway between the endplates, on the spine's axis. Evaluation only.
+  std::array<std::array<double, 2>, kLevels> disc_centres{};
 };
 
 struct RenderedSubject {

@@ -53,6 +53,7 @@ TEST_CASE("a generated cohort has the documented layout and reads back" * doctes
     const std::string v = s + "/" + visit;
     CHECK(f.shape(v + "/image") == hdf5::Dims{4, 224, 168});
     CHECK(f.shape(v + "/truth/vertebra_mask") == hdf5::Dims{4, 224, 168});
+    CHECK(f.shape(v + "/truth/disc_centres") == hdf5::Dims{5, 2});
     CHECK(f.double_attribute(v, "spacing_slice_mm") == 6.0);
     CHECK(f.double_attribute(v, "spacing_row_mm") == 1.25);
     CHECK(f.double_attribute(v, "intensity_scale") == 1.0);

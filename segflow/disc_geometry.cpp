@@ -1,0 +1,121 @@
+#include "segflow/disc_geometry.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/check.h"
+
+namespace ldd::segflow {
+namespace {
+
+constexpr std::int64_t kMinVoxels = 50;  // fewer is noise, not a vertebra
+
+struct Points {
+  std::vector<std::array<double, 2>> rc;  // (row, col) mm of every voxel of a label, all slices
+};
+
+// Extent of `points` along unit direction `d` from `origin`, keeping only points within `band` mm of
+// the line through origin along d (so rounded corners and oblique edges do not count).
+std::pair<double, double> extent(const Points& points, const std::array<double, 2>& origin, const std::array<double, 2>& d,
+                                 double band) {
+  double lo = 1e30, hi = -1e30;
+  for (const auto& p : points.rc) {
+    const double dr = p[0] - origin[0], dc = p[1] - origin[1];
+    const double along = dr * d[0] + dc * d[1], across = -dr * d[1] + dc * d[0];
+    if (std::abs(across) > band) continue;
+    lo = std::min(lo, along);
+    hi = std::max(hi, along);
+  }
+  return {lo, hi};
+}
+
+}  // namespace
+
+DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::array<std::int64_t, 3>& shape,
+                           const std::array<double, 3>& spacing) {
+  LDD_CHECK(static_cast<std::int64_t>(labels.size()) == shape[0] * shape[1] * shape[2],
+            "disc geometry: " << labels.size() << " labels for a " << shape[0] << "x" << shape[1] << "x" << shape[2] << " volume");
+  std::array<Points, 6> points;
+  for (std::int64_t s = 0; s < shape[0]; ++s)
+    for (std::int64_t r = 0; r < shape[1]; ++r)
+      for (std::int64_t c = 0; c < shape[2]; ++c) {
+        const int label = labels[static_cast<std::size_t>((s * shape[1] + r) * shape[2] + c)];
+        if (label >= 1 && label <= 6)
+          points[static_cast<std::size_t>(label - 1)].rc.push_back({r * spacing[1], c * spacing[2]});
+      }
+  DiscGeometry g;
+  for (std::size_t v = 0; v < 6; ++v) {
+    if (static_cast<std::int64_t>(points[v].rc.size()) < kMinVoxels) continue;
+    VertebraShape shape_v;
+    for (const auto& p : points[v].rc) {
+      shape_v.centroid_mm[0] += p[0];
+      shape_v.centroid_mm[1] += p[1];
+    }
+    shape_v.voxels = static_cast<std::int64_t>(points[v].rc.size());
+    shape_v.centroid_mm[0] /= static_cast<double>(shape_v.voxels);
+    shape_v.centroid_mm[1] /= static_cast<double>(shape_v.voxels);
+    g.vertebrae[v] = shape_v;
+  }
+  // Local spine axis at each vertebra: through its neighbours' centroids (one-sided at the ends).
+  auto axis_at = [&](std::size_t v) -> std::optional<std::array<double, 2>> {
+    const auto& prev = v > 0 && g.vertebrae[v - 1] ? g.vertebrae[v - 1] : g.vertebrae[v];
+    const auto& next = v + 1 < 6 && g.vertebrae[v + 1] ? g.vertebrae[v + 1] : g.vertebrae[v];
+    const double dr = next->centroid_mm[0] - prev->centroid_mm[0], dc = next->centroid_mm[1] - prev->centroid_mm[1];
+    const double n = std::hypot(dr, dc);
+    if (n == 0) return std::nullopt;
+    return std::array<double, 2>{dr / n, dc / n};
+  };
+  double width_sum = 0;
+  int widths = 0;
+  for (std::size_t v = 0; v < 6; ++v) {
+    if (!g.vertebrae[v]) continue;
+    const auto axis = axis_at(v);
+    if (!axis) continue;
+    const std::array<double, 2> across{-(*axis)[1], (*axis)[0]};
+    const auto [lo, hi] = extent(points[v], g.vertebrae[v]->centroid_mm, across, 4.0);
+    g.vertebrae[v]->width_mm = hi - lo + spacing[2];
+    if (v < 5) {  // S1 is not a lumbar body: the paper's w averages the vertebral bodies above it
+      width_sum += g.vertebrae[v]->width_mm;
+      ++widths;
+    }
+  }
+  LDD_CHECK(widths >= 2, "disc geometry: fewer than two lumbar vertebrae found; no disc can be placed");
+  g.mean_width_mm = width_sum / widths;
+  const double w = g.mean_width_mm;
+  for (int level = 0; level < kLevels; ++level) {
+    const auto& upper = g.vertebrae[static_cast<std::size_t>(level)];
+    const auto& lower = g.vertebrae[static_cast<std::size_t>(level + 1)];
+    if (!upper || !lower) continue;
+    std::array<double, 2> axis{lower->centroid_mm[0] - upper->centroid_mm[0], lower->centroid_mm[1] - upper->centroid_mm[1]};
+    const double n = std::hypot(axis[0], axis[1]);
+    axis = {axis[0] / n, axis[1] / n};
+    // Endplates: the lower edge of the upper body and the upper edge of the lower one, near the axis.
+    const double upper_end = extent(points[static_cast<std::size_t>(level)], upper->centroid_mm, axis, w / 4).second;
+    const double lower_start = extent(points[static_cast<std::size_t>(level + 1)], lower->centroid_mm, axis, w / 4).first;
+    const double mid = (upper_end + (n + lower_start)) / 2;  // along the axis, from the upper centroid
+    DiscRegion d;
+    d.level = level;
+    d.axis = axis;
+    d.centre_mm = {upper->centroid_mm[0] + mid * axis[0], upper->centroid_mm[1] + mid * axis[1]};
+    d.height_mm = 1.5 * w;
+    d.depth_mm = 2.0 * w;
+    // Box edges in voxels: all slices; 1.5w along the axis; 2w across (towards posterior).
+    const std::array<double, 2> across{-axis[1], axis[0]};
+    kernels::OrientedBox& b = d.box;
+    b.axes[0][0] = static_cast<float>(shape[0]);
+    for (int k = 0; k < 2; ++k) {
+      const double along_mm = d.height_mm * axis[static_cast<std::size_t>(k)];
+      const double across_mm = d.depth_mm * across[static_cast<std::size_t>(k)];
+      b.axes[1][k + 1] = static_cast<float>(along_mm / spacing[static_cast<std::size_t>(k + 1)]);
+      b.axes[2][k + 1] = static_cast<float>(across_mm / spacing[static_cast<std::size_t>(k + 1)]);
+    }
+    b.corner[0] = -0.5f;
+    for (int k = 1; k < 3; ++k)
+      b.corner[k] = static_cast<float>(d.centre_mm[static_cast<std::size_t>(k - 1)] / spacing[static_cast<std::size_t>(k)] -
+                                       0.5 * (b.axes[1][k] + b.axes[2][k]));
+    g.discs[static_cast<std::size_t>(level)] = d;
+  }
+  return g;
+}
+
+}  // namespace ldd::segflow
