@@ -1,0 +1,41 @@
+// Evaluation of a fold's predictions, as the paper's Table 4 (TP/TN/FP/FN as % of discs, accuracy,
+// precision, recall, F1 of progression) plus what it lacked: grade accuracy, balanced accuracy,
+// quadratic-weighted kappa of grades, ROC-AUC of P(progression), the grade confusion matrix, and
+// trivial baselines evaluated on the same discs.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace ldd::train {
+
+struct DiscPrediction {
+  int baseline = 0, true_followup = 0, predicted_followup = 0;  // grade indices from 0
+  double p_progression = 0.0;                                    // P(follow-up > baseline)
+};
+
+struct Metrics {
+  std::int64_t discs = 0;
+  double tp_pct = 0, tn_pct = 0, fp_pct = 0, fn_pct = 0;  // % of discs
+  double accuracy = 0, precision = 0, recall = 0, f1 = 0;  // of progression; precision is 0 with no positive call
+  double balanced_accuracy = 0;                            // mean of recall and specificity
+  double grade_accuracy = 0, kappa = 0;                    // follow-up grades: exact agreement, quadratic-weighted kappa
+  double roc_auc = 0.5;                                    // of p_progression; 0.5 when one class is absent
+  std::vector<std::vector<std::int64_t>> confusion;        // [true grade][predicted grade]
+};
+
+Metrics evaluate(const std::vector<DiscPrediction>& discs, int classes);
+
+// Trivial predictors on the same discs: "never progresses" (and "follow-up = baseline", the same
+// progression calls, here with the baseline as the predicted grade), "every disc progresses".
+enum class Baseline { FollowUpEqualsBaseline, EveryDiscProgresses };
+std::vector<DiscPrediction> baseline_predictions(const std::vector<DiscPrediction>& discs, Baseline b, int classes);
+
+double roc_auc(const std::vector<double>& scores, const std::vector<bool>& positive);
+double quadratic_weighted_kappa(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
+
+struct MeanSd {
+  double mean = 0, sd = 0;  // sample standard deviation (n - 1), 0 for one value
+};
+MeanSd mean_sd(const std::vector<double>& values);
+
+}  // namespace ldd::train
