@@ -6,6 +6,7 @@
 #include "kernels/crop_resize.h"
 #include "kernels/optical_flow.h"
 #include "kernels/optim.h"
+#include "kernels/resample.h"
 #include "kernels/cpu/conv2d.h"
 #include "kernels/cpu/crop_resize.h"
 #include "kernels/cpu/dropout.h"
@@ -15,6 +16,7 @@
 #include "kernels/cpu/optical_flow.h"
 #include "kernels/cpu/optim.h"
 #include "kernels/cpu/pool2d.h"
+#include "kernels/cpu/resample.h"
 #include "kernels/cpu/softmax.h"
 #if LDD_HAS_CUDA
 #include "kernels/cuda/crop_resize.h"
@@ -63,6 +65,9 @@ const char* to_string(Op op) {
     case Op::Scale: return "scale";
     case Op::CropResize: return "crop_resize";
     case Op::OpticalFlow: return "optical flow";
+    case Op::UpsampleNearest: return "upsample_nearest";
+    case Op::CopyChannels: return "concatenate channels";
+    case Op::BinaryCrossEntropy: return "binary_cross_entropy";
   }
   return "?";
 }
@@ -147,6 +152,32 @@ void flow_derivatives(Device d, Plane p, const float* image0, const float* warpe
 void horn_schunck_step(Device d, Plane p, float alpha_squared, const float* ix, const float* iy, const float* it,
                        const float* u0, const float* v0, const float* u, const float* v, float* u_next, float* v_next) {
   LDD_ROUTE(Op::OpticalFlow, d, horn_schunck_step(p, alpha_squared, ix, iy, it, u0, v0, u, v, u_next, v_next));
+}
+
+float binary_cross_entropy_forward(Device d, std::int64_t n, const float* logits, const std::uint8_t* targets,
+                                   std::uint8_t ignore) {
+  LDD_ROUTE_CPU(Op::BinaryCrossEntropy, d, binary_cross_entropy_forward(n, logits, targets, ignore));
+}
+void binary_cross_entropy_backward(Device d, std::int64_t n, const float* logits, const std::uint8_t* targets,
+                                   std::uint8_t ignore, float dloss, float* dlogits) {
+  LDD_ROUTE_CPU(Op::BinaryCrossEntropy, d, binary_cross_entropy_backward(n, logits, targets, ignore, dloss, dlogits));
+}
+
+void upsample_nearest_forward(Device d, std::int64_t planes, std::int64_t h, std::int64_t w, int factor, const float* x,
+                              float* y) {
+  LDD_ROUTE_CPU(Op::UpsampleNearest, d, upsample_nearest_forward(planes, h, w, factor, x, y));
+}
+void upsample_nearest_backward(Device d, std::int64_t planes, std::int64_t h, std::int64_t w, int factor, const float* dy,
+                               float* dx) {
+  LDD_ROUTE_CPU(Op::UpsampleNearest, d, upsample_nearest_backward(planes, h, w, factor, dy, dx));
+}
+void copy_channels(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* x, std::int64_t total,
+                   std::int64_t offset, float* y) {
+  LDD_ROUTE_CPU(Op::CopyChannels, d, copy_channels(outer, channels, inner, x, total, offset, y));
+}
+void copy_channels_backward(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* dy,
+                            std::int64_t total, std::int64_t offset, float* dx) {
+  LDD_ROUTE_CPU(Op::CopyChannels, d, copy_channels_backward(outer, channels, inner, dy, total, offset, dx));
 }
 
 void gemm(Device d, const GemmArgs& args) { LDD_ROUTE_CPU(Op::Gemm, d, gemm(args)); }

@@ -8,7 +8,7 @@ namespace ldd::kernels {
 enum class Op {
   Fill, Axpy, Binary, SumTo, Relu, ChannelBias, Gemm, Conv2d, MaxPool2d, Lrn, Dropout, LogSoftmax,
   CrossEntropy, SgdUpdate, AdamUpdate, SumSquares, Scale, CropResize,
-  OpticalFlow,
+  OpticalFlow, UpsampleNearest, CopyChannels, BinaryCrossEntropy,
 };
 
 const char* to_string(Op op);

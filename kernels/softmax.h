@@ -26,4 +26,13 @@ float cross_entropy_forward(Device device, const CrossEntropyArgs& args);
 // dlogits += dloss * w[t_i] / sum(w) * (softmax_i - onehot(t_i))
 void cross_entropy_backward(Device device, const CrossEntropyArgs& args, float dloss, float* dlogits);
 
+// Binary cross-entropy on logits for per-pixel foreground/background labels (host memory, 0, 1, or
+// `ignore`): mean over labelled pixels of -[t log s(x) + (1 - t) log(1 - s(x))], computed stably
+// (max(x, 0) - x t + log(1 + e^-|x|)); 0 when every pixel is ignored.
+float binary_cross_entropy_forward(Device device, std::int64_t n, const float* logits, const std::uint8_t* targets,
+                                   std::uint8_t ignore);
+// dlogits += dloss * (sigmoid(x) - t) / labelled
+void binary_cross_entropy_backward(Device device, std::int64_t n, const float* logits, const std::uint8_t* targets,
+                                   std::uint8_t ignore, float dloss, float* dlogits);
+
 }  // namespace ldd::kernels

@@ -10,6 +10,7 @@
 #include "nn/ops/lrn.h"
 #include "nn/ops/pool.h"
 #include "nn/ops/reduce.h"
+#include "nn/ops/resample.h"
 #include "nn/ops/shape_ops.h"
 #include "nn/random.h"
 #include "nn/tensor.h"

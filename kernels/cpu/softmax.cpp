@@ -75,4 +75,28 @@ void cross_entropy_backward(const CrossEntropyArgs& a, float dloss, float* dlogi
   }
 }
 
+float binary_cross_entropy_forward(std::int64_t n, const float* x, const std::uint8_t* t, std::uint8_t ignore) {
+  double loss = 0;
+  std::int64_t labelled = 0;
+#pragma omp parallel for reduction(+ : loss, labelled) if (n > 32768)
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (t[i] == ignore) continue;
+    const double v = x[i];
+    loss += std::max(v, 0.0) - v * t[i] + std::log1p(std::exp(-std::abs(v)));
+    ++labelled;
+  }
+  return labelled ? static_cast<float>(loss / static_cast<double>(labelled)) : 0.0f;
+}
+
+void binary_cross_entropy_backward(std::int64_t n, const float* x, const std::uint8_t* t, std::uint8_t ignore, float dloss,
+                                   float* dx) {
+  std::int64_t labelled = 0;
+  for (std::int64_t i = 0; i < n; ++i) labelled += t[i] != ignore;
+  if (labelled == 0) return;
+  const float scale = dloss / static_cast<float>(labelled);
+#pragma omp parallel for if (n > 32768)
+  for (std::int64_t i = 0; i < n; ++i)
+    if (t[i] != ignore) dx[i] += scale * (1.0f / (1.0f + std::exp(-x[i])) - static_cast<float>(t[i]));
+}
+
 }  // namespace ldd::kernels::cpu

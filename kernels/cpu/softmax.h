@@ -9,4 +9,8 @@ void log_softmax_backward(std::int64_t rows, std::int64_t classes, const float* 
 float cross_entropy_forward(const CrossEntropyArgs& args);
 void cross_entropy_backward(const CrossEntropyArgs& args, float dloss, float* dlogits);
 
+float binary_cross_entropy_forward(std::int64_t n, const float* logits, const std::uint8_t* targets, std::uint8_t ignore);
+void binary_cross_entropy_backward(std::int64_t n, const float* logits, const std::uint8_t* targets, std::uint8_t ignore,
+                                   float dloss, float* dlogits);
+
 }  // namespace ldd::kernels::cpu

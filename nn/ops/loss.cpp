@@ -44,4 +44,19 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, cons
   });
 }
 
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const std::vector<std::uint8_t>& targets, std::uint8_t ignore) {
+  LDD_CHECK(static_cast<std::int64_t>(targets.size()) == logits.numel(),
+            "binary_cross_entropy: " << targets.size() << " targets for logits " << logits.shape());
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    LDD_CHECK(targets[i] <= 1 || targets[i] == ignore, "binary_cross_entropy: target " << int(targets[i]) << " at " << i
+                                                                                       << " is neither 0, 1 nor the ignore value");
+  const float loss = kernels::binary_cross_entropy_forward(logits.device(), logits.numel(), logits.data(), targets.data(), ignore);
+  return attach(Tensor::full(Shape(), loss, logits.device()), "binary_cross_entropy", {logits},
+                [targets, ignore](const Tensor& dloss, Node& node) {
+                  const Tensor& x = node.inputs[0];
+                  kernels::binary_cross_entropy_backward(x.device(), x.numel(), x.data(), targets.data(), ignore, dloss.item(),
+                                                         node.grad_for(0).data());
+                });
+}
+
 }  // namespace ldd

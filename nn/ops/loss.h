@@ -18,4 +18,9 @@ struct CrossEntropyOptions {
 // cross_entropy; 0 (with zero gradient) when every row is ignored.
 Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, const CrossEntropyOptions& options = {});
 
+// Per-element binary cross-entropy on logits against labels 0 / 1, skipping elements labelled `ignore`
+// (SegFlow's uncertain band); mean over labelled elements, a rank-0 tensor.
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const std::vector<std::uint8_t>& targets,
+                                        std::uint8_t ignore = 255);
+
 }  // namespace ldd

@@ -209,3 +209,41 @@ TEST_CASE("cross_entropy of extreme logits stays finite") {
   loss.backward();
   for (float g : logits.grad().to_vector()) CHECK(std::isfinite(g));
 }
+
+TEST_CASE("upsample_nearest and concat_channels gradients") {
+  Generator gen(19);
+  check_gradients(random_inputs({{2, 3, 4, 5}}, gen), [](const auto& in) { return upsample_nearest(in[0], 3); },
+                  [](const auto& x) {
+                    ref::Values y;
+                    for (int p = 0; p < 6; ++p)
+                      for (int r = 0; r < 12; ++r)
+                        for (int c = 0; c < 15; ++c) y.push_back(x[0][static_cast<std::size_t>((p * 4 + r / 3) * 5 + c / 3)]);
+                    return y;
+                  });
+  check_gradients(random_inputs({{2, 3, 3, 4}, {2, 2, 3, 4}}, gen), [](const auto& in) { return concat_channels(in[0], in[1]); },
+                  [](const auto& x) {
+                    ref::Values y;
+                    for (int n = 0; n < 2; ++n) {
+                      y.insert(y.end(), x[0].begin() + n * 36, x[0].begin() + (n + 1) * 36);
+                      y.insert(y.end(), x[1].begin() + n * 24, x[1].begin() + (n + 1) * 24);
+                    }
+                    return y;
+                  });
+}
+
+TEST_CASE("binary cross-entropy with an ignore label: value and gradient") {
+  Generator gen(20);
+  const std::vector<std::uint8_t> targets{1, 0, 255, 1, 0, 0, 255, 1, 1, 0, 0, 1};
+  check_gradients(random_inputs({{2, 1, 2, 3}}, gen), [&](const auto& in) { return binary_cross_entropy_with_logits(in[0], targets); },
+                  [&](const auto& x) {
+                    double loss = 0;
+                    int n = 0;
+                    for (std::size_t i = 0; i < targets.size(); ++i) {
+                      if (targets[i] == 255) continue;
+                      const double p = 1 / (1 + std::exp(-x[0][i]));
+                      loss -= targets[i] ? std::log(p) : std::log(1 - p);
+                      ++n;
+                    }
+                    return ref::Values{loss / n};
+                  });
+}
