@@ -1,0 +1,50 @@
+// SegFlow's refinement: a small U-Net (Ronneberger et al. 2015, two levels, nearest upsampling) trained
+// on the voted labels, ignoring the uncertain band, then applied slice by slice; the binary mask is
+// split into 3-D connected components named L1..L5, S1 from the bottom up (S1 is the lowest body;
+// the sixth from the bottom is L1; anything above is labelled 7, another vertebra).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "data/cohort/cohort_file.h"
+#include "nn/layers.h"
+#include "nn/random.h"
+#include "segflow/vote.h"
+
+namespace ldd::segflow {
+
+class RefinementNet : public Module {
+ public:
+  RefinementNet(std::int64_t base_channels, Generator& gen);
+  // (N, 1, H, W) normalised slices, H and W multiples of 4 -> (N, 1, H, W) logits of "vertebra".
+  Tensor forward(const Tensor& x) override;
+
+ private:
+  std::shared_ptr<Sequential> enc1_, enc2_, bottom_, dec2_, dec1_;
+  std::shared_ptr<Conv2d> head_;
+};
+
+struct RefineOptions {
+  std::int64_t base_channels = 8;
+  int steps = 150;            // Adam steps over random batches of slices
+  int batch = 6;
+  double learning_rate = 3e-3;
+  std::uint64_t seed = 1;
+  std::function<void(int step, float loss)> on_step;  // progress reporting, optional
+};
+
+// Trains on (volume, votes) pairs; every slice of every volume is a training image.
+std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>& volumes, const std::vector<const Votes*>& votes,
+                                                const RefineOptions& options);
+
+// Binary vertebra mask (0/1) of a volume.
+std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
+
+// Names the 3-D connected components of a binary mask L1..L5, S1 from the bottom (labels 1-6; 7 above
+// L1); components under `min_voxels` are dropped.
+std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
+                                         std::int64_t min_voxels);
+
+}  // namespace ldd::segflow

@@ -1,0 +1,62 @@
+// SegFlow's refinement network learns from voted labels (no true mask is ever shown to it) and
+// segments a held-out synthetic volume; vertebrae are named from the bottom up.
+#include <doctest/doctest.h>
+
+#include "data/synth/population.h"
+#include "data/synth/render.h"
+#include "segflow/refine.h"
+
+using namespace ldd;
+
+TEST_CASE("the refinement network trained on votes segments a held-out volume") {
+  synth::SynthConfig config;
+  config.subjects = 3;
+  config.imaging.slices = 6;
+  config.imaging.rows = 224;
+  config.imaging.cols = 168;
+  config.imaging.pixel_mm = 1.25;
+  const auto pop = synth::draw_population(config);
+  std::vector<Volume> volumes;
+  std::vector<segflow::Votes> votes;
+  std::vector<std::vector<std::uint8_t>> truth;
+  for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
+    const auto r = synth::render_subject(config, pop.subjects[i], static_cast<std::int64_t>(i));
+    volumes.push_back({{6, 224, 168}, {6.0, 1.25, 1.25}, r.visits[0].image, 1.0});
+    truth.push_back(r.visits[0].vertebra_mask);
+    votes.push_back(segflow::vote(volumes.back()));
+  }
+  float first_loss = 0, last_loss = 0;
+  segflow::RefineOptions options;
+  options.steps = 120;
+  options.on_step = [&](int step, float loss) {
+    if (step == 0) first_loss = loss;
+    last_loss = loss;
+  };
+  auto net = segflow::train_refinement({&volumes[0], &volumes[1]}, {&votes[0], &votes[1]}, options);
+  CHECK(last_loss < 0.5f * first_loss);
+  const auto mask = segflow::segment(*net, volumes[2]);  // never trained on
+  double inter = 0, predicted = 0, actual = 0;
+  for (std::size_t k = 0; k < mask.size(); ++k) {
+    inter += mask[k] && truth[2][k];
+    predicted += mask[k];
+    actual += truth[2][k] != 0;
+  }
+  const double dice = 2 * inter / (predicted + actual);
+  INFO("held-out Dice " << dice << " after " << options.steps << " steps (SegFlow's goal, 0.90, is not reached yet)");
+  CHECK(dice > 0.7);
+}
+
+TEST_CASE("connected components are named S1, L5 .. L1 from the bottom and 7 above") {
+  const std::array<std::int64_t, 3> shape{1, 80, 10};
+  std::vector<std::uint8_t> mask(80 * 10, 0);
+  for (int blob = 0; blob < 8; ++blob)  // eight 8x8 blocks down the column, gaps of 2 rows
+    for (int r = blob * 10; r < blob * 10 + 8; ++r)
+      for (int c = 1; c < 9; ++c) mask[static_cast<std::size_t>(r * 10 + c)] = 1;
+  mask[static_cast<std::size_t>(79 * 10)] = 1;  // a one-voxel speck: dropped
+  const auto labels = segflow::name_vertebrae(mask, shape, 10);
+  CHECK(labels[static_cast<std::size_t>(75 * 10 + 5)] == 6);  // lowest block: S1
+  CHECK(labels[static_cast<std::size_t>(25 * 10 + 5)] == 1);  // sixth from the bottom: L1
+  CHECK(labels[static_cast<std::size_t>(15 * 10 + 5)] == 7);  // above L1
+  CHECK(labels[static_cast<std::size_t>(5 * 10 + 5)] == 7);
+  CHECK(labels[static_cast<std::size_t>(79 * 10)] == 0);
+}
