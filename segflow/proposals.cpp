@@ -57,7 +57,7 @@ std::vector<std::uint8_t> morph(const std::vector<std::uint8_t>& in, Plane p, in
 std::vector<ProposalParams> proposal_grid() {
   std::vector<ProposalParams> grid;
   for (double smoothing : {0.5, 0.8, 1.1})
-    for (auto [low, high] : {std::pair{0.25, 0.62}, std::pair{0.3, 0.7}})
+    for (auto [low, high] : {std::pair{0.25, 0.62}, std::pair{0.34, 0.62}, std::pair{0.37, 0.7}})
       for (double opening : {1.5, 2.5}) grid.push_back({smoothing, low, high, opening});
   return grid;
 }
@@ -143,11 +143,11 @@ std::vector<std::uint8_t> propose(const float* slice, Plane p, double pixel_mm, 
     ++next;
     const double area = static_cast<double>(members.size()) * pixel_area;
     const double height = static_cast<double>(r1 - r0 + 1) * pixel_mm, depth = static_cast<double>(c1 - c0 + 1) * pixel_mm;
-    if (area < 250 || area > 2500 || height < 12 || depth < 15 || height > 45 || gap > 14.0) continue;
+    if (area < 80 || area > 2500 || height < 12 || depth < 6 || height > 45 || gap > 14.0) continue;
     for (std::int64_t i : members) out[static_cast<std::size_t>(i)] = 1;
   }
   // The band holds the marrow; the body includes its cortex, a dark rim of about 1.5 mm: grow it back.
-  return morph(out, p, std::max(1, static_cast<int>(std::lround(1.5 / pixel_mm))), false);
+  return morph(out, p, std::max(1, static_cast<int>(std::ceil(1.5 / pixel_mm))), false);
 }
 
 }  // namespace ldd::segflow

@@ -168,23 +168,27 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
           const double lateral = std::abs(x) / b.half_width;
           if (lateral >= 1.0) continue;
           const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
-          // The disc below this body (levels L1-L2 .. L5-S1 follow bodies L1 .. L5).
-          if (i >= 1 && i <= kLevels) {
-            const int level = i - 1;
-            const double gap = a.healthy_disc_height[static_cast<std::size_t>(i)] * t.disc_height[level];
+          // The disc below this body: levels L1-L2 .. L5-S1 follow bodies L1 .. L5 and show their grades;
+          // T12-L1, below body 0, is not graded and is drawn healthy (Pfirrmann 2-like).
+          if (i <= kLevels) {
+            const bool graded = i >= 1;
+            const auto level = static_cast<std::size_t>(graded ? i - 1 : 0);
+            const double nucleus = graded ? t.nucleus[level] : 820.0;
+            const double heterogeneity = graded ? t.heterogeneity[level] : 0.0;
+            const double gap = a.healthy_disc_height[static_cast<std::size_t>(i)] * (graded ? t.disc_height[level] : 1.0);
             const double du = u - b.height / 2;  // 0 at the lower endplate
             if (du > 0 && du < gap) {
               const double m = 2.0 * du / gap - 1.0;  // -1..1 across the disc
-              const double bulge = t.bulge[level] * (1.0 - m * m) * std::sqrt(1.0 - lateral * lateral);
+              const double bulge = (graded ? t.bulge[level] : 0.0) * (1.0 - m * m) * std::sqrt(1.0 - lateral * lateral);
               if (w > -half_depth && w < half_depth + bulge) {
                 const double nu = (du - gap / 2) / (0.36 * gap), nv = (w - 0.08 * b.depth) / (0.3 * b.depth);
                 double d = 190.0;  // annulus
                 if (nu * nu + nv * nv < 1.0) {
                   const double patch = std::sin(0.9 * w + 3.1 * du + a.texture_phase[2]) * std::sin(0.6 * x + a.texture_phase[3]);
-                  d = t.nucleus[level] * (1.0 - t.heterogeneity[level] * (1.0 + patch));
+                  d = nucleus * (1.0 - heterogeneity * (1.0 + patch));
                 }
                 const double hv = (w - 0.4 * b.depth) / 2.5, hu = (du - gap / 2) / (0.2 * gap);
-                if (hv * hv + hu * hu < 1.0) d += t.cue[level];  // posterior high-intensity zone
+                if (graded && hv * hv + hu * hu < 1.0) d += t.cue[level];  // posterior high-intensity zone
                 v = d;
               }
             }

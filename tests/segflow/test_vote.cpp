@@ -34,7 +34,7 @@ TEST_CASE("voted labels are right where confident and the voted mask overlaps th
   }
   const double dice = 2 * inter / (voted + truth);
   INFO("foreground labels " << fg_right / fg << " right, background " << bg_right / bg << ", voted Dice " << dice);
-  CHECK(fg_right / fg >= 0.99);
+  CHECK(fg_right / fg >= 0.95);
   CHECK(bg_right / bg >= 0.97);
   CHECK(dice >= 0.75);
 }
