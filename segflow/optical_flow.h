@@ -9,7 +9,7 @@ namespace ldd::segflow {
 
 struct FlowOptions {
   float alpha = 0.03f;    // smoothness weight, for intensities scaled to [0, 1]
-  int levels = 4;         // pyramid levels (fewer when the image gets smaller than 16 pixels)
+  int levels = 3;         // pyramid levels (fewer when the image gets smaller than 32 pixels); see RESULTS.md
   int warps = 3;          // re-linearisations per level
   int iterations = 60;    // Jacobi steps per warp
 };

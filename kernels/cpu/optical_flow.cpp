@@ -30,20 +30,18 @@ void warp_bilinear(Plane p, const float* image, const float* u, const float* v, 
 
 void downsample2(Plane in, const float* image, float* out) {
   const Plane o{(in.rows + 1) / 2, (in.cols + 1) / 2};
+  static constexpr float kTap[3] = {0.25f, 0.5f, 0.25f};
 #pragma omp parallel for schedule(static)
   for (std::int64_t r = 0; r < o.rows; ++r)
     for (std::int64_t c = 0; c < o.cols; ++c) {
       float sum = 0.0f;
-      int n = 0;
-      for (std::int64_t dr = 0; dr < 2; ++dr)
-        for (std::int64_t dc = 0; dc < 2; ++dc) {
-          const std::int64_t rr = 2 * r + dr, cc = 2 * c + dc;
-          if (rr < in.rows && cc < in.cols) {
-            sum += image[rr * in.cols + cc];
-            ++n;
-          }
+      for (int dr = -1; dr <= 1; ++dr)
+        for (int dc = -1; dc <= 1; ++dc) {
+          const std::int64_t rr = std::clamp<std::int64_t>(2 * r + dr, 0, in.rows - 1);
+          const std::int64_t cc = std::clamp<std::int64_t>(2 * c + dc, 0, in.cols - 1);
+          sum += kTap[dr + 1] * kTap[dc + 1] * image[rr * in.cols + cc];
         }
-      out[r * o.cols + c] = sum / static_cast<float>(n);
+      out[r * o.cols + c] = sum;
     }
 }
 

@@ -29,17 +29,14 @@ __global__ void downsample_kernel(Plane in, Plane o, const float* image, float* 
   const long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
   if (i >= o.rows * o.cols) return;
   const long long r = i / o.cols, c = i % o.cols;
+  const float tap[3] = {0.25f, 0.5f, 0.25f};
   float sum = 0.0f;
-  int n = 0;
-  for (int dr = 0; dr < 2; ++dr)
-    for (int dc = 0; dc < 2; ++dc) {
-      const long long rr = 2 * r + dr, cc = 2 * c + dc;
-      if (rr < in.rows && cc < in.cols) {
-        sum += image[rr * in.cols + cc];
-        ++n;
-      }
+  for (int dr = -1; dr <= 1; ++dr)
+    for (int dc = -1; dc <= 1; ++dc) {
+      const long long rr = clampi(2 * r + dr, 0, in.rows - 1), cc = clampi(2 * c + dc, 0, in.cols - 1);
+      sum += tap[dr + 1] * tap[dc + 1] * image[rr * in.cols + cc];
     }
-  out[i] = sum / static_cast<float>(n);
+  out[i] = sum;
 }
 
 __global__ void upsample_kernel(Plane coarse, const float* image, Plane o, float scale, float* result) {

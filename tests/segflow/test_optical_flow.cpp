@@ -90,6 +90,15 @@ TEST_CASE("coarse-to-fine flow follows a 5.5 px shift within 0.2 px") {
   CHECK(epe < 0.2);
 }
 
+TEST_CASE("a slice-sized frame pair: flow within 0.1 px") {
+  // Large enough for the default pyramid to use all its levels (the small cases above stop early).
+  const std::int64_t rows = 288, cols = 224;
+  const Pair p = make_pair(rows, cols, 1.0, 0.0);
+  const double epe = mean_endpoint_error(segflow::estimate_flow(p.image0, p.image1), p, rows, cols, 10);
+  INFO("mean endpoint error " << epe << " px");
+  CHECK(epe < 0.1);
+}
+
 TEST_CASE("identical images give zero flow") {
   const Pair p = make_pair(40, 33);
   const segflow::Flow flow = segflow::estimate_flow(p.image0, p.image0);
