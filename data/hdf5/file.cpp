@@ -97,23 +97,17 @@ Handle string_type() {
 File::File(std::int64_t id, std::filesystem::path path, std::filesystem::path temporary)
     : id_(id), path_(std::move(path)), temporary_(std::move(temporary)) {}
 
-File File::open_read(const std::filesystem::path& path) {
+File File::open_existing(const std::filesystem::path& path, bool writable) {
   silence_hdf5_once();
   LDD_CHECK(std::filesystem::exists(path), "HDF5 file '" << path.string() << "' does not exist");
   if (H5Fis_hdf5(path.c_str()) <= 0) fail(path, "not an HDF5 file (truncated, corrupt, or another format)");
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) fail(path, "cannot open for reading");
+  const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) fail(path, writable ? "cannot open for writing" : "cannot open for reading");
   return File(id, path, {});
 }
 
-File File::open_read_write(const std::filesystem::path& path) {
-  silence_hdf5_once();
-  LDD_CHECK(std::filesystem::exists(path), "HDF5 file '" << path.string() << "' does not exist");
-  if (H5Fis_hdf5(path.c_str()) <= 0) fail(path, "not an HDF5 file (truncated, corrupt, or another format)");
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  if (id < 0) fail(path, "cannot open for writing");
-  return File(id, path, {});
-}
+File File::open_read(const std::filesystem::path& path) { return open_existing(path, false); }
+File File::open_read_write(const std::filesystem::path& path) { return open_existing(path, true); }
 
 File File::create(const std::filesystem::path& path) {
   silence_hdf5_once();

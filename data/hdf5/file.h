@@ -63,6 +63,7 @@ class File {
 
  private:
   File(std::int64_t id, std::filesystem::path path, std::filesystem::path temporary);
+  static File open_existing(const std::filesystem::path& path, bool writable);
   void close() noexcept;
 
   std::int64_t id_ = -1;  // hid_t

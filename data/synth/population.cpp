@@ -84,6 +84,12 @@ std::vector<std::vector<double>> followup_given_baseline(const GradeTable& t) {
   return out;
 }
 
+std::vector<SubjectRecord> records_of(const Population& population) {
+  std::vector<SubjectRecord> out;
+  for (const auto& s : population.subjects) out.push_back(s.record);
+  return out;
+}
+
 int age_group(double age, const Demographics& d) {
   return age < d.age_group_edges[0] ? 0 : age < d.age_group_edges[1] ? 1 : 2;
 }

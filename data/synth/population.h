@@ -29,6 +29,8 @@ struct Population {
 };
 
 Population draw_population(const SynthConfig& config);
+// The subjects' records (what a real cohort would know), without the hidden propensities.
+std::vector<SubjectRecord> records_of(const Population& population);
 
 // Baseline grade shares implied by Tables 2-3 (sum over follow-up of P(f) P(b | f)).
 std::vector<double> baseline_shares(const GradeTable& table);

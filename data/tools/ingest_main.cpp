@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "data/ingest/ingest.h"
+#include "data/tools/command.h"
 #include "data/tools/progress.h"
 
 namespace po = boost::program_options;
@@ -33,17 +34,7 @@ int run(int argc, char** argv) {
       ("out,o", po::value<std::string>(), "cohort file to write")
       ("quiet,q", "no progress bar");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ingest: " << e.what() << "\n\n" << options << "\n";
-    return 2;
-  }
-  if (vm.count("help") || argc == 1) {
-    std::cout << options << "\n";
-    return 0;
-  }
+  if (const auto exit_code = tools::parse_command_line("ingest", options, argc, argv, vm)) return *exit_code;
   ingest::IngestOptions o;
   if (vm.count("images")) o.images = vm["images"].as<std::string>();
   if (vm.count("image-folder")) o.image_folder = vm["image-folder"].as<std::string>();
@@ -62,10 +53,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "ingest: %s\n", e.what());
-    return 1;
-  }
+  return ldd::tools::run_main("ingest", [&] { return run(argc, argv); });
 }

@@ -9,6 +9,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/synth/generate.h"
 #include "data/synth/report.h"
+#include "data/tools/command.h"
 #include "data/tools/progress.h"
 #include "kernels/check.h"
 
@@ -17,12 +18,6 @@ using namespace ldd;
 using namespace ldd::synth;
 
 namespace {
-
-std::vector<SubjectRecord> records_of(const Population& pop) {
-  std::vector<SubjectRecord> out;
-  for (const auto& s : pop.subjects) out.push_back(s.record);
-  return out;
-}
 
 int run(int argc, char** argv) {
   po::options_description options(
@@ -42,17 +37,7 @@ int run(int argc, char** argv) {
       ("examples,e", po::value<std::string>(), "write example PNGs (baseline vs follow-up of progressing discs) into this folder")
       ("quiet,q", "no progress bar");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "synth: " << e.what() << "\n\n" << options << "\n";
-    return 2;
-  }
-  if (vm.count("help") || argc == 1) {
-    std::cout << options << "\n";
-    return 0;
-  }
+  if (const auto exit_code = tools::parse_command_line("synth", options, argc, argv, vm)) return *exit_code;
   SynthConfig config;
   if (vm.count("config")) config = load_synth_config(vm["config"].as<std::string>());
   if (vm.count("subjects")) config.subjects = vm["subjects"].as<std::int64_t>();
@@ -91,10 +76,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "synth: %s\n", e.what());
-    return 1;
-  }
+  return ldd::tools::run_main("synth", [&] { return run(argc, argv); });
 }

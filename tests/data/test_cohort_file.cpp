@@ -11,6 +11,7 @@
 #include "data/synth/render.h"
 #include "kernels/check.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/synthetic.h"
 
 using namespace ldd;
 using namespace ldd::synth;
@@ -18,16 +19,7 @@ using ldd::testing::TempDir;
 
 namespace {
 
-// A small field of view with the same anatomy: 1.25 mm pixels, 4 central slices.
-SynthConfig small_config(std::int64_t subjects) {
-  SynthConfig c;
-  c.subjects = subjects;
-  c.imaging.slices = 4;
-  c.imaging.rows = 224;
-  c.imaging.cols = 168;
-  c.imaging.pixel_mm = 1.25;
-  return c;
-}
+SynthConfig small_config(std::int64_t subjects) { return ldd::testing::small_synth_config(subjects, 4); }
 
 std::string bytes_of(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -125,8 +125,7 @@ TEST_CASE("random over- and undersampling and class weights") {
 TEST_CASE("folds keep each subject whole and spread progressing subjects evenly") {
   synth::SynthConfig config;
   config.subjects = 200;
-  std::vector<SubjectRecord> subjects;
-  for (const auto& s : synth::draw_population(config).subjects) subjects.push_back(s.record);
+  const std::vector<SubjectRecord> subjects = synth::records_of(synth::draw_population(config));
   const auto fold = subject_folds(subjects, 5, Pathology::Pfirrmann, 11);
   REQUIRE(fold.size() == subjects.size());
   std::vector<int> size(5, 0), progressing(5, 0);

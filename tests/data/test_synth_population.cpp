@@ -14,12 +14,6 @@ using namespace ldd::synth;
 
 namespace {
 
-std::vector<SubjectRecord> records(const Population& pop) {
-  std::vector<SubjectRecord> out;
-  for (const auto& s : pop.subjects) out.push_back(s.record);
-  return out;
-}
-
 double correlation(const std::vector<double>& a, const std::vector<double>& b) {
   double ma = 0, mb = 0;
   for (std::size_t i = 0; i < a.size(); ++i) ma += a[i], mb += b[i];
@@ -41,7 +35,7 @@ TEST_CASE("at the paper's size the grades match Tables 1-3 within 5 / 2 / 5 perc
   for (std::uint64_t seed : {1u, 7u}) {
     config.seed = seed;
     const Population pop = draw_population(config);
-    const Deviation d = compare(compute_statistics(records(pop), config.demographics), config);
+    const Deviation d = compare(compute_statistics(records_of(pop), config.demographics), config);
     INFO("seed " << seed << ": Table 1 " << d.table1 << ", Table 2 " << d.table2 << ", Table 3 " << d.table3);
     CHECK(d.table1 <= 0.05);
     CHECK(d.table2 <= 0.02);
@@ -57,7 +51,7 @@ TEST_CASE("a smaller cohort keeps the tables within tolerances set by its size")
   SynthConfig config;
   config.subjects = 600;
   config.seed = 3;
-  const Deviation d = compare(compute_statistics(records(draw_population(config)), config.demographics), config);
+  const Deviation d = compare(compute_statistics(records_of(draw_population(config)), config.demographics), config);
   CHECK(d.table1 <= 0.065);
   CHECK(d.table2 <= 0.005);
   CHECK(d.table3 <= 0.025);

@@ -9,16 +9,12 @@
 #include "kernels/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
+#include "tests/support/synthetic.h"
 
 using namespace ldd;
 
 TEST_CASE("disc regions from true masks sit within 3 mm of the true disc centres" * doctest::test_suite("smoke")) {
-  synth::SynthConfig config;
-  config.subjects = 6;
-  config.imaging.slices = 6;
-  config.imaging.rows = 224;
-  config.imaging.cols = 168;
-  config.imaging.pixel_mm = 1.25;
+  const auto config = ldd::testing::small_synth_config(6, 6);
   const auto pop = synth::draw_population(config);
   const std::array<std::int64_t, 3> shape{6, 224, 168};
   const std::array<double, 3> spacing{6.0, 1.25, 1.25};
@@ -45,12 +41,7 @@ TEST_CASE("disc regions from true masks sit within 3 mm of the true disc centres
 }
 
 TEST_CASE("the disc box crops the disc between its vertebrae into a standard size") {
-  synth::SynthConfig config;
-  config.subjects = 1;
-  config.imaging.slices = 6;
-  config.imaging.rows = 224;
-  config.imaging.cols = 168;
-  config.imaging.pixel_mm = 1.25;
+  const auto config = ldd::testing::small_synth_config(1, 6);
   const auto pop = synth::draw_population(config);
   const auto rendered = synth::render_subject(config, pop.subjects[0], 0);
   const auto& visit = rendered.visits[0];

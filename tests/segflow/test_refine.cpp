@@ -5,16 +5,12 @@
 #include "data/synth/population.h"
 #include "data/synth/render.h"
 #include "segflow/refine.h"
+#include "tests/support/synthetic.h"
 
 using namespace ldd;
 
 TEST_CASE("the refinement network trained on votes segments a held-out volume") {
-  synth::SynthConfig config;
-  config.subjects = 3;
-  config.imaging.slices = 6;
-  config.imaging.rows = 224;
-  config.imaging.cols = 168;
-  config.imaging.pixel_mm = 1.25;
+  const auto config = ldd::testing::small_synth_config(3, 6);
   const auto pop = synth::draw_population(config);
   std::vector<Volume> volumes;
   std::vector<segflow::Votes> votes;

@@ -6,16 +6,12 @@
 #include "data/synth/population.h"
 #include "data/synth/render.h"
 #include "segflow/vote.h"
+#include "tests/support/synthetic.h"
 
 using namespace ldd;
 
 TEST_CASE("voted labels are right where confident and the voted mask overlaps the true vertebrae") {
-  synth::SynthConfig config;
-  config.subjects = 3;
-  config.imaging.slices = 8;
-  config.imaging.rows = 224;
-  config.imaging.cols = 168;
-  config.imaging.pixel_mm = 1.25;
+  const auto config = ldd::testing::small_synth_config(3, 8);
   const auto pop = synth::draw_population(config);
   double fg = 0, fg_right = 0, bg = 0, bg_right = 0, inter = 0, voted = 0, truth = 0;
   for (std::size_t i = 0; i < pop.subjects.size(); ++i) {

@@ -1,0 +1,41 @@
+// What every ldd command line shares: parsing with Boost.Program_options (usage on a bad option, exit
+// code 2), --help, and turning any exception into one line "name: message" and exit code 1.
+#pragma once
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <optional>
+
+namespace ldd::tools {
+
+// The parsed options, or the exit code when the command should stop (help printed: 0, bad usage: 2).
+inline std::optional<int> parse_command_line(const char* name, const boost::program_options::options_description& options,
+                                             int argc, char** argv, boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << name << ": " << e.what() << "\n\n" << options << "\n";
+    return 2;
+  }
+  if (vm.count("help") || argc == 1) {
+    std::cout << options << "\n";
+    return 0;
+  }
+  return std::nullopt;
+}
+
+template <class Run>
+int run_main(const char* name, Run run) {
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
+}
+
+}  // namespace ldd::tools
