@@ -84,7 +84,8 @@ void CohortWriter::add_true_propensity(const std::string& id, const std::array<f
 
 void CohortWriter::commit() { file_.commit(); }
 
-CohortReader::CohortReader(const std::filesystem::path& path) : file_(hdf5::File::open_read(path)) {
+CohortReader::CohortReader(const std::filesystem::path& path, bool writable)
+    : file_(writable ? hdf5::File::open_read_write(path) : hdf5::File::open_read(path)) {
   LDD_CHECK(file_.has_attribute("/", "format") && file_.string_attribute("/", "format") == kCohortFormat,
             "'" << path.string() << "' is not an ldd cohort file (no format attribute '" << kCohortFormat << "')");
   const std::int64_t version = file_.int_attribute("/", "version");

@@ -53,7 +53,8 @@ class CohortWriter {
 
 class CohortReader {
  public:
-  explicit CohortReader(const std::filesystem::path& path);
+  // writable: later stages add their groups through file_for_update() (one HDF5 handle per file).
+  explicit CohortReader(const std::filesystem::path& path, bool writable = false);
   std::vector<std::string> subject_ids() const;
   SubjectRecord subject(const std::string& id) const;
   bool has_volume(const std::string& id, Visit visit) const;
@@ -61,6 +62,7 @@ class CohortReader {
   std::optional<std::vector<std::uint8_t>> true_vertebra_mask(const std::string& id, Visit visit) const;
   Provenance provenance() const;
   const hdf5::File& file() const { return file_; }
+  hdf5::File& file_for_update() { return file_; }
 
  private:
   hdf5::File file_;

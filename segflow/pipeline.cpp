@@ -1,0 +1,156 @@
+#include "segflow/pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "data/cohort/cohort_file.h"
+#include "data/image/png.h"
+#include "kernels/check.h"
+#include "nn/ops.h"
+#include "segflow/disc_geometry.h"
+
+namespace ldd::segflow {
+namespace {
+
+struct Job {
+  std::string id;
+  Visit visit;
+};
+
+// Mid-sagittal slice with the mask outline (green) and each disc box (one colour per level) as PNG.
+void write_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v,
+              const std::vector<std::uint8_t>& labels, const DiscGeometry& g) {
+  const std::int64_t rows = v.shape[1], cols = v.shape[2], mid = v.shape[0] / 2, plane = rows * cols;
+  std::vector<std::uint16_t> slice(v.voxels.begin() + mid * plane, v.voxels.begin() + (mid + 1) * plane);
+  std::vector<std::uint16_t> sorted = slice;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() * 99 / 100), sorted.end());
+  const auto grey = image::window_to_grey(slice, 0, std::max<double>(sorted[sorted.size() * 99 / 100], 1));
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(plane * 3));
+  for (std::int64_t i = 0; i < plane; ++i)
+    for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * i + ch)] = grey[static_cast<std::size_t>(i)];
+  auto paint = [&](std::int64_t r, std::int64_t c, std::array<std::uint8_t, 3> colour) {
+    if (r < 0 || r >= rows || c < 0 || c >= cols) return;
+    for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * (r * cols + c) + ch)] = colour[static_cast<std::size_t>(ch)];
+  };
+  for (std::int64_t r = 0; r + 1 < rows; ++r)
+    for (std::int64_t c = 0; c + 1 < cols; ++c) {
+      const auto l = labels[static_cast<std::size_t>(mid * plane + r * cols + c)];
+      if (l != labels[static_cast<std::size_t>(mid * plane + r * cols + c + 1)] ||
+          l != labels[static_cast<std::size_t>(mid * plane + (r + 1) * cols + c)])
+        paint(r, c, {0, 255, 0});
+    }
+  static constexpr std::array<std::array<std::uint8_t, 3>, kLevels> kColours{
+      {{255, 64, 64}, {255, 160, 0}, {255, 255, 0}, {0, 200, 255}, {255, 0, 255}}};  // L1-L2 .. L5-S1
+  for (const auto& d : g.discs) {
+    if (!d) continue;
+    const auto& b = d->box;
+    for (int edge = 0; edge < 4; ++edge)  // the box's outline in the sagittal plane
+      for (int t = 0; t <= 200; ++t) {
+        const double f = t / 200.0;
+        const double a1 = edge == 0 ? f : edge == 1 ? 1 : edge == 2 ? 1 - f : 0;
+        const double a2 = edge == 0 ? 0 : edge == 1 ? f : edge == 2 ? 1 : 1 - f;
+        paint(std::lround(b.corner[1] + a1 * b.axes[1][1] + a2 * b.axes[2][1]),
+              std::lround(b.corner[2] + a1 * b.axes[1][2] + a2 * b.axes[2][2]), kColours[static_cast<std::size_t>(d->level)]);
+      }
+  }
+  std::filesystem::create_directories(folder);
+  image::write_png(folder / (name + ".png"), rgb, cols, rows, 3);
+}
+
+}  // namespace
+
+SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& o,
+                           const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  std::filesystem::path temporary = cohort;
+  temporary += ".segflow-tmp";
+  std::filesystem::copy_file(cohort, temporary, std::filesystem::copy_options::overwrite_existing);
+  SegflowSummary summary;
+  try {
+    std::vector<Job> jobs;
+    {
+      const CohortReader reader(temporary);
+      for (const auto& id : reader.subject_ids())
+        for (Visit visit : {Visit::Baseline, Visit::FollowUp})
+          if (reader.has_volume(id, visit)) jobs.push_back({id, visit});
+    }
+    summary.volumes = jobs.size();
+    // 1. Train the refinement network on the votes of the first baseline volumes.
+    std::unique_ptr<RefinementNet> net;
+    {
+      const CohortReader reader(temporary);
+      std::vector<Volume> volumes;
+      std::vector<Votes> votes;
+      for (const auto& job : jobs) {
+        if (static_cast<int>(volumes.size()) == o.train_volumes) break;
+        if (job.visit != Visit::Baseline) continue;
+        volumes.push_back(reader.volume(job.id, job.visit));
+        votes.push_back(vote(volumes.back()));
+      }
+      LDD_CHECK(!volumes.empty(), "segflow: the cohort '" << cohort.string() << "' has no baseline volume to learn from");
+      std::vector<const Volume*> vp;
+      std::vector<const Votes*> tp;
+      for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);
+      net = train_refinement(vp, tp, o.refine);
+    }
+    // 2. Segment, name, place discs and crop every volume; failures are recorded, not fatal.
+    CohortReader reader(temporary, true);
+    hdf5::File& file = reader.file_for_update();
+    std::int64_t done = 0;
+    for (const auto& job : jobs) {
+      const std::string group = visit_group(job.id, job.visit) + "/segflow";
+      try {
+        const Volume v = reader.volume(job.id, job.visit);
+        const auto mask = segment(*net, v);
+        const std::int64_t voxels_per_mm3 = std::max<std::int64_t>(1, std::llround(1.0 / (v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2])));
+        // Seeds eroded by 3 mm: a disc is 5-12 mm tall, so this cuts bridges across it but keeps bodies.
+        const int erosion = static_cast<int>(std::ceil(3.0 / v.spacing_mm[1]));
+        const auto labels = name_vertebrae(mask, v.shape, 500 * voxels_per_mm3, erosion);  // a body is >> 500 mm^3
+        const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
+        file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
+                                 {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});
+        std::vector<float> boxes(kLevels * 12, 0.0f);
+        std::vector<std::int32_t> found(kLevels, 0);
+        std::vector<OrientedBox> crop_boxes;
+        for (int l = 0; l < kLevels; ++l) {
+          const auto& d = g.discs[static_cast<std::size_t>(l)];
+          OrientedBox b;
+          if (d) {
+            b = d->box;
+            found[static_cast<std::size_t>(l)] = 1;
+          }
+          for (int k = 0; k < 3; ++k) boxes[static_cast<std::size_t>(l * 12 + k)] = b.corner[k];
+          for (int a = 0; a < 3; ++a)
+            for (int k = 0; k < 3; ++k) boxes[static_cast<std::size_t>(l * 12 + 3 + a * 3 + k)] = b.axes[a][k];
+          crop_boxes.push_back(b);
+        }
+        file.write<float>(group + "/disc_boxes", boxes, {kLevels, 12});
+        file.write<std::int32_t>(group + "/disc_found", found, {kLevels});
+        std::vector<float> intensities(v.voxels.size());
+        for (std::size_t i = 0; i < intensities.size(); ++i) intensities[i] = static_cast<float>(v.voxels[i] * v.intensity_scale);
+        const auto crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, intensities), crop_boxes,
+                                       o.crop_slices, o.crop_rows, o.crop_cols)
+                               .to_vector();
+        file.write<float>(group + "/crops", crops, {kLevels, o.crop_slices, o.crop_rows, o.crop_cols},
+                          {.chunk = {1, o.crop_slices, o.crop_rows, o.crop_cols}, .deflate_level = 4, .shuffle = true});
+        file.set_attribute(group, "status", std::string("ok"));
+        file.set_attribute(group, "mean_width_mm", g.mean_width_mm);
+        if (!o.qc_folder.empty())
+          write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, labels, g);
+        ++summary.succeeded;
+      } catch (const std::exception& e) {
+        file.create_group(group);
+        file.set_attribute(group, "status", std::string("failed: ") + e.what());
+        summary.failures.push_back(job.id + "/" + kVisitNames[static_cast<std::size_t>(job.visit)] + ": " + e.what());
+      }
+      if (progress) progress(++done, static_cast<std::int64_t>(jobs.size()));
+    }
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+  std::filesystem::rename(temporary, cohort);
+  return summary;
+}
+
+}  // namespace ldd::segflow

@@ -1,0 +1,32 @@
+// The segflow stage on a cohort file: votes on every volume, a refinement network trained on the votes
+// of the first few volumes, masks for all, vertebrae named, disc regions, and the standardised disc
+// crops, all written back under /subjects/<id>/<visit>/segflow (data/SCHEMA.md). The cohort is copied
+// to a temporary file, extended there and renamed over the original, so a crash never damages it.
+// A volume that fails (no spine found, fewer than two vertebrae) gets status "failed: <reason>" and
+// the run goes on; the summary lists the failures.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "segflow/refine.h"
+
+namespace ldd::segflow {
+
+struct SegflowOptions {
+  RefineOptions refine;
+  int train_volumes = 8;           // baseline volumes whose votes train the refinement network
+  std::int64_t crop_slices = 9, crop_rows = 112, crop_cols = 112;
+  std::filesystem::path qc_folder;  // empty: no quality-control PNGs
+};
+
+struct SegflowSummary {
+  std::size_t volumes = 0, succeeded = 0;
+  std::vector<std::string> failures;  // "<id>/<visit>: reason"
+};
+
+SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& options,
+                           const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+
+}  // namespace ldd::segflow

@@ -1,0 +1,57 @@
+// segflow: unsupervised vertebra segmentation, disc regions and disc crops for a cohort file.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+
+#include "data/tools/command.h"
+#include "data/tools/progress.h"
+#include "segflow/pipeline.h"
+
+namespace po = boost::program_options;
+using namespace ldd;
+
+namespace {
+
+int run(int argc, char** argv) {
+  po::options_description options(
+      "segflow: vertebra masks, disc regions and standardised disc crops for every volume of a cohort file\n\n"
+      "  segflow --cohort cohort.h5 [--qc DIR] [--crop 9x112x112] [--train-volumes 8] [--steps 300]\n\n"
+      "Results go back into the cohort under /subjects/<id>/<visit>/segflow (data/SCHEMA.md).\n\nOptions");
+  options.add_options()("help,h", "this help")
+      ("cohort,c", po::value<std::string>(), "cohort file (written back in place, via a temporary copy)")
+      ("qc", po::value<std::string>(), "write a quality-control PNG per volume into this folder")
+      ("crop", po::value<std::string>()->default_value("9x112x112"), "crop size, slices x rows x cols")
+      ("train-volumes", po::value<int>()->default_value(8), "baseline volumes whose votes train the refinement network")
+      ("steps", po::value<int>()->default_value(300), "training steps of the refinement network")
+      ("seed", po::value<std::uint64_t>()->default_value(1), "random seed")
+      ("quiet,q", "no progress bar");
+  po::variables_map vm;
+  if (const auto exit_code = tools::parse_command_line("segflow", options, argc, argv, vm)) return *exit_code;
+  if (!vm.count("cohort")) {
+    std::fprintf(stderr, "segflow: --cohort is required (see --help)\n");
+    return 2;
+  }
+  segflow::SegflowOptions o;
+  char x1 = 0, x2 = 0;
+  const std::string crop = vm["crop"].as<std::string>();
+  if (std::sscanf(crop.c_str(), "%ld%c%ld%c%ld", &o.crop_slices, &x1, &o.crop_rows, &x2, &o.crop_cols) != 5 || x1 != 'x' ||
+      x2 != 'x' || o.crop_slices < 1 || o.crop_rows < 1 || o.crop_cols < 1) {
+    std::fprintf(stderr, "segflow: --crop '%s' is not SxRxC with positive sizes, e.g. 9x112x112\n", crop.c_str());
+    return 2;
+  }
+  o.train_volumes = vm["train-volumes"].as<int>();
+  o.refine.steps = vm["steps"].as<int>();
+  o.refine.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("qc")) o.qc_folder = vm["qc"].as<std::string>();
+  tools::ProgressBar bar("volumes", vm.count("quiet") > 0);
+  const auto s = segflow::run_segflow(vm["cohort"].as<std::string>(), o, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+  std::printf("segflow: %zu of %zu volumes segmented\n", s.succeeded, s.volumes);
+  for (const auto& f : s.failures) std::printf("segflow: failed %s\n", f.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return ldd::tools::run_main("segflow", [&] { return run(argc, argv); });
+}

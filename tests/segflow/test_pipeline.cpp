@@ -1,0 +1,73 @@
+// The segflow stage on a cohort file: masks, disc boxes and crops written back as data/SCHEMA.md says,
+// a volume without a spine flagged while the others go on, nothing of the cohort lost, QC PNGs written.
+#include <doctest/doctest.h>
+
+#include "data/cohort/cohort_file.h"
+#include "data/synth/population.h"
+#include "data/synth/render.h"
+#include "segflow/pipeline.h"
+#include "tests/support/synthetic.h"
+#include "tests/support/temp_dir.h"
+
+using namespace ldd;
+using ldd::testing::TempDir;
+
+TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags a volume without a spine") {
+  TempDir dir;
+  const auto config = ldd::testing::small_synth_config(3, 6);
+  const auto pop = synth::draw_population(config);
+  const std::array<std::int64_t, 3> shape{6, 224, 168};
+  {
+    CohortWriter writer(dir / "c.h5", {"synth", config.to_yaml(), config.seed});
+    for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
+      const auto r = synth::render_subject(config, pop.subjects[i], static_cast<std::int64_t>(i));
+      writer.add_subject(pop.subjects[i].record);
+      writer.add_volume(pop.subjects[i].record.id, Visit::Baseline, {shape, {6.0, 1.25, 1.25}, r.visits[0].image, 1.0});
+      writer.add_true_vertebra_mask(pop.subjects[i].record.id, Visit::Baseline, shape, r.visits[0].vertebra_mask);
+    }
+    SubjectRecord blank = pop.subjects[0].record;
+    blank.id = "BLANK";
+    writer.add_subject(blank);
+    writer.add_volume("BLANK", Visit::Baseline, {shape, {6.0, 1.25, 1.25}, std::vector<std::uint16_t>(6 * 224 * 168, 0), 1.0});
+    writer.commit();
+  }
+  segflow::SegflowOptions options;
+  options.train_volumes = 2;
+  options.refine.steps = 120;
+  options.crop_slices = 5;
+  options.crop_rows = options.crop_cols = 32;
+  options.qc_folder = dir / "qc";
+  const auto summary = segflow::run_segflow(dir / "c.h5", options);
+  CHECK(summary.volumes == 4);
+  CHECK(summary.succeeded == 3);
+  REQUIRE(summary.failures.size() == 1);
+  CHECK(summary.failures[0].rfind("BLANK/baseline: ", 0) == 0);
+
+  const CohortReader reader(dir / "c.h5");
+  CHECK(reader.subject_ids().size() == 4);
+  CHECK(reader.subject("SYN00002").grades == pop.subjects[1].record.grades);  // nothing lost
+  const auto& f = reader.file();
+  CHECK(f.string_attribute("/subjects/BLANK/baseline/segflow", "status").rfind("failed: ", 0) == 0);
+  double dice_sum = 0;
+  for (const char* id : {"SYN00001", "SYN00002", "SYN00003"}) {
+    const std::string g = std::string("/subjects/") + id + "/baseline/segflow";
+    CHECK(f.string_attribute(g, "status") == "ok");
+    CHECK(f.shape(g + "/vertebra_mask") == hdf5::Dims{6, 224, 168});
+    CHECK(f.shape(g + "/disc_boxes") == hdf5::Dims{5, 12});
+    CHECK(f.shape(g + "/crops") == hdf5::Dims{5, 5, 32, 32});
+    CHECK(f.read<std::int32_t>(g + "/disc_found") == std::vector<std::int32_t>{1, 1, 1, 1, 1});
+    const auto mask = f.read<std::uint8_t>(g + "/vertebra_mask");
+    const auto truth = *reader.true_vertebra_mask(id, Visit::Baseline);
+    double inter = 0, a = 0, b = 0;
+    for (std::size_t k = 0; k < mask.size(); ++k) {
+      inter += mask[k] != 0 && truth[k] != 0;
+      a += mask[k] != 0;
+      b += truth[k] != 0;
+    }
+    dice_sum += 2 * inter / (a + b);
+    CHECK(std::filesystem::exists(dir / "qc" / (std::string(id) + "_baseline.png")));
+  }
+  INFO("mean Dice of the stored masks " << dice_sum / 3);
+  CHECK(dice_sum / 3 > 0.85);
+  CHECK(!std::filesystem::exists(dir / "c.h5.segflow-tmp"));
+}
