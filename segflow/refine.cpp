@@ -189,11 +189,15 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
     out[4] = c > 0 ? i - 1 : -1;
     out[5] = c + 1 < shape[2] ? i + 1 : -1;
   };
-  // Seeds: the mask eroded in-plane by a square of half-width erosion_px.
+  // Seeds: the mask eroded in-plane by a square of half-width erosion_px, on the central third of the
+  // slices only: there the bodies are widest and the discs between them clearest, while lateral slices
+  // (thin sections of the bodies) are where a network's mask bridges one body to the next.
   std::vector<std::uint8_t> seed(mask.size(), 0);
+  const std::int64_t first_slice = shape[0] / 3, last_slice = std::max(first_slice + 1, shape[0] - shape[0] / 3);
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(mask.size()); ++i) {
     if (!mask[static_cast<std::size_t>(i)]) continue;
     const std::int64_t s = i / plane, r = (i % plane) / shape[2], c = i % shape[2];
+    if (s < first_slice || s >= last_slice) continue;
     bool inside = true;
     for (std::int64_t dr = -erosion_px; dr <= erosion_px && inside; ++dr)
       for (std::int64_t dc = -erosion_px; dc <= erosion_px && inside; ++dc) {
