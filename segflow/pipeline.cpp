@@ -101,10 +101,11 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       try {
         const Volume v = reader.volume(job.id, job.visit);
         const auto mask = segment(*net, v);
-        const std::int64_t voxels_per_mm3 = std::max<std::int64_t>(1, std::llround(1.0 / (v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2])));
-        // Seeds eroded by 3 mm: a disc is 5-12 mm tall, so this cuts bridges across it but keeps bodies.
+        // Seeds eroded by 3 mm: a disc is 5-12 mm tall, so this cuts bridges across it but keeps bodies;
+        // a body's seed is thousands of mm^3, anything under 500 mm^3 is noise.
         const int erosion = static_cast<int>(std::ceil(3.0 / v.spacing_mm[1]));
-        const auto labels = name_vertebrae(mask, v.shape, 500 * voxels_per_mm3, erosion);  // a body is >> 500 mm^3
+        const double voxel_mm3 = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2];
+        const auto labels = name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(500.0 / voxel_mm3)), erosion);
         const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
         file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
                                  {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});
