@@ -71,7 +71,9 @@ float intensity_scale(const std::vector<float>& volume) {
 
 std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, float scale) {
   // Mean over the central third of the slices, blurred; per row the brightest column counts as canal
-  // when it is bright (CSF) and lies in the middle 80 % of the field.
+  // when it is bright (CSF) and lies between 30 % and 70 % of the field from the front: lumbar series are
+  // centred on the spine, and outside that band lie the bright abdomen and the posterior subcutaneous
+  // fat, which T2 TSE shows as bright as CSF (seen on lumbar-vb-t2).
   std::vector<float> mean(static_cast<std::size_t>(p.size()), 0.0f);
   const std::int64_t first = slices / 3, last = std::max(first + 1, slices - slices / 3);
   for (std::int64_t s = first; s < last; ++s)
@@ -80,7 +82,7 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
   std::vector<double> canal(static_cast<std::size_t>(p.rows), -1.0);
   for (std::int64_t r = 0; r < p.rows; ++r) {
     std::int64_t best = -1;
-    for (std::int64_t c = p.cols / 10; c < p.cols - p.cols / 10; ++c)
+    for (std::int64_t c = p.cols * 3 / 10; c < p.cols * 7 / 10; ++c)
       if (best < 0 || blurred[static_cast<std::size_t>(r * p.cols + c)] > blurred[static_cast<std::size_t>(r * p.cols + best)]) best = c;
     if (best >= 0 && blurred[static_cast<std::size_t>(r * p.cols + best)] > 0.75f * scale) canal[static_cast<std::size_t>(r)] = static_cast<double>(best);
   }
