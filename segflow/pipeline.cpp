@@ -126,9 +126,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
         }
         file.write<float>(group + "/disc_boxes", boxes, {kLevels, 12});
         file.write<std::int32_t>(group + "/disc_found", found, {kLevels});
-        std::vector<float> intensities(v.voxels.size());
-        for (std::size_t i = 0; i < intensities.size(); ++i) intensities[i] = static_cast<float>(v.voxels[i] * v.intensity_scale);
-        const auto crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, intensities), crop_boxes,
+        const auto crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), crop_boxes,
                                        o.crop_slices, o.crop_rows, o.crop_cols)
                                .to_vector();
         file.write<float>(group + "/crops", crops, {kLevels, o.crop_slices, o.crop_rows, o.crop_cols},

@@ -97,9 +97,12 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
   return canal;
 }
 
-std::vector<std::uint8_t> propose(const float* slice, Plane p, double pixel_mm, float scale, const std::vector<double>& canal,
-                                  const ProposalParams& params) {
-  const auto smooth = gaussian_blur(slice, p, params.smoothing_mm / pixel_mm);
+std::vector<float> smooth_slice(const float* slice, Plane p, double pixel_mm, double smoothing_mm) {
+  return gaussian_blur(slice, p, smoothing_mm / pixel_mm);
+}
+
+std::vector<std::uint8_t> propose(const std::vector<float>& smooth, Plane p, double pixel_mm, float scale,
+                                  const std::vector<double>& canal, const ProposalParams& params) {
   std::vector<std::uint8_t> band(smooth.size());
   for (std::size_t i = 0; i < band.size(); ++i) {
     const float v = smooth[i] / scale;

@@ -30,8 +30,12 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
 // Robust intensity scale of a volume: its 99th percentile.
 float intensity_scale(const std::vector<float>& volume);
 
-// Binary (0/1) proposal for one slice.
-std::vector<std::uint8_t> propose(const float* slice, kernels::Plane p, double pixel_mm, float scale,
+// The slice blurred with a Gaussian of `smoothing_mm`: computed once per smoothing and shared by the
+// settings that use it (the grid has 3 smoothings for 18 settings).
+std::vector<float> smooth_slice(const float* slice, kernels::Plane p, double pixel_mm, double smoothing_mm);
+
+// Binary (0/1) proposal for one slice, given that slice smoothed with params.smoothing_mm.
+std::vector<std::uint8_t> propose(const std::vector<float>& smoothed, kernels::Plane p, double pixel_mm, float scale,
                                   const std::vector<double>& canal, const ProposalParams& params);
 
 }  // namespace ldd::segflow

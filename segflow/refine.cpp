@@ -51,8 +51,7 @@ NetworkGrid grid_for(const Volume& v) {
 
 // The slices on the network grid, intensity divided by the volume's 99th percentile: (slices, 1, R, C).
 Tensor network_input(const Volume& v, const NetworkGrid& g) {
-  std::vector<float> values(v.voxels.size());
-  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(v.voxels[i] * v.intensity_scale);
+  const std::vector<float> values = v.intensities();
   const float scale = intensity_scale(values);
   std::vector<float> out;
   for (std::int64_t s = 0; s < v.shape[0]; ++s) {

@@ -1,5 +1,7 @@
 #include "segflow/vote.h"
 
+#include <map>
+
 #include "kernels/check.h"
 #include "segflow/optical_flow.h"
 #include "segflow/proposals.h"
@@ -12,29 +14,33 @@ Votes vote(const Volume& v, const VoteOptions& o) {
   LDD_CHECK(std::abs(v.spacing_mm[1] - v.spacing_mm[2]) < 1e-3 * v.spacing_mm[1],
             "SegFlow needs square pixels, got " << v.spacing_mm[1] << " x " << v.spacing_mm[2] << " mm");
   const double pixel_mm = v.spacing_mm[1];
-  std::vector<float> volume(v.voxels.size());
-  for (std::size_t i = 0; i < volume.size(); ++i) volume[i] = static_cast<float>(v.voxels[i] * v.intensity_scale);
+  const std::vector<float> volume = v.intensities();
   const float scale = intensity_scale(volume);
   const auto canal = find_canal(volume, slices, p, pixel_mm, scale);
   const auto grid = proposal_grid();
   // Own votes per slice: the number of settings that mark each pixel.
   std::vector<float> own(volume.size(), 0.0f);
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t s = 0; s < slices; ++s)
+  for (std::int64_t s = 0; s < slices; ++s) {
+    std::map<double, std::vector<float>> smoothed;  // per smoothing of the grid
     for (const auto& params : grid) {
-      const auto m = propose(volume.data() + s * p.size(), p, pixel_mm, scale, canal, params);
+      auto it = smoothed.find(params.smoothing_mm);
+      if (it == smoothed.end())
+        it = smoothed.emplace(params.smoothing_mm, smooth_slice(volume.data() + s * p.size(), p, pixel_mm, params.smoothing_mm)).first;
+      const auto m = propose(it->second, p, pixel_mm, scale, canal, params);
       for (std::int64_t i = 0; i < p.size(); ++i) own[static_cast<std::size_t>(s * p.size() + i)] += m[static_cast<std::size_t>(i)];
     }
+  }
   Votes out;
   out.fraction.assign(volume.size(), 0.0f);
   out.labels.assign(volume.size(), kIgnore);
   for (std::int64_t s = 0; s < slices; ++s) {
     std::vector<float> total(own.begin() + s * p.size(), own.begin() + (s + 1) * p.size());
     double weight = 1.0;
+    const Tensor here = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(volume.data() + s * p.size(), static_cast<std::size_t>(p.size())));
     if (o.use_flow)
       for (std::int64_t n : {s - 1, s + 1}) {
         if (n < 0 || n >= slices) continue;
-        const Tensor here = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(volume.data() + s * p.size(), static_cast<std::size_t>(p.size())));
         const Tensor there = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(volume.data() + n * p.size(), static_cast<std::size_t>(p.size())));
         const Tensor proposals = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(own.data() + n * p.size(), static_cast<std::size_t>(p.size())));
         const auto warped = warp(proposals, estimate_flow(here, there)).to_vector();

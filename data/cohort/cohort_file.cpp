@@ -19,6 +19,12 @@ hdf5::DatasetOptions image_options(const std::array<std::int64_t, 3>& shape, int
 
 }  // namespace
 
+std::vector<float> Volume::intensities() const {
+  std::vector<float> out(voxels.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(voxels[i] * intensity_scale);
+  return out;
+}
+
 std::string subject_group(const std::string& id) { return "/subjects/" + id; }
 std::string visit_group(const std::string& id, Visit visit) {
   return subject_group(id) + "/" + kVisitNames[static_cast<std::size_t>(visit)];

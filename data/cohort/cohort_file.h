@@ -30,6 +30,9 @@ struct Volume {
   std::array<double, 3> spacing_mm{};        // between slice centres, rows, cols
   std::vector<std::uint16_t> voxels;         // intensity = voxel * intensity_scale
   double intensity_scale = 1.0;
+
+  // The voxels in intensity units (voxel * intensity_scale), as floats.
+  std::vector<float> intensities() const;
 };
 
 class CohortWriter {
