@@ -41,17 +41,19 @@ std::vector<std::size_t> nearest(const std::vector<std::vector<float>>& x, std::
 }
 
 Synthetic oversample_from(const std::vector<std::vector<float>>& x, const std::vector<std::vector<std::size_t>>& groups,
-                          const std::vector<std::vector<std::size_t>>& seeds, int k, Generator& gen) {
+                          const std::vector<std::vector<std::size_t>>& seeds, int k, double ratio, Generator& gen) {
+  LDD_CHECK(ratio > 0.0 && ratio <= 1.0, "SMOTE: sampling_strategy must be in (0, 1], got " << ratio);
   std::size_t majority = 0;
   for (const auto& g : groups) majority = std::max(majority, g.size());
+  const auto target = static_cast<std::size_t>(ratio * static_cast<double>(majority) + 1e-9);  // floor, as imbalanced-learn
   Synthetic out;
   for (std::size_t c = 0; c < groups.size(); ++c) {
     const auto& members = groups[c];
-    if (members.empty() || members.size() == majority || seeds[c].empty()) continue;
-    LDD_CHECK(members.size() >= 2, "SMOTE: class " << c << " has a single sample; it needs at least 2 to interpolate");
+    // A lone sample has no neighbour to interpolate towards; it stays as it is.
+    if (members.size() < 2 || members.size() >= target || seeds[c].empty()) continue;
     std::vector<std::vector<std::size_t>> neighbours(x.size());
     for (std::size_t i : seeds[c]) neighbours[i] = nearest(x, i, members, k);
-    for (std::size_t n = members.size(); n < majority; ++n) {
+    for (std::size_t n = members.size(); n < target; ++n) {
       const std::size_t i = seeds[c][draw(gen, seeds[c].size())];
       const std::size_t j = neighbours[i][draw(gen, neighbours[i].size())];
       const float u = static_cast<float>(gen.uniform());
@@ -120,15 +122,16 @@ std::vector<float> effective_number_weights(const std::vector<int>& labels, int 
   return w;
 }
 
-Synthetic smote(const std::vector<std::vector<float>>& x, const std::vector<int>& labels, int classes, int k, Generator& gen) {
+Synthetic smote(const std::vector<std::vector<float>>& x, const std::vector<int>& labels, int classes, int k, Generator& gen,
+                double sampling_strategy) {
   LDD_CHECK(x.size() == labels.size(), "SMOTE: " << x.size() << " samples for " << labels.size() << " labels");
   LDD_CHECK(k >= 1, "SMOTE: k_neighbors must be >= 1, got " << k);
   const auto groups = by_class(labels, classes);
-  return oversample_from(x, groups, groups, k, gen);
+  return oversample_from(x, groups, groups, k, sampling_strategy, gen);
 }
 
 Synthetic borderline_smote(const std::vector<std::vector<float>>& x, const std::vector<int>& labels, int classes, int k, int m,
-                           Generator& gen) {
+                           Generator& gen, double sampling_strategy) {
   LDD_CHECK(x.size() == labels.size(), "Borderline-SMOTE: " << x.size() << " samples for " << labels.size() << " labels");
   LDD_CHECK(k >= 1 && m >= 1, "Borderline-SMOTE: k_neighbors and m_neighbors must be >= 1");
   const auto groups = by_class(labels, classes);
@@ -142,7 +145,7 @@ Synthetic borderline_smote(const std::vector<std::vector<float>>& x, const std::
       for (std::size_t j : around) others += labels[j] != static_cast<int>(c);
       if (2 * others >= static_cast<int>(around.size()) && others < static_cast<int>(around.size())) danger[c].push_back(i);
     }
-  return oversample_from(x, groups, danger, k, gen);
+  return oversample_from(x, groups, danger, k, sampling_strategy, gen);
 }
 
 }  // namespace ldd::imbalance

@@ -29,12 +29,14 @@ struct Synthetic {
 
 // SMOTE (Chawla et al. 2002): for each minority class, new samples x_i + u (x_j - x_i), u ~ U[0, 1),
 // x_i a random sample of the class, x_j one of its k nearest neighbours within the class (Euclidean).
+// Each class is raised to floor(sampling_strategy x the majority's count) (imbalanced-learn's float
+// sampling_strategy, extended to several classes); a class with a single sample is left as it is.
 Synthetic smote(const std::vector<std::vector<float>>& features, const std::vector<int>& labels, int classes,
-                int k_neighbors, Generator& gen);
+                int k_neighbors, Generator& gen, double sampling_strategy = 1.0);
 // Borderline-SMOTE-1 (Han et al. 2005): only samples "in danger" (of their m nearest neighbours among all
 // samples, at least half but not all belong to other classes) seed new samples, towards their k nearest
 // same-class neighbours.
 Synthetic borderline_smote(const std::vector<std::vector<float>>& features, const std::vector<int>& labels, int classes,
-                           int k_neighbors, int m_neighbors, Generator& gen);
+                           int k_neighbors, int m_neighbors, Generator& gen, double sampling_strategy = 1.0);
 
 }  // namespace ldd::imbalance

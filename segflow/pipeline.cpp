@@ -71,7 +71,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       const CohortReader reader(temporary);
       for (const auto& id : reader.subject_ids())
         for (Visit visit : {Visit::Baseline, Visit::FollowUp})
-          if (reader.has_volume(id, visit)) jobs.push_back({id, visit});
+          if (reader.has_volume(id, visit) && (visit == Visit::Baseline || o.followup)) jobs.push_back({id, visit});
     }
     summary.volumes = jobs.size();
     // 1. Train the refinement network on the votes of the first baseline volumes.

@@ -19,6 +19,7 @@ struct SegflowOptions {
   int train_volumes = 8;           // baseline volumes whose votes train the refinement network
   std::int64_t crop_slices = 9, crop_rows = 112, crop_cols = 112;
   std::filesystem::path qc_folder;  // empty: no quality-control PNGs
+  bool followup = true;             // false: baseline volumes only (all that training reads)
 };
 
 struct SegflowSummary {

@@ -125,6 +125,20 @@ std::vector<std::vector<double>> Fields::number_rows(const std::string& key, dou
   return rows;
 }
 
+std::vector<Fields> Fields::mappings(const std::string& key) const {
+  const YAML::Node n = get(key);
+  if (!n.IsSequence()) fail(key, "expected a list of mappings, got " + shown(n));
+  std::vector<Fields> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string path = (path_.empty() ? key : path_ + "." + key) + "[" + std::to_string(i) + "]";
+    if (!n[i].IsMap()) throw Error(source_ + ": " + path + ": expected a mapping of keys, got " + shown(n[i]));
+    out.push_back(Fields(n[i], source_, path));
+  }
+  return out;
+}
+
+std::string Fields::yaml(const std::string& key) const { return YAML::Dump(get(key)); }
+
 void Fields::reject_unknown(const std::set<std::string>& accepted) const {
   if (!node_.IsMap()) return;
   for (const auto& entry : node_) {

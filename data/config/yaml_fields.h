@@ -25,6 +25,10 @@ class Fields {
   bool flag(const std::string& key) const;
   std::vector<double> numbers(const std::string& key, double low, double high) const;
   std::vector<std::vector<double>> number_rows(const std::string& key, double low, double high) const;
+  // Each element of the list under `key`, a mapping, as "key[i]".
+  std::vector<Fields> mappings(const std::string& key) const;
+  // The YAML text under `key`, for a section another parser reads (an experiment's synthetic cohort).
+  std::string yaml(const std::string& key) const;
 
   // Throws for the first key of this mapping that is not in `accepted`, listing what is accepted.
   void reject_unknown(const std::set<std::string>& accepted) const;

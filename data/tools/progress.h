@@ -15,7 +15,8 @@ class ProgressBar {
  public:
   ProgressBar(std::string unit, bool quiet) : unit_(std::move(unit)), quiet_(quiet), tty_(::isatty(2)), start_(monotonic_seconds()) {}
 
-  void update(std::int64_t done, std::int64_t total) {
+  // `note` follows the ETA, e.g. "loss 0.812, accuracy 0.64".
+  void update(std::int64_t done, std::int64_t total, const std::string& note = "") {
     if (quiet_ || total <= 0) return;
     const double elapsed = monotonic_seconds() - start_;
     const double eta = done > 0 ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0.0;
@@ -24,9 +25,11 @@ class ProgressBar {
     last_tenth_ = tenth;
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(kWidth * done / total);
-    std::fprintf(stderr, "%s[%s%s] %lld/%lld %s, %.0f s, ETA %.0f s%s", tty_ ? "\r" : "", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+    std::fprintf(stderr, "%s[%s%s] %lld/%lld %s, %.0f s, ETA %.0f s%s%s%s", tty_ ? "\r" : "",
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
                  std::string(static_cast<std::size_t>(kWidth - filled), ' ').c_str(), static_cast<long long>(done),
-                 static_cast<long long>(total), unit_.c_str(), elapsed, eta, tty_ && done != total ? "" : "\n");
+                 static_cast<long long>(total), unit_.c_str(), elapsed, eta, note.empty() ? "" : ", ", note.c_str(),
+                 tty_ && done != total ? "\x1b[K" : "\n");
     std::fflush(stderr);
   }
 

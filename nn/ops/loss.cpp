@@ -1,8 +1,12 @@
 #include "nn/ops/loss.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "kernels/check.h"
 #include "kernels/softmax.h"
 #include "nn/autograd.h"
+#include "nn/ops/elementwise.h"
 
 namespace ldd {
 
@@ -41,6 +45,49 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& targets, cons
     a.targets = targets.data();
     a.class_weights = o.class_weights.empty() ? nullptr : o.class_weights.data();
     kernels::cross_entropy_backward(dloss.device(), a, dloss.item(), node.grad_for(0).data());
+  });
+}
+
+Tensor focal_loss(const Tensor& logits, const std::vector<int>& targets, double gamma, const std::vector<float>& class_weights) {
+  LDD_CHECK(logits.rank() == 2, "focal_loss: logits must be (N, classes), got " << logits.shape());
+  const std::int64_t rows = logits.size(0), classes = logits.size(1);
+  LDD_CHECK(static_cast<std::int64_t>(targets.size()) == rows,
+            "focal_loss: " << targets.size() << " targets for " << rows << " rows of logits " << logits.shape());
+  LDD_CHECK(class_weights.empty() || static_cast<std::int64_t>(class_weights.size()) == classes,
+            "focal_loss: " << class_weights.size() << " class weights for " << classes << " classes");
+  LDD_CHECK(gamma >= 0.0, "focal_loss: gamma must be >= 0, got " << gamma);
+  const std::vector<float> z = logits.to_vector();
+  // softmax[i][j] and the per-row factor d loss_i / d log p_i, both kept for backward.
+  std::vector<double> softmax(z.size()), dlogp(static_cast<std::size_t>(rows));
+  double loss = 0, weight_sum = 0;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const int t = targets[static_cast<std::size_t>(i)];
+    LDD_CHECK(t >= 0 && t < classes, "focal_loss: target " << t << " of row " << i << " is outside [0, " << classes << ")");
+    const float* zi = z.data() + i * classes;
+    double* si = softmax.data() + i * classes;
+    const double top = *std::max_element(zi, zi + classes);
+    double sum = 0;
+    for (std::int64_t j = 0; j < classes; ++j) sum += (si[j] = std::exp(zi[j] - top));
+    for (std::int64_t j = 0; j < classes; ++j) si[j] /= sum;
+    const double logp = zi[t] - top - std::log(sum), p = std::exp(logp), q = 1.0 - p;
+    const double w = class_weights.empty() ? 1.0 : class_weights[static_cast<std::size_t>(t)];
+    loss -= w * std::pow(q, gamma) * logp;
+    // d/dlogp of -(1-p)^g logp = -(1-p)^g + g p (1-p)^(g-1) logp; the second term vanishes as p -> 1.
+    dlogp[static_cast<std::size_t>(i)] = w * (-std::pow(q, gamma) + (q > 0 && gamma > 0 ? gamma * p * std::pow(q, gamma - 1) * logp : 0.0));
+    weight_sum += w;
+  }
+  const double scale = weight_sum > 0 ? 1.0 / weight_sum : 0.0;
+  Tensor out = Tensor::full(Shape(), static_cast<float>(loss * scale), logits.device());
+  return attach(out, "focal_loss", {logits}, [softmax, dlogp, targets, scale, rows, classes](const Tensor& dloss, Node& node) {
+    const double g = dloss.item() * scale;
+    std::vector<float> grad(softmax.size());
+    for (std::int64_t i = 0; i < rows; ++i)
+      for (std::int64_t j = 0; j < classes; ++j) {
+        const double dlogp_dz = (j == targets[static_cast<std::size_t>(i)] ? 1.0 : 0.0) - softmax[static_cast<std::size_t>(i * classes + j)];
+        grad[static_cast<std::size_t>(i * classes + j)] = static_cast<float>(g * dlogp[static_cast<std::size_t>(i)] * dlogp_dz);
+      }
+    Tensor& dz = node.grad_for(0);
+    dz.assign(add(dz, Tensor::from_vector(dz.shape(), grad, dz.device())));
   });
 }
 

@@ -102,6 +102,24 @@ TEST_CASE("SMOTE and Borderline-SMOTE give imbalanced-learn's counts with sample
   CHECK(border_seeds.size() < smote_seeds.size());
 }
 
+TEST_CASE("SMOTE's sampling_strategy raises the minority to that share of the majority as imbalanced-learn does") {
+  const Fixture f = load();
+  std::vector<std::vector<float>> x;
+  std::vector<int> y;
+  for (std::size_t i = 0; i < f.y.size(); ++i)
+    if (f.y[i] < 2) x.push_back(f.x[i]), y.push_back(f.y[i]);
+  Generator gen(5);
+  const auto s = imbalance::smote(x, y, 2, 5, gen, 0.6);
+  std::vector<int> counts(2, 0);
+  for (int label : y) ++counts[static_cast<std::size_t>(label)];
+  for (int label : s.labels) ++counts[static_cast<std::size_t>(label)];
+  CHECK(counts == f.counts.at("smote_0.6_classes_0_1"));
+  for (std::size_t n = 0; n < s.features.size(); ++n) CHECK(explained(f, s.features[n], s.labels[n], 5));
+  // A class of one sample has nothing to interpolate towards and is left alone.
+  const auto lone = imbalance::smote({{0, 0}, {1, 1}, {2, 2}, {5, 5}}, {0, 0, 0, 1}, 2, 5, gen);
+  CHECK(lone.features.empty());
+}
+
 TEST_CASE("random over- and undersampling and class weights") {
   const std::vector<int> y{0, 0, 0, 0, 0, 0, 1, 1, 2};
   Generator gen(4);

@@ -200,6 +200,21 @@ TEST_CASE("cross_entropy gradient with class weights and an ignore label" * doct
                   [&](const auto& x) { return ref::Values{ref::cross_entropy(x[0], 3, 4, plain, {}, -100)}; });
 }
 
+TEST_CASE("focal_loss gradient against finite differences and cross_entropy at gamma 0") {
+  Generator gen(19);
+  const std::vector<int> targets{0, 3, 2, 4, 1, 3, 0};
+  const std::vector<float> weights{0.5f, 2.0f, 1.0f, 3.0f, 0.25f};
+  for (double gamma : {0.5, 2.0}) {
+    check_gradients(random_inputs({{7, 5}}, gen), [&](const auto& in) { return focal_loss(in[0], targets, gamma, weights); },
+                    [&](const auto& x) { return ref::Values{ref::focal_loss(x[0], 7, 5, targets, weights, gamma)}; });
+  }
+  const Tensor logits = normal({7, 5}, 0.0f, 2.0f, gen);
+  CHECK(focal_loss(logits, targets, 0.0, weights).item() ==
+        doctest::Approx(cross_entropy(logits, targets, {.class_weights = weights}).item()).epsilon(1e-5));
+  // Confident right answers weigh less than under cross-entropy.
+  CHECK(focal_loss(logits, targets, 2.0).item() < cross_entropy(logits, targets).item());
+}
+
 TEST_CASE("cross_entropy of extreme logits stays finite") {
   const Tensor logits = Tensor::from_vector({2, 3}, std::vector<float>{1000.0f, -1000.0f, 0.0f, -80.0f, 90.0f, 85.0f})
                             .set_requires_grad();

@@ -177,4 +177,18 @@ double cross_entropy(const Values& logits, std::int64_t rows, std::int64_t class
   return total == 0.0 ? 0.0 : loss / total;
 }
 
+double focal_loss(const Values& logits, std::int64_t rows, std::int64_t classes, const std::vector<int>& targets,
+                  const std::vector<float>& weights, double gamma) {
+  const Values lp = log_softmax(logits, rows, classes);
+  double loss = 0.0, total = 0.0;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const int t = targets[static_cast<std::size_t>(r)];
+    const double w = weights.empty() ? 1.0 : weights[static_cast<std::size_t>(t)];
+    const double logp = lp[static_cast<std::size_t>(r * classes + t)];
+    loss -= w * std::pow(1.0 - std::exp(logp), gamma) * logp;
+    total += w;
+  }
+  return total == 0.0 ? 0.0 : loss / total;
+}
+
 }  // namespace ldd::reference

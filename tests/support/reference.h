@@ -39,5 +39,8 @@ Values lrn(const Values& x, std::int64_t outer, std::int64_t channels, std::int6
 Values log_softmax(const Values& x, std::int64_t rows, std::int64_t classes);
 double cross_entropy(const Values& logits, std::int64_t rows, std::int64_t classes, const std::vector<int>& targets,
                      const std::vector<float>& weights, int ignore_index);
+// Focal loss: sum_r w[t] (1 - p)^gamma (-log p) / sum_r w[t], p the softmax of the target.
+double focal_loss(const Values& logits, std::int64_t rows, std::int64_t classes, const std::vector<int>& targets,
+                  const std::vector<float>& weights, double gamma);
 
 }  // namespace ldd::reference

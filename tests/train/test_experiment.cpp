@@ -1,0 +1,203 @@
+// The `train` pipeline on a tiny cohort whose SegFlow results are written by hand (SegFlow itself is
+// tested in tests/segflow): the run folder's files, identical metrics for the same seed, a run killed
+// mid-fold that resumes to the same metrics, the imbalance comparison, and a cohort that is missing.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "data/cohort/cohort_file.h"
+#include "data/synth/population.h"
+#include "kernels/check.h"
+#include "nn/random.h"
+#include "tests/support/temp_dir.h"
+#include "train/experiment.h"
+
+using namespace ldd;
+using ldd::testing::TempDir;
+
+namespace {
+
+// Subjects with the synthetic population's grades; each disc's 3 x 64 x 64 crop is noise plus a blob
+// whose brightness falls with the follow-up Pfirrmann grade, so there is something to learn.
+void write_cohort(const std::filesystem::path& path, int subjects) {
+  synth::SynthConfig config;
+  config.subjects = subjects;
+  config.seed = 11;
+  const auto pop = synth::draw_population(config);
+  {
+    CohortWriter writer(path, {"test", "", 11});
+    for (const auto& s : pop.subjects) {
+      writer.add_subject(s.record);
+      writer.add_volume(s.record.id, Visit::Baseline, {{2, 8, 8}, {1, 1, 1}, std::vector<std::uint16_t>(128, 100), 1.0});
+    }
+    writer.commit();
+  }
+  CohortReader reader(path, true);
+  auto& file = reader.file_for_update();
+  Generator gen(5);
+  for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
+    const auto& r = pop.subjects[i].record;
+    const std::string group = visit_group(r.id, Visit::Baseline) + "/segflow";
+    std::vector<float> crops;
+    for (int l = 0; l < kLevels; ++l) {
+      const int grade = r.grade(Visit::FollowUp, Pathology::Pfirrmann, l);
+      for (int s = 0; s < 3; ++s)
+        for (int y = 0; y < 64; ++y)
+          for (int x = 0; x < 64; ++x) {
+            const bool blob = (y - 32) * (y - 32) + (x - 32) * (x - 32) < 200;
+            crops.push_back(static_cast<float>(100.0 + gen.normal() * 20.0 + (blob ? 60.0 * (5 - grade) : 0.0)));
+          }
+    }
+    // One subject without a spine, as SegFlow records it: left out, counted, never guessed.
+    file.create_group(group);
+    if (i == 3) {
+      file.set_attribute(group, "status", std::string("failed: no spine found"));
+      continue;
+    }
+    file.write<float>(group + "/crops", crops, {kLevels, 3, 64, 64});
+    file.write<float>(group + "/disc_boxes", std::vector<float>(kLevels * 12, 0.0f), {kLevels, 12});
+    file.write<std::int32_t>(group + "/disc_found", std::vector<std::int32_t>{1, 1, 1, 1, 0}, {kLevels});
+    file.set_attribute(group, "status", std::string("ok"));
+  }
+}
+
+std::string experiment_yaml(const std::filesystem::path& cohort, int epochs, const std::string& extra = "") {
+  std::ostringstream o;
+  o << "name: tiny\npathology: pfirrmann\ndataset:\n  cohort: " << cohort.string() << "\ncrop:\n  slices: 3\n  size: 64\n"
+    << "model:\n  conv_channels: [4, 8, 8, 8, 8]\n  fc_width: 16\n  dropout: 0.2\n"
+    << "optimizer:\n  kind: adam\n  learning_rate: 0.003\ntraining:\n  epochs: " << epochs << "\n  batch_size: 16\n"
+    << "folds: 3\nseed: 4\n" << extra;
+  return o.str();
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+train::RunOptions quiet_options(const std::filesystem::path& out) {
+  train::RunOptions o;
+  o.out = out;
+  o.quiet = true;
+  o.plots = false;
+  o.log = [](const std::string&) {};
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("train writes the run folder and the same seed gives identical metrics.json") {
+  TempDir dir;
+  write_cohort(dir / "c.h5", 24);
+  const auto config = train::parse_experiment(experiment_yaml(dir / "c.h5", 3), "tiny.yaml");
+  const auto first = train::run_experiment(config, quiet_options(dir / "run1"));
+  CHECK(first.report == dir / "run1" / "report.md");
+  for (const char* f : {"config.yaml", "predictions.csv", "metrics.json", "report.md", "left_out.txt", "fold-1/checkpoint.h5",
+                        "fold-3/history.csv", "fold-2/predictions.csv"})
+    CHECK_MESSAGE(std::filesystem::exists(dir / "run1" / f), f);
+  // 23 subjects with crops (one failed), four discs each (L5-S1 not found).
+  std::ifstream csv(dir / "run1" / "predictions.csv");
+  int lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  CHECK(lines == 1 + 23 * 4);
+  const std::string left_out = read(dir / "run1" / "left_out.txt");
+  CHECK(left_out.find("SegFlow failed: no spine found") != std::string::npos);
+  CHECK(left_out.find("L5-S1: SegFlow did not find this disc") != std::string::npos);
+  CHECK(read(dir / "run1" / "report.md").find("| **this run** |") != std::string::npos);
+
+  train::run_experiment(config, quiet_options(dir / "run2"));
+  CHECK(read(dir / "run1" / "metrics.json") == read(dir / "run2" / "metrics.json"));
+  CHECK(read(dir / "run1" / "predictions.csv") == read(dir / "run2" / "predictions.csv"));
+
+  // A run folder is never overwritten by accident; --resume of a finished run only rewrites the report.
+  CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run1")), doctest::Contains("already holds a run"), Error);
+  auto resume = quiet_options(dir / "run1");
+  resume.resume = true;
+  train::run_experiment(config, resume);
+  CHECK(read(dir / "run1" / "metrics.json") == read(dir / "run2" / "metrics.json"));
+  const auto changed = train::parse_experiment(experiment_yaml(dir / "c.h5", 4), "tiny.yaml");
+  CHECK_THROWS_WITH_AS(train::run_experiment(changed, resume), doctest::Contains("differs from the run's config.yaml"), Error);
+}
+
+TEST_CASE("a run killed mid-fold resumes from its checkpoint and ends with the same metrics") {
+  TempDir dir;
+  write_cohort(dir / "c.h5", 24);
+  const std::string yaml = experiment_yaml(dir / "c.h5", 40, "validation:\n  fraction: 0.2\n  patience: 100\n");
+  std::ofstream(dir / "tiny.yaml") << yaml;
+  train::run_experiment(train::parse_experiment(yaml, "tiny.yaml"), quiet_options(dir / "whole"));
+
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string config = (dir / "tiny.yaml").string(), out = (dir / "killed").string();
+    ::execl(LDD_TRAIN_BINARY, "train", config.c_str(), "--out", out.c_str(), "--quiet", "--no-plots", "--threads", "2", nullptr);
+    ::_exit(127);
+  }
+  // Kill it once fold 2 has checkpointed an epoch: fold 1 is complete, fold 2 is half-way.
+  const auto checkpoint = dir / "killed" / "fold-2" / "checkpoint.h5";
+  int status = 0;
+  bool exited = false;
+  for (int i = 0; i < 60000 && !std::filesystem::exists(checkpoint); ++i) {
+    if (::waitpid(child, &status, WNOHANG) == child) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE_MESSAGE(!exited, "train exited before it could be killed, status " << status);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  REQUIRE(std::filesystem::exists(dir / "killed" / "fold-1" / "predictions.csv"));
+  CHECK(!std::filesystem::exists(dir / "killed" / "metrics.json"));
+  const std::string fold1 = read(dir / "killed" / "fold-1" / "predictions.csv");
+
+  auto resume = quiet_options(dir / "killed");
+  resume.resume = true;
+  resume.threads = 2;
+  train::run_experiment(train::load_experiment((dir / "tiny.yaml").string()), resume);
+  CHECK(read(dir / "killed" / "fold-1" / "predictions.csv") == fold1);  // the completed fold was kept, not redone
+  CHECK(read(dir / "killed" / "metrics.json") == read(dir / "whole" / "metrics.json"));
+  CHECK(read(dir / "killed" / "predictions.csv") == read(dir / "whole" / "predictions.csv"));
+}
+
+TEST_CASE("the imbalance comparison runs every strategy on the same folds and tabulates them") {
+  TempDir dir;
+  write_cohort(dir / "c.h5", 18);
+  const auto config = train::parse_experiment(
+      experiment_yaml(dir / "c.h5", 1,
+                      "compare:\n  - {strategy: none}\n  - {strategy: oversample}\n  - {strategy: undersample}\n"
+                      "  - {strategy: weighted}\n  - {strategy: effective_number}\n  - {strategy: focal}\n"
+                      "  - {strategy: smote, k_neighbors: 3}\n  - {strategy: borderline_smote, k_neighbors: 3}\n"),
+      "tiny.yaml");
+  const auto result = train::run_experiment(config, quiet_options(dir / "cmp"));
+  CHECK(result.report == dir / "cmp" / "comparison.md");
+  const std::string table = read(result.report);
+  for (const char* s : {"| none |", "| oversample |", "| undersample |", "| weighted |", "| effective_number |", "| focal |",
+                        "| smote |", "| borderline_smote |", "*never progresses*"})
+    CHECK_MESSAGE(table.find(s) != std::string::npos, s);
+  // Same folds: every strategy tested the same discs in the same folds.
+  auto folds_of = [&](const char* s) {
+    std::string out;
+    std::istringstream in(read(dir / "cmp" / s / "predictions.csv"));
+    for (std::string line; std::getline(in, line);) out += line.substr(0, line.find(',', line.find(',', line.find(',') + 1) + 1)) + "\n";
+    return out;
+  };
+  CHECK(folds_of("none") == folds_of("smote"));
+  CHECK(folds_of("none") == folds_of("undersample"));
+}
+
+TEST_CASE("a missing cohort without a synthetic section is an error naming the config and the key") {
+  TempDir dir;
+  const auto config = train::parse_experiment(experiment_yaml(dir / "absent.h5", 1), "tiny.yaml");
+  const std::string expected = "tiny.yaml: dataset.cohort: '" + (dir / "absent.h5").string() + "' does not exist";
+  CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run")), doctest::Contains(expected.c_str()), Error);
+}

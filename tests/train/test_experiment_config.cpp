@@ -1,0 +1,74 @@
+// Experiment configs: every shipped experiment parses; errors name the file, the key path and what is
+// accepted; --set overrides; the resolved YAML parses back to itself.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "kernels/check.h"
+#include "train/experiment_config.h"
+
+using namespace ldd;
+using train::parse_experiment;
+
+namespace {
+
+const std::string kMinimal = "name: t\npathology: bulging\ndataset:\n  cohort: c.h5\n";
+
+void check_error(const std::string& yaml, const std::string& expected, const std::vector<std::string>& overrides = {}) {
+  CHECK_THROWS_WITH_AS(parse_experiment(yaml, "exp.yaml", overrides), doctest::Contains(expected.c_str()), Error);
+}
+
+}  // namespace
+
+TEST_CASE("every shipped experiment parses and its resolved form parses back to itself") {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(LDD_SOURCE_DIR "/experiments")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++count;
+    INFO(entry.path().string());
+    const auto c = train::load_experiment(entry.path().string());
+    CHECK(c.name == entry.path().stem().string());
+    const auto again = parse_experiment(c.to_yaml(), "resolved.yaml");
+    CHECK(again.to_yaml().substr(again.to_yaml().find('\n')) == c.to_yaml().substr(c.to_yaml().find('\n')));
+  }
+  CHECK(count >= 5);
+}
+
+TEST_CASE("defaults fill what a config leaves out") {
+  const auto c = parse_experiment(kMinimal, "exp.yaml");
+  CHECK(c.pathology == Pathology::Bulging);
+  CHECK(c.classes() == 4);
+  CHECK(c.folds == 5);
+  CHECK(c.imbalance.strategy == train::ImbalanceStrategy::None);
+  CHECK(!c.synthetic);
+}
+
+TEST_CASE("config errors name the file / the key path and what is accepted") {
+  check_error(kMinimal + "trainng:\n  epochs: 3\n", "exp.yaml: trainng: unknown key; accepted here:");
+  check_error(kMinimal + "training:\n  epoch: 3\n", "exp.yaml: training.epoch: unknown key; accepted here: batch_size, epochs");
+  check_error(kMinimal + "training:\n  epochs: many\n", "exp.yaml: training.epochs: expected an integer in [1, 10000], got 'many'");
+  check_error(kMinimal + "folds: 1\n", "exp.yaml: folds: expected an integer in [2, 20], got '1'");
+  check_error(kMinimal + "imbalance:\n  strategy: smite\n", "exp.yaml: imbalance.strategy: 'smite' is not one of none | oversample");
+  check_error(kMinimal + "model:\n  conv_channels: [1, 2]\n", "exp.yaml: model.conv_channels: expected 5 widths");
+  check_error(kMinimal + "crop:\n  size: 32\n", "exp.yaml: crop.size: expected an integer in [64, 512], got '32'");
+  check_error(kMinimal + "compare:\n  - strategy: none\n  - oversample\n", "exp.yaml: compare[1]: expected a mapping");
+  check_error("name: t\npathology: spine\ndataset:\n  cohort: c.h5\n", "exp.yaml: pathology: 'spine' is not one of");
+  check_error("name: t\npathology: bulging\n", "exp.yaml: dataset: missing");
+  check_error("name: a/b\npathology: bulging\ndataset:\n  cohort: c.h5\n", "exp.yaml: name: 'a/b' is used as a folder name");
+  check_error(kMinimal + "dataset2: [\n", "exp.yaml: YAML syntax error at line");
+  check_error("name: t\npathology: bulging\ndataset:\n  cohort: c.h5\n  synthetic:\n    imaging:\n      rows: 3\n",
+              "exp.yaml (dataset.synthetic): imaging.rows");
+}
+
+TEST_CASE("--set overrides keys (nested, lists, new sections) and its errors name the key") {
+  const auto c = parse_experiment(kMinimal, "exp.yaml",
+                                  {"optimizer.learning_rate=0.002", "model.conv_channels=[8, 16, 32, 32, 32]", "folds=3",
+                                   "imbalance.strategy=smote"});
+  CHECK(c.learning_rate == doctest::Approx(0.002));
+  CHECK(c.conv_channels == std::vector<std::int64_t>{8, 16, 32, 32, 32});
+  CHECK(c.folds == 3);
+  CHECK(c.imbalance.strategy == train::ImbalanceStrategy::Smote);
+  check_error(kMinimal, "exp.yaml: optimizer.learnig_rate: unknown key", {"optimizer.learnig_rate=0.1"});
+  check_error(kMinimal, "exp.yaml: --set 'folds': expected key.path=value", {"folds"});
+  check_error(kMinimal, "exp.yaml: --set 'dataset.cohort.x=1': 'cohort' is not a mapping", {"dataset.cohort.x=1"});
+}

@@ -1,0 +1,102 @@
+#include "train/disc_dataset.h"
+
+#include <cmath>
+
+#include "data/cohort/cohort_file.h"
+#include "kernels/check.h"
+#include "nn/autograd.h"
+#include "nn/ops/crop_resize.h"
+
+namespace ldd::train {
+namespace {
+
+std::string segflow_group(const std::string& id) { return visit_group(id, Visit::Baseline) + "/segflow"; }
+
+void normalise(float* x, std::int64_t n) {
+  double sum = 0, sum2 = 0;
+  for (std::int64_t i = 0; i < n; ++i) sum += x[i], sum2 += static_cast<double>(x[i]) * x[i];
+  const double mean = sum / static_cast<double>(n);
+  const double sd = std::sqrt(std::max(0.0, sum2 / static_cast<double>(n) - mean * mean));
+  const double scale = sd > 1e-6 ? 1.0 / sd : 0.0;
+  for (std::int64_t i = 0; i < n; ++i) x[i] = static_cast<float>((x[i] - mean) * scale);
+}
+
+// The five crops of one baseline volume at the requested size.
+std::vector<float> crops_of(const CohortReader& reader, const std::string& id, std::int64_t slices, std::int64_t size) {
+  const auto& file = reader.file();
+  const std::string group = segflow_group(id);
+  if (file.shape(group + "/crops") == hdf5::Dims{kLevels, slices, size, size}) return file.read<float>(group + "/crops");
+  const auto flat = file.read<float>(group + "/disc_boxes");
+  LDD_CHECK(flat.size() == kLevels * 12u, reader.file().path().string() << ": " << group << "/disc_boxes has " << flat.size()
+                                                                        << " values, expected " << kLevels * 12);
+  std::vector<OrientedBox> boxes(kLevels);
+  for (int l = 0; l < kLevels; ++l) {
+    auto& b = boxes[static_cast<std::size_t>(l)];
+    for (int k = 0; k < 3; ++k) b.corner[k] = flat[static_cast<std::size_t>(l * 12 + k)];
+    for (int a = 0; a < 3; ++a)
+      for (int k = 0; k < 3; ++k) b.axes[a][k] = flat[static_cast<std::size_t>(l * 12 + 3 + a * 3 + k)];
+  }
+  const Volume v = reader.volume(id, Visit::Baseline);
+  NoGrad no_grad;
+  return crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), boxes, slices, size, size)
+      .to_vector();
+}
+
+}  // namespace
+
+bool has_segflow_results(const std::filesystem::path& cohort) {
+  const CohortReader reader(cohort);
+  for (const auto& id : reader.subject_ids())
+    if (reader.has_volume(id, Visit::Baseline) && !reader.file().exists(segflow_group(id))) return false;
+  return true;
+}
+
+DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, std::int64_t slices, std::int64_t size) {
+  const CohortReader reader(cohort);
+  const auto& file = reader.file();
+  const GradeScale scale = scale_of(pathology);
+  DiscDataset d;
+  d.pathology = pathology;
+  d.slices = slices;
+  d.rows = d.cols = size;
+  for (const auto& id : reader.subject_ids()) {
+    const std::string group = segflow_group(id);
+    if (!reader.has_volume(id, Visit::Baseline)) {
+      d.left_out.push_back(id + ": no baseline image");
+      continue;
+    }
+    LDD_CHECK(file.exists(group), cohort.string() << ": " << id << " has no SegFlow result (" << group
+                                                  << "); run `segflow --cohort " << cohort.string() << "` first");
+    const std::string status = file.string_attribute(group, "status");
+    if (status != "ok") {
+      d.left_out.push_back(id + ": SegFlow " + status);
+      continue;
+    }
+    const SubjectRecord record = reader.subject(id);
+    const auto found = file.read<std::int32_t>(group + "/disc_found");
+    std::vector<float> crops;
+    const std::size_t subject = d.subjects.size();
+    for (int l = 0; l < kLevels; ++l) {
+      const int b = record.grade(Visit::Baseline, pathology, l), f = record.grade(Visit::FollowUp, pathology, l);
+      const std::string where = id + " " + kLevelNames[static_cast<std::size_t>(l)] + ": ";
+      if (!found[static_cast<std::size_t>(l)]) {
+        d.left_out.push_back(where + "SegFlow did not find this disc");
+        continue;
+      }
+      if (b == kMissingGrade || f == kMissingGrade) {
+        d.left_out.push_back(where + "no " + scale.name + " grade at " + (b == kMissingGrade ? "baseline" : "follow-up"));
+        continue;
+      }
+      if (crops.empty()) crops = crops_of(reader, id, slices, size);
+      const std::int64_t n = d.crop_numel();
+      d.crops.insert(d.crops.end(), crops.begin() + l * n, crops.begin() + (l + 1) * n);
+      normalise(d.crops.data() + static_cast<std::int64_t>(d.samples.size()) * n, n);
+      d.samples.push_back({subject, l, b - scale.lowest, f - scale.lowest});
+    }
+    if (!crops.empty()) d.subjects.push_back(record);
+  }
+  LDD_CHECK(!d.samples.empty(), cohort.string() << ": no disc has both a SegFlow crop and " << scale.name << " grades at both visits");
+  return d;
+}
+
+}  // namespace ldd::train

@@ -1,0 +1,40 @@
+// The discs an experiment learns from: each disc SegFlow found on a baseline image, its crop
+// (normalised to zero mean and unit variance, so scanner gain does not matter) and its grades. The
+// target is the follow-up grade; the baseline grade only decides what counts as progression.
+// Discs without a crop or without both grades are left out and counted, never guessed.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "data/cohort/record.h"
+
+namespace ldd::train {
+
+struct DiscSample {
+  std::size_t subject = 0;  // index into DiscDataset::subjects
+  int level = 0;            // 0 = L1-L2 .. 4 = L5-S1
+  int baseline = 0, followup = 0;  // grade indices from 0 (grade - the scale's lowest)
+};
+
+struct DiscDataset {
+  Pathology pathology = Pathology::Pfirrmann;
+  std::int64_t slices = 0, rows = 0, cols = 0;
+  std::vector<SubjectRecord> subjects;  // those with at least one usable disc
+  std::vector<DiscSample> samples;
+  std::vector<float> crops;             // samples x slices x rows x cols
+  std::vector<std::string> left_out;    // one line per subject or disc left out, with the reason
+
+  std::int64_t crop_numel() const { return slices * rows * cols; }
+  const float* crop(std::size_t i) const { return crops.data() + static_cast<std::int64_t>(i) * crop_numel(); }
+};
+
+// True when every baseline volume of the cohort has a SegFlow result (ok or failed).
+bool has_segflow_results(const std::filesystem::path& cohort);
+
+// Reads the baseline crops at slices x size x size: the stored crops when they have that size,
+// otherwise cut again from the baseline image and SegFlow's disc boxes (kernels/crop_resize.h).
+DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, std::int64_t slices, std::int64_t size);
+
+}  // namespace ldd::train

@@ -1,0 +1,216 @@
+#include "train/experiment.h"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "data/folds.h"
+#include "data/io/atomic_write.h"
+#include "data/synth/generate.h"
+#include "data/tools/progress.h"
+#include "kernels/check.h"
+#include "nn/profile.h"
+#include "segflow/pipeline.h"
+#include "train/report.h"
+
+namespace ldd::train {
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+// Generates the synthetic cohort when the config names one that does not exist; runs SegFlow when the
+// cohort's baseline volumes have no result yet. Both are cached in the cohort file itself.
+void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
+  const std::filesystem::path cohort = c.cohort;
+  if (!std::filesystem::exists(cohort)) {
+    LDD_CHECK(c.synthetic, c.source << ": dataset.cohort: '" << c.cohort
+                                    << "' does not exist, and there is no dataset.synthetic section to generate it from");
+    o.log("generating the synthetic cohort " + c.cohort + " (" + std::to_string(c.synthetic->subjects) + " subjects)");
+    if (cohort.has_parent_path()) std::filesystem::create_directories(cohort.parent_path());
+    tools::ProgressBar bar("subjects", o.quiet);
+    synth::generate_cohort(*c.synthetic, cohort, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+  }
+  if (!has_segflow_results(cohort)) {
+    o.log("running SegFlow on the baseline volumes of " + c.cohort + " (results are stored in the cohort)");
+    segflow::SegflowOptions s;
+    s.train_volumes = c.segflow_train_volumes;
+    s.refine.steps = c.segflow_steps;
+    s.refine.seed = c.seed;
+    s.crop_slices = c.crop_slices;
+    s.crop_rows = s.crop_cols = c.crop_size;
+    s.followup = false;
+    tools::ProgressBar bar("volumes", o.quiet);
+    const auto summary = segflow::run_segflow(cohort, s, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+    o.log("SegFlow: " + std::to_string(summary.succeeded) + " of " + std::to_string(summary.volumes) + " volumes segmented");
+  }
+}
+
+// Each subject's fold, and inside every training fold the subjects held out for validation.
+std::vector<FoldSplit> make_splits(const ExperimentConfig& c, const DiscDataset& data) {
+  const auto fold_of = subject_folds(data.subjects, c.folds, c.pathology, c.seed);
+  std::vector<FoldSplit> splits(static_cast<std::size_t>(c.folds));
+  for (int k = 0; k < c.folds; ++k) {
+    std::set<std::size_t> validation;
+    if (c.validation_fraction > 0) {
+      std::vector<std::size_t> training_subjects;
+      for (std::size_t s = 0; s < data.subjects.size(); ++s)
+        if (fold_of[s] != k) training_subjects.push_back(s);
+      Generator gen(mix_seed({c.seed, static_cast<std::uint64_t>(k), 4}));
+      for (std::size_t i = training_subjects.size(); i > 1; --i) std::swap(training_subjects[i - 1], training_subjects[gen.next_u64() % i]);
+      const auto held = static_cast<std::size_t>(std::llround(c.validation_fraction * static_cast<double>(training_subjects.size())));
+      validation.insert(training_subjects.begin(), training_subjects.begin() + static_cast<long>(std::max<std::size_t>(1, held)));
+    }
+    auto& split = splits[static_cast<std::size_t>(k)];
+    for (std::size_t i = 0; i < data.samples.size(); ++i) {
+      const std::size_t s = data.samples[i].subject;
+      if (fold_of[s] == k)
+        split.test.push_back(i);
+      else if (validation.count(s))
+        split.validation.push_back(i);
+      else
+        split.train.push_back(i);
+    }
+  }
+  return splits;
+}
+
+// Runs `plot_run.py` (matplotlib); returns the report's sentence about the plots.
+std::string make_plots(const std::filesystem::path& folder, const RunOptions& o) {
+  if (!o.plots) return "Plots were switched off (--no-plots).";
+  const std::string script = std::string(LDD_SOURCE_DIR) + "/scripts/plot_run.py";
+  const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  const std::string command = python + " '" + script + "' '" + folder.string() + "' > /dev/null";
+  const int rc = std::system(command.c_str());
+  if (rc != 0) {
+    o.log("warning: plots not made (`" + command + "` exited with " + std::to_string(rc) +
+          "; it needs Debian's python3-matplotlib: scripts/install-deps)");
+    return "No plots: `scripts/plot_run.py` failed (it needs python3-matplotlib; `scripts/install-deps` installs it). Run it "
+           "again by hand: `/usr/bin/python3 scripts/plot_run.py " + folder.string() + "`.";
+  }
+  return "![ROC curves](plots/roc.png)\n\n![confusion matrices](plots/confusion.png)\n\n![training curves](plots/training.png)\n";
+}
+
+std::string epoch_line(const ExperimentConfig& c, const std::string& label, const EpochRecord& e) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, "%s epoch %lld/%lld: loss %.4f, accuracy %.3f", label.c_str(),
+                static_cast<long long>(e.epoch), static_cast<long long>(c.epochs), e.train_loss, e.train_accuracy);
+  std::string line = buffer;
+  if (e.validation_loss > 0) {
+    std::snprintf(buffer, sizeof buffer, ", validation loss %.4f, accuracy %.3f", e.validation_loss, e.validation_accuracy);
+    line += buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, ", lr %.3g, %.1f s", e.learning_rate, e.seconds);
+  return line + buffer;
+}
+
+// One strategy's folds in `folder`; returns the completed folds (all of them unless only_fold).
+std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceConfig& imbalance, const DiscDataset& data,
+                                   const std::vector<FoldSplit>& splits, const std::filesystem::path& folder, const RunOptions& o) {
+  std::vector<FoldOutcome> done;
+  for (int k = 0; k < c.folds; ++k) {
+    const auto dir = folder / ("fold-" + std::to_string(k + 1));
+    const auto predictions = dir / "predictions.csv";
+    if (std::filesystem::exists(predictions)) {
+      done.push_back({k, read_fold_predictions(predictions, data), read_history(dir / "history.csv")});
+      continue;
+    }
+    if (o.only_fold >= 0 && o.only_fold != k) continue;
+    const std::string label = "fold " + std::to_string(k + 1) + "/" + std::to_string(c.folds) + " (" + name_of(imbalance.strategy) + ")";
+    const auto& s = splits[static_cast<std::size_t>(k)];
+    o.log(label + ": " + std::to_string(s.train.size()) + " training, " + std::to_string(s.validation.size()) + " validation, " +
+          std::to_string(s.test.size()) + " test discs");
+    const bool bar = !o.quiet && ::isatty(2);
+    std::unique_ptr<tools::ProgressBar> progress;
+    FoldOptions fo;
+    fo.resume = true;  // a checkpoint in a fold without predictions is an interrupted run of this config
+    fo.device = o.device;
+    fo.progress = [&](const EpochRecord& e, std::int64_t batch, std::int64_t batches) {
+      if (bar) {
+        if (batch == 1 || !progress) progress = std::make_unique<tools::ProgressBar>("batches", false);
+        char note[128];
+        std::snprintf(note, sizeof note, "%s epoch %lld/%lld, loss %.4f, accuracy %.3f", label.c_str(), static_cast<long long>(e.epoch),
+                      static_cast<long long>(c.epochs), e.train_loss, e.train_accuracy);
+        progress->update(batch, batches, note);
+        if (batch == batches) progress.reset();
+      }
+      if (batch == batches) o.log(epoch_line(c, label, e));
+    };
+    const FoldResult r = train_fold(c, imbalance, data, s, k, dir, fo);
+    write_history(dir / "history.csv", r.history);
+    write_fold_predictions(predictions, data, k, r.test);  // written last: its presence marks the fold complete
+    done.push_back({k, r.test, r.history});
+  }
+  return done;
+}
+
+}  // namespace
+
+RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
+  RunOptions o = options;
+  if (!o.log) o.log = [](const std::string& m) { std::fprintf(stderr, "train: %s\n", m.c_str()); };
+  if (o.threads > 0) omp_set_num_threads(o.threads);
+  LDD_CHECK(o.device == Device::CPU || kernels::cuda_available(),
+            "--device cuda: no usable CUDA device (" << kernels::cuda_unavailable_reason() << "); use --device cpu");
+  LDD_CHECK(o.only_fold < c.folds, "--fold " << o.only_fold + 1 << ": the experiment has " << c.folds << " folds");
+  const double start = monotonic_seconds();
+  RunResult result;
+  result.folder = o.out.empty() ? std::filesystem::path("runs") / c.name : o.out;
+  const auto config_file = result.folder / "config.yaml";
+  if (std::filesystem::exists(config_file)) {
+    LDD_CHECK(o.resume, result.folder.string() << " already holds a run; --resume continues it (completed folds are kept), or "
+                                               << "choose another --out");
+    LDD_CHECK(read_text(config_file) == c.to_yaml(),
+              result.folder.string() << ": the resolved config differs from the run's config.yaml; --resume continues a run "
+                                     << "only with the same config (compare with --dry-run), or choose another --out");
+  }
+  io::write_text_atomically(config_file, c.to_yaml());
+
+  prepare_cohort(c, o);
+  const DiscDataset data = load_discs(c.cohort, c.pathology, c.crop_slices, c.crop_size);
+  o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
+        scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");
+  const auto splits = make_splits(c, data);
+
+  const std::vector<ImbalanceConfig> strategies = c.compare.empty() ? std::vector<ImbalanceConfig>{c.imbalance} : c.compare;
+  std::vector<std::pair<std::string, RunMetrics>> compared;
+  std::map<std::string, int> seen;
+  for (const auto& strategy : strategies) {
+    std::string name = name_of(strategy.strategy);
+    if (++seen[name] > 1) name.append(1, '-').append(std::to_string(seen[name]));
+    const auto folder = c.compare.empty() ? result.folder : result.folder / name;
+    const auto folds = run_folds(c, strategy, data, splits, folder, o);
+    if (static_cast<int>(folds.size()) < c.folds) {
+      o.log(name + ": " + std::to_string(folds.size()) + " of " + std::to_string(c.folds) +
+            " folds complete; the report is written when all are (run the others with --fold K --resume)");
+      continue;
+    }
+    const RunMetrics metrics = evaluate_run(data, folds, c.classes());
+    RunContext context{.strategy = name, .device = to_string(o.device), .threads = omp_get_max_threads(),
+                       .seconds = monotonic_seconds() - start, .plots_note = "(plots are being made)"};
+    write_run_outputs(folder, c, data, folds, metrics, context);
+    context.plots_note = make_plots(folder, o);
+    write_run_outputs(folder, c, data, folds, metrics, context);
+    compared.emplace_back(name, metrics);
+    if (c.compare.empty()) result.report = folder / "report.md";
+  }
+  if (!c.compare.empty() && compared.size() == strategies.size()) {
+    result.report = result.folder / "comparison.md";
+    write_comparison(result.report, c, compared);
+  }
+  return result;
+}
+
+}  // namespace ldd::train

@@ -1,0 +1,34 @@
+// One study end to end: the cohort (generated when the config names a synthetic one that does not exist
+// yet), SegFlow when the cohort has no crops (both cached in the cohort file), k-fold cross-validation
+// split by subject, and the run folder: config.yaml, fold-K/ (checkpoints, history.csv,
+// predictions.csv), predictions.csv, metrics.json, report.md, plots/. With `compare` strategies, one
+// such folder per strategy under the run folder, on the same folds, and comparison.md.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "kernels/device.h"
+#include "train/experiment_config.h"
+
+namespace ldd::train {
+
+struct RunOptions {
+  std::filesystem::path out;  // empty: runs/<name>
+  int only_fold = -1;         // 0-based; -1: every fold
+  bool resume = false;        // continue a run folder that exists (completed folds are read back)
+  Device device = Device::CPU;
+  int threads = 0;            // OpenMP threads; 0: as the environment says
+  bool quiet = false;         // one line per epoch instead of a progress bar
+  bool plots = true;
+  std::function<void(const std::string&)> log;  // stage messages; default: stderr
+};
+
+struct RunResult {
+  std::filesystem::path folder;
+  std::filesystem::path report;  // report.md, or comparison.md with compare; empty when only one fold ran
+};
+
+RunResult run_experiment(const ExperimentConfig& config, const RunOptions& options);
+
+}  // namespace ldd::train

@@ -1,0 +1,302 @@
+#include "train/fold_trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <sstream>
+
+#include "data/imbalance.h"
+#include "kernels/check.h"
+#include "nn/checkpoint.h"
+#include "nn/models/vggm.h"
+#include "nn/ops.h"
+#include "nn/optim/adam.h"
+#include "nn/optim/schedule.h"
+#include "nn/optim/sgd.h"
+#include "nn/profile.h"
+#include "train/augment.h"
+
+namespace ldd::train {
+namespace {
+
+// Training items: the dataset's crops named by sample index, then synthetic (SMOTE) crops after them.
+struct TrainingPool {
+  const DiscDataset* data = nullptr;
+  std::vector<std::size_t> items;     // sample index, or data->samples.size() + k for synthetic crop k
+  std::vector<int> labels;            // follow-up grade index of each item
+  std::vector<std::vector<float>> synthetic;
+
+  const float* crop(std::size_t item) const {
+    const std::size_t i = items[item];
+    return i < data->samples.size() ? data->crop(i) : synthetic[i - data->samples.size()].data();
+  }
+};
+
+TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& train, const ImbalanceConfig& imbalance,
+                       int classes, std::uint64_t seed) {
+  TrainingPool pool;
+  pool.data = &data;
+  pool.items = train;
+  for (std::size_t i : train) pool.labels.push_back(data.samples[i].followup);
+  if (imbalance.strategy != ImbalanceStrategy::Smote && imbalance.strategy != ImbalanceStrategy::BorderlineSmote) return pool;
+  // SMOTE in crop space: each crop is one point of slices x rows x cols dimensions.
+  std::vector<std::vector<float>> features;
+  for (std::size_t i : train) features.emplace_back(data.crop(i), data.crop(i) + data.crop_numel());
+  Generator gen(seed);
+  auto s = imbalance.strategy == ImbalanceStrategy::Smote
+               ? imbalance::smote(features, pool.labels, classes, imbalance.k_neighbors, gen, imbalance.sampling_strategy)
+               : imbalance::borderline_smote(features, pool.labels, classes, imbalance.k_neighbors, imbalance.m_neighbors, gen,
+                                             imbalance.sampling_strategy);
+  for (std::size_t k = 0; k < s.features.size(); ++k) {
+    pool.items.push_back(data.samples.size() + k);
+    pool.labels.push_back(s.labels[k]);
+  }
+  pool.synthetic = std::move(s.features);
+  return pool;
+}
+
+// The items one epoch visits, in order: resampled (over / under) when configured, then shuffled.
+std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceConfig& imbalance, int classes, Generator& gen) {
+  std::vector<std::size_t> order;
+  if (imbalance.strategy == ImbalanceStrategy::Oversample)
+    order = imbalance::random_oversample(pool.labels, classes, gen);
+  else if (imbalance.strategy == ImbalanceStrategy::Undersample)
+    order = imbalance::random_undersample(pool.labels, classes, gen);
+  else
+    for (std::size_t i = 0; i < pool.items.size(); ++i) order.push_back(i);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[gen.next_u64() % i]);
+  return order;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const ExperimentConfig& c, const Module& model) {
+  if (c.optimizer == "sgd")
+    return std::make_unique<Sgd>(model.named_parameters(),
+                                 SgdOptions{.learning_rate = c.learning_rate, .momentum = c.momentum, .weight_decay = c.weight_decay});
+  return std::make_unique<Adam>(model.named_parameters(),
+                                AdamOptions{.learning_rate = c.learning_rate, .weight_decay = c.weight_decay,
+                                            .decoupled_weight_decay = c.optimizer == "adamw"});
+}
+
+LearningRateSchedule make_schedule(const ExperimentConfig& c) {
+  const std::int64_t after_warmup = std::max<std::int64_t>(1, c.epochs - c.warmup_epochs);
+  LearningRateSchedule s = c.schedule == "step"     ? LearningRateSchedule::step(c.step_size, c.gamma)
+                           : c.schedule == "cosine" ? LearningRateSchedule::cosine(after_warmup, 0.01)
+                                                    : LearningRateSchedule::constant();
+  return c.warmup_epochs > 0 ? s.with_warmup(c.warmup_epochs) : s;
+}
+
+std::vector<double> softmax_row(const float* z, int classes) {
+  const float top = *std::max_element(z, z + classes);
+  std::vector<double> p(static_cast<std::size_t>(classes));
+  double sum = 0;
+  for (int j = 0; j < classes; ++j) sum += (p[static_cast<std::size_t>(j)] = std::exp(static_cast<double>(z[j] - top)));
+  for (double& v : p) v /= sum;
+  return p;
+}
+
+// Logits of the given samples in evaluation mode, batch by batch.
+std::vector<float> predict_logits(Module& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
+                                  std::int64_t batch_size, int classes, Device device) {
+  NoGrad no_grad;
+  model.eval();
+  std::vector<float> logits;
+  const std::int64_t n = data.crop_numel();
+  for (std::size_t start = 0; start < samples.size(); start += static_cast<std::size_t>(batch_size)) {
+    const std::size_t end = std::min(samples.size(), start + static_cast<std::size_t>(batch_size));
+    std::vector<float> batch(static_cast<std::size_t>(static_cast<std::int64_t>(end - start) * n));
+    for (std::size_t i = start; i < end; ++i)
+      std::copy(data.crop(samples[i]), data.crop(samples[i]) + n, batch.begin() + static_cast<std::int64_t>(i - start) * n);
+    const Tensor x = Tensor::from_vector({static_cast<std::int64_t>(end - start), data.slices, data.rows, data.cols}, batch, device);
+    const auto out = model(x).to_vector();
+    LDD_CHECK(out.size() == (end - start) * static_cast<std::size_t>(classes), "predict: unexpected output size");
+    logits.insert(logits.end(), out.begin(), out.end());
+  }
+  model.train();
+  return logits;
+}
+
+std::string history_text(const std::vector<EpochRecord>& history) {
+  std::ostringstream o;
+  o.precision(17);
+  for (const auto& e : history)
+    o << e.epoch << ' ' << e.learning_rate << ' ' << e.train_loss << ' ' << e.train_accuracy << ' ' << e.validation_loss << ' '
+      << e.validation_accuracy << ' ' << e.seconds << '\n';
+  return o.str();
+}
+
+// A double as text that parses back to the same value (a resumed fold must compare exactly).
+std::string exact(double v) {
+  std::ostringstream o;
+  o.precision(17);
+  o << v;
+  return o.str();
+}
+
+std::vector<EpochRecord> parse_history(const std::string& text) {
+  std::vector<EpochRecord> out;
+  std::istringstream in(text);
+  EpochRecord e;
+  while (in >> e.epoch >> e.learning_rate >> e.train_loss >> e.train_accuracy >> e.validation_loss >> e.validation_accuracy >> e.seconds)
+    out.push_back(e);
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ull;
+  for (std::uint64_t p : parts) {
+    h ^= p + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h += 0x9e3779b97f4a7c15ull;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalance, const DiscDataset& data, const FoldSplit& split,
+                      int fold, const std::filesystem::path& dir, const FoldOptions& options) {
+  LDD_CHECK(!split.train.empty() && !split.test.empty(), "fold " << fold + 1 << ": empty training or test set");
+  const int classes = c.classes();
+  const auto f = static_cast<std::uint64_t>(fold);
+  std::filesystem::create_directories(dir);
+  const auto checkpoint = dir / "checkpoint.h5", best = dir / "best.h5";
+
+  VggMConfig mc;
+  mc.in_channels = data.slices;
+  mc.height = data.rows;
+  mc.width = data.cols;
+  mc.classes = classes;
+  std::copy(c.conv_channels.begin(), c.conv_channels.end(), mc.conv_channels.begin());
+  mc.fc_width = c.fc_width;
+  mc.dropout = static_cast<float>(c.dropout);
+  mc.validate();
+  Generator init_gen(mix_seed({c.seed, f, 0}));
+  VggM model(mc, InitScheme::Kaiming, init_gen);
+  model.to(options.device);
+  const auto optimizer = make_optimizer(c, model);
+  const LearningRateSchedule schedule = make_schedule(c);
+
+  const TrainingPool pool = make_pool(data, split.train, imbalance, classes, mix_seed({c.seed, f, 1}));
+  std::vector<float> weights;
+  if (imbalance.strategy == ImbalanceStrategy::Weighted) weights = imbalance::inverse_frequency_weights(pool.labels, classes);
+  if (imbalance.strategy == ImbalanceStrategy::EffectiveNumber)
+    weights = imbalance::effective_number_weights(pool.labels, classes, imbalance.beta);
+  const AugmentOptions augment{.flip = c.flip, .rotation_deg = c.rotation_deg, .intensity_jitter = c.intensity_jitter};
+  const bool validate = !split.validation.empty();
+
+  FoldResult result;
+  double best_loss = INFINITY;
+  std::int64_t since_best = 0;
+  bool stopped = false;
+  if (options.resume && std::filesystem::exists(checkpoint)) {
+    const CheckpointInfo info = load_checkpoint(checkpoint, model, optimizer.get());
+    LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
+                                                                      << " start again without --resume or use another --out");
+    result.history = parse_history(info.extras.at("history"));
+    best_loss = std::stod(info.extras.at("best_loss"));
+    since_best = std::stoll(info.extras.at("since_best"));
+    result.best_epoch = std::stoll(info.extras.at("best_epoch"));
+    stopped = info.extras.at("stopped") == "1";
+  }
+
+  const std::int64_t n = data.crop_numel();
+  for (std::int64_t epoch = static_cast<std::int64_t>(result.history.size()); epoch < c.epochs && !stopped; ++epoch) {
+    const double start = monotonic_seconds();
+    manual_seed(mix_seed({c.seed, f, 2, static_cast<std::uint64_t>(epoch)}));  // dropout masks
+    Generator gen(mix_seed({c.seed, f, 3, static_cast<std::uint64_t>(epoch)}));
+    const auto order = epoch_order(pool, imbalance, classes, gen);
+    EpochRecord record;
+    record.epoch = epoch + 1;
+    record.learning_rate = c.learning_rate * schedule.factor(epoch);
+    optimizer->set_learning_rate(record.learning_rate);
+    model.train();
+    const auto batches = static_cast<std::int64_t>((order.size() + static_cast<std::size_t>(c.batch_size) - 1) /
+                                                   static_cast<std::size_t>(c.batch_size));
+    double loss_sum = 0;
+    std::int64_t seen = 0, right = 0;
+    for (std::int64_t b = 0; b < batches; ++b) {
+      const std::size_t begin = static_cast<std::size_t>(b * c.batch_size);
+      const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(c.batch_size));
+      const auto m = static_cast<std::int64_t>(end - begin);
+      std::vector<float> batch(static_cast<std::size_t>(m * n));
+      std::vector<int> targets;
+      for (std::size_t i = begin; i < end; ++i) {
+        augment_crop(pool.crop(order[i]), batch.data() + static_cast<std::int64_t>(i - begin) * n, data.slices, data.rows, data.cols,
+                     augment, gen);
+        targets.push_back(pool.labels[order[i]]);
+      }
+      optimizer->zero_grad();
+      const Tensor logits = model(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch, options.device));
+      const Tensor loss = imbalance.strategy == ImbalanceStrategy::Focal
+                              ? focal_loss(logits, targets, imbalance.gamma)
+                              : cross_entropy(logits, targets, {.class_weights = weights});
+      const float value = loss.item();
+      LDD_CHECK(std::isfinite(value), "fold " << fold + 1 << ", epoch " << epoch + 1 << ": the loss became " << value
+                                              << "; lower optimizer.learning_rate");
+      loss.backward();
+      optimizer->step();
+      const auto z = logits.detach().to_vector();
+      for (std::int64_t i = 0; i < m; ++i) {
+        const float* row = z.data() + i * classes;
+        right += std::max_element(row, row + classes) - row == targets[static_cast<std::size_t>(i)];
+      }
+      loss_sum += value * static_cast<double>(m);
+      seen += m;
+      record.train_loss = loss_sum / static_cast<double>(seen);
+      record.train_accuracy = static_cast<double>(right) / static_cast<double>(seen);
+      if (options.progress && b + 1 < batches) options.progress(record, b + 1, batches);
+    }
+    if (validate) {
+      const auto z = predict_logits(model, data, split.validation, c.batch_size, classes, options.device);
+      std::vector<int> targets;
+      std::int64_t correct = 0;
+      for (std::size_t i = 0; i < split.validation.size(); ++i) {
+        targets.push_back(data.samples[split.validation[i]].followup);
+        const float* row = z.data() + static_cast<std::int64_t>(i) * classes;
+        correct += std::max_element(row, row + classes) - row == targets.back();
+      }
+      NoGrad no_grad;
+      record.validation_loss = cross_entropy(Tensor::from_vector({static_cast<std::int64_t>(targets.size()), classes}, z), targets).item();
+      record.validation_accuracy = static_cast<double>(correct) / static_cast<double>(targets.size());
+      if (record.validation_loss < best_loss) {
+        best_loss = record.validation_loss;
+        since_best = 0;
+        result.best_epoch = record.epoch;
+        save_checkpoint(best, model, nullptr, {.model_config = mc.describe(), .epoch = record.epoch, .step = optimizer->steps()});
+      } else if (++since_best >= c.patience) {
+        stopped = true;
+      }
+    } else {
+      result.best_epoch = record.epoch;
+    }
+    record.seconds = monotonic_seconds() - start;
+    result.history.push_back(record);
+    if (options.progress) options.progress(record, batches, batches);
+    save_checkpoint(checkpoint, model, optimizer.get(),
+                    {.model_config = mc.describe(),
+                     .epoch = record.epoch,
+                     .step = optimizer->steps(),
+                     .extras = {{"history", history_text(result.history)},
+                                {"best_loss", exact(best_loss)},
+                                {"since_best", std::to_string(since_best)},
+                                {"best_epoch", std::to_string(result.best_epoch)},
+                                {"stopped", stopped ? "1" : "0"},
+                                {"fold", std::to_string(fold + 1)}}});
+  }
+  if (validate && std::filesystem::exists(best)) load_checkpoint(best, model);
+
+  const auto z = predict_logits(model, data, split.test, c.batch_size, classes, options.device);
+  for (std::size_t i = 0; i < split.test.size(); ++i) {
+    DiscOutput out;
+    out.sample = split.test[i];
+    out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
+    out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+    for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
+    result.test.push_back(std::move(out));
+  }
+  return result;
+}
+
+}  // namespace ldd::train

@@ -1,0 +1,56 @@
+// One cross-validation fold: a VGG-M trained on the training discs (after the imbalance strategy), early
+// stopping on a validation split when configured, then the test discs' follow-up grade probabilities.
+// A checkpoint after every epoch lets a killed run resume; every random draw of an epoch comes from a
+// generator seeded by (seed, fold, epoch), so a resumed fold ends exactly where an uninterrupted one does.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kernels/device.h"
+#include "train/disc_dataset.h"
+#include "train/experiment_config.h"
+
+namespace ldd::train {
+
+struct FoldSplit {
+  std::vector<std::size_t> train, validation, test;  // sample indices
+};
+
+struct EpochRecord {
+  std::int64_t epoch = 0;  // 1-based
+  double learning_rate = 0, train_loss = 0, train_accuracy = 0;
+  double validation_loss = 0, validation_accuracy = 0;  // 0 without a validation split
+  double seconds = 0;
+};
+
+struct DiscOutput {
+  std::size_t sample = 0;
+  int predicted = 0;                  // arg-max follow-up grade index
+  std::vector<double> probabilities;  // per follow-up grade index
+  double p_progression = 0;           // sum of the probabilities above the baseline grade
+};
+
+struct FoldResult {
+  std::vector<DiscOutput> test;
+  std::vector<EpochRecord> history;
+  std::int64_t best_epoch = 0;  // the epoch whose weights predicted the test discs
+};
+
+struct FoldOptions {
+  bool resume = false;  // continue from the fold's checkpoint when there is one
+  Device device = Device::CPU;
+  // Called after every batch and at the end of each epoch (batches_done == batches).
+  std::function<void(const EpochRecord& running, std::int64_t batches_done, std::int64_t batches)> progress;
+};
+
+// `dir` receives checkpoint.h5 (and best.h5 with a validation split); results are returned, not written.
+FoldResult train_fold(const ExperimentConfig& config, const ImbalanceConfig& imbalance, const DiscDataset& data,
+                      const FoldSplit& split, int fold, const std::filesystem::path& dir, const FoldOptions& options);
+
+// A 64-bit seed from several numbers (splitmix64 chaining): independent streams per fold and epoch.
+std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts);
+
+}  // namespace ldd::train

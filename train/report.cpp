@@ -1,0 +1,346 @@
+#include "train/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "data/io/atomic_write.h"
+#include "data/io/csv.h"
+#include "kernels/check.h"
+
+namespace ldd::train {
+namespace {
+
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", v);
+  return buffer;
+}
+
+std::string percent(MeanSd m) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.1f%% ± %.1f%%", 100 * m.mean, 100 * m.sd);
+  return buffer;
+}
+
+std::string fixed3(MeanSd m) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.3f ± %.3f", m.mean, m.sd);
+  return buffer;
+}
+
+MeanSd over(const std::vector<Metrics>& folds, const std::function<double(const Metrics&)>& field) {
+  std::vector<double> v;
+  for (const auto& m : folds) v.push_back(field(m));
+  return mean_sd(v);
+}
+
+// The fields reported as mean +- sd, with their JSON names; TP..FN are % of discs, the rest fractions.
+const std::vector<std::pair<const char*, std::function<double(const Metrics&)>>>& summary_fields() {
+  static const std::vector<std::pair<const char*, std::function<double(const Metrics&)>>> fields{
+      {"tp_pct", [](const Metrics& m) { return m.tp_pct; }},
+      {"tn_pct", [](const Metrics& m) { return m.tn_pct; }},
+      {"fp_pct", [](const Metrics& m) { return m.fp_pct; }},
+      {"fn_pct", [](const Metrics& m) { return m.fn_pct; }},
+      {"accuracy", [](const Metrics& m) { return m.accuracy; }},
+      {"precision", [](const Metrics& m) { return m.precision; }},
+      {"recall", [](const Metrics& m) { return m.recall; }},
+      {"f1", [](const Metrics& m) { return m.f1; }},
+      {"balanced_accuracy", [](const Metrics& m) { return m.balanced_accuracy; }},
+      {"grade_accuracy", [](const Metrics& m) { return m.grade_accuracy; }},
+      {"kappa", [](const Metrics& m) { return m.kappa; }},
+      {"roc_auc", [](const Metrics& m) { return m.roc_auc; }},
+  };
+  return fields;
+}
+
+std::string json_summary(const std::vector<Metrics>& folds, const std::string& indent) {
+  std::ostringstream o;
+  o << "{";
+  bool first = true;
+  for (const auto& [name, field] : summary_fields()) {
+    const MeanSd m = over(folds, field);
+    o << (first ? "\n" : ",\n") << indent << "  \"" << name << "\": {\"mean\": " << number(m.mean) << ", \"sd\": " << number(m.sd) << "}";
+    first = false;
+  }
+  o << "\n" << indent << "}";
+  return o.str();
+}
+
+std::string json_fold(const Metrics& m, int fold, const std::string& indent) {
+  std::ostringstream o;
+  o << indent << "{\"fold\": " << fold << ", \"discs\": " << m.discs;
+  for (const auto& [name, field] : summary_fields()) o << ", \"" << name << "\": " << number(field(m));
+  o << ",\n" << indent << " \"confusion\": [";
+  for (std::size_t r = 0; r < m.confusion.size(); ++r) {
+    o << (r ? ", " : "") << "[";
+    for (std::size_t c = 0; c < m.confusion[r].size(); ++c) o << (c ? ", " : "") << m.confusion[r][c];
+    o << "]";
+  }
+  o << "]}";
+  return o.str();
+}
+
+std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::vector<DiscOutput>& test) {
+  std::vector<DiscPrediction> out;
+  for (const auto& t : test) {
+    const auto& s = data.samples[t.sample];
+    out.push_back({s.baseline, s.followup, t.predicted, t.p_progression});
+  }
+  return out;
+}
+
+std::string csv_header(int classes, int lowest) {
+  std::string h = "subject,level,fold,baseline_grade,true_followup_grade,predicted_followup_grade";
+  for (int g = 0; g < classes; ++g) h += ",p_grade_" + std::to_string(g + lowest);
+  return h + ",p_progression,true_progression,predicted_progression\n";
+}
+
+std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOutput>& test) {
+  const int lowest = scale_of(data.pathology).lowest;
+  std::ostringstream o;
+  for (const auto& t : test) {
+    const auto& s = data.samples[t.sample];
+    o << data.subjects[s.subject].id << ',' << kLevelNames[static_cast<std::size_t>(s.level)] << ',' << fold + 1 << ','
+      << s.baseline + lowest << ',' << s.followup + lowest << ',' << t.predicted + lowest;
+    for (double p : t.probabilities) o << ',' << number(p);
+    o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ',' << (t.predicted > s.baseline) << '\n';
+  }
+  return o.str();
+}
+
+// "beats" when the model's mean is above the baseline's by more than the larger of their fold sds.
+std::string verdict(const char* what, MeanSd model, MeanSd baseline) {
+  char buffer[256];
+  const double margin = std::max(model.sd, baseline.sd);
+  const char* word = model.mean - baseline.mean > margin    ? "beats"
+                     : baseline.mean - model.mean > margin ? "is worse than"
+                                                           : "does not clearly beat";
+  std::snprintf(buffer, sizeof buffer, "%s %.3f vs %.3f (fold sd %.3f / %.3f)", word, model.mean, baseline.mean, model.sd,
+                baseline.sd);
+  return std::string(what) + ": the model " + buffer;
+}
+
+struct PaperRow {
+  const char* tp;
+  const char* tn;
+  const char* fp;
+  const char* fn;
+  const char* accuracy;
+  const char* precision;
+  const char* recall;
+  const char* f1;
+};
+
+// The published Table 4 (seed/paper.txt), shown beside ours for context only.
+PaperRow paper_table4(Pathology p) {
+  switch (p) {
+    case Pathology::Schneiderman: return {"62.0% ± 2.6%", "28.2% ± 3.9%", "7.2% ± 1.0%", "2.6% ± 1.0%", "90.2% ± 0.9%", "89.6% ± 1.1%", "96.0% ± 1.3%", "92.7% ± 1.3%"};
+    case Pathology::Bulging: return {"18.0% ± 3.5%", "72.4% ± 2.8%", "4.2% ± 0.6%", "5.4% ± 0.2%", "90.4% ± 1.1%", "80.2% ± 4.3%", "76.5% ± 3.5%", "78.3% ± 4.2%"};
+    case Pathology::Pfirrmann: return {"8.7% ± 1.4%", "81.2% ± 3.8%", "4.7% ± 1.1%", "5.4% ± 1.5%", "89.9% ± 2.1%", "64.9% ± 3.7%", "60.4% ± 3.4%", "62.6% ± 3.5%"};
+  }
+  return {};
+}
+
+std::string table4_row(const std::string& label, const std::vector<Metrics>& folds) {
+  auto pct_points = [&](auto field) {
+    const MeanSd m = over(folds, field);
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.1f%% ± %.1f%%", m.mean, m.sd);
+    return std::string(buffer);
+  };
+  return "| " + label + " | " + pct_points([](const Metrics& m) { return m.tp_pct; }) + " | " +
+         pct_points([](const Metrics& m) { return m.tn_pct; }) + " | " + pct_points([](const Metrics& m) { return m.fp_pct; }) +
+         " | " + pct_points([](const Metrics& m) { return m.fn_pct; }) + " | " +
+         percent(over(folds, [](const Metrics& m) { return m.accuracy; })) + " | " +
+         percent(over(folds, [](const Metrics& m) { return m.precision; })) + " | " +
+         percent(over(folds, [](const Metrics& m) { return m.recall; })) + " | " +
+         percent(over(folds, [](const Metrics& m) { return m.f1; })) + " |\n";
+}
+
+std::string fold_row(const std::string& label, const Metrics& m) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, "| %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n", label.c_str(),
+                m.tp_pct, m.tn_pct, m.fp_pct, m.fn_pct, 100 * m.accuracy, 100 * m.precision, 100 * m.recall, 100 * m.f1);
+  return buffer;
+}
+
+std::string extra_row(const std::string& label, const std::vector<Metrics>& folds) {
+  return "| " + label + " | " + fixed3(over(folds, [](const Metrics& m) { return m.grade_accuracy; })) + " | " +
+         fixed3(over(folds, [](const Metrics& m) { return m.balanced_accuracy; })) + " | " +
+         fixed3(over(folds, [](const Metrics& m) { return m.kappa; })) + " | " +
+         fixed3(over(folds, [](const Metrics& m) { return m.roc_auc; })) + " | " +
+         fixed3(over(folds, [](const Metrics& m) { return m.f1; })) + " |\n";
+}
+
+}  // namespace
+
+void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& test) {
+  const GradeScale scale = scale_of(data.pathology);
+  io::write_text_atomically(path, csv_header(scale.count(), scale.lowest) + csv_rows(data, fold, test));
+}
+
+std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data) {
+  const auto table = io::CsvTable::read(path);
+  const GradeScale scale = scale_of(data.pathology);
+  std::vector<std::string> columns{"subject", "level", "predicted_followup_grade", "p_progression"};
+  for (int g = scale.lowest; g <= scale.highest; ++g) columns.push_back("p_grade_" + std::to_string(g));
+  table.require_columns(columns);
+  std::map<std::pair<std::string, int>, std::size_t> index;
+  for (std::size_t i = 0; i < data.samples.size(); ++i)
+    index[{data.subjects[data.samples[i].subject].id, data.samples[i].level}] = i;
+  std::vector<DiscOutput> out;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    const auto it = index.find({table.cell(r, "subject"), parse_level(table.cell(r, "level"))});
+    LDD_CHECK(it != index.end(), table.where(r, "subject") << ": this disc is not in the cohort's dataset; the cohort changed"
+                                                           << " since the fold ran: start the run again without --resume");
+    DiscOutput d;
+    d.sample = it->second;
+    try {
+      d.predicted = std::stoi(table.cell(r, "predicted_followup_grade")) - scale.lowest;
+      for (int g = scale.lowest; g <= scale.highest; ++g) d.probabilities.push_back(std::stod(table.cell(r, "p_grade_" + std::to_string(g))));
+      d.p_progression = std::stod(table.cell(r, "p_progression"));
+    } catch (const std::logic_error&) {
+      throw Error(table.where(r, "predicted_followup_grade") + ": not a number where one is expected");
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
+  std::ostringstream o;
+  o << "epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n";
+  for (const auto& e : history)
+    o << e.epoch << ',' << number(e.learning_rate) << ',' << number(e.train_loss) << ',' << number(e.train_accuracy) << ','
+      << number(e.validation_loss) << ',' << number(e.validation_accuracy) << ',' << number(e.seconds) << '\n';
+  io::write_text_atomically(path, o.str());
+}
+
+std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
+  const auto table = io::CsvTable::read(path);
+  table.require_columns({"epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "seconds"});
+  std::vector<EpochRecord> out;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    try {
+      out.push_back({std::stoll(table.cell(r, "epoch")), std::stod(table.cell(r, "learning_rate")), std::stod(table.cell(r, "train_loss")),
+                     std::stod(table.cell(r, "train_accuracy")), std::stod(table.cell(r, "validation_loss")),
+                     std::stod(table.cell(r, "validation_accuracy")), std::stod(table.cell(r, "seconds"))});
+    } catch (const std::logic_error&) {
+      throw Error(table.where(r, "epoch") + ": not a number where one is expected");
+    }
+  }
+  return out;
+}
+
+RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes) {
+  RunMetrics r;
+  for (const auto& f : folds) {
+    const auto discs = predictions_of(data, f.test);
+    r.model.push_back(evaluate(discs, classes));
+    r.never_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::FollowUpEqualsBaseline, classes), classes));
+    r.every_disc_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::EveryDiscProgresses, classes), classes));
+  }
+  return r;
+}
+
+void write_run_outputs(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
+                       const std::vector<FoldOutcome>& folds, const RunMetrics& m, const RunContext& context) {
+  const GradeScale scale = scale_of(c.pathology);
+  std::string csv = csv_header(scale.count(), scale.lowest);
+  for (const auto& f : folds) csv += csv_rows(data, f.fold, f.test);
+  io::write_text_atomically(folder / "predictions.csv", csv);
+
+  std::size_t test_discs = 0;
+  for (const auto& f : folds) test_discs += f.test.size();
+  std::ostringstream j;
+  j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << context.strategy
+    << "\",\n  \"grades\": [";
+  for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
+  j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << test_discs << ",\n  \"left_out\": " << data.left_out.size()
+    << ",\n  \"folds\": [\n";
+  for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
+  j << "  ],\n  \"summary\": " << json_summary(m.model, "  ") << ",\n  \"baselines\": {\n    \"never_progresses\": "
+    << json_summary(m.never_progresses, "    ") << ",\n    \"every_disc_progresses\": " << json_summary(m.every_disc_progresses, "    ")
+    << "\n  }\n}\n";
+  io::write_text_atomically(folder / "metrics.json", j.str());
+
+  std::ostringstream r;
+  r << "# " << c.name << ": " << scale.name << " progression, " << folds.size() << "-fold cross-validation\n\n";
+  r << "Config `" << c.source << "` (resolved copy: `config.yaml`); cohort `" << c.cohort << "`; imbalance strategy **"
+    << context.strategy << "**; " << c.epochs << " epochs at most, batch " << c.batch_size << ", " << c.optimizer << " lr "
+    << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << ". "
+    << data.subjects.size() << " subjects, " << test_discs << " discs evaluated (" << data.left_out.size()
+    << " subjects or discs left out: no SegFlow result or no grades; see `left_out.txt`). Device " << context.device << ", "
+    << context.threads << " threads, " << number(std::round(context.seconds)) << " s in this invocation.\n\n";
+  r << "Progression = predicted follow-up grade above the baseline grade. Fold = subjects (both visits and all discs of a "
+       "person in one fold), stratified by progression.\n\n";
+  r << "## Table 4 for this run (mean ± sd over folds)\n\n";
+  r << "| | TP | TN | FP | FN | Accuracy | Precision | Recall | F1 |\n|---|---|---|---|---|---|---|---|---|\n";
+  r << table4_row("**this run**", m.model);
+  for (std::size_t i = 0; i < folds.size(); ++i) r << fold_row("fold " + std::to_string(folds[i].fold + 1), m.model[i]);
+  const PaperRow p = paper_table4(c.pathology);
+  r << "| paper (its cohort, for context) | " << p.tp << " | " << p.tn << " | " << p.fp << " | " << p.fn << " | " << p.accuracy
+    << " | " << p.precision << " | " << p.recall << " | " << p.f1 << " |\n\n";
+  r << "TP/TN/FP/FN are % of the fold's discs. Precision is 0 in a fold where no disc is called progressing.\n\n";
+  r << "## What the paper did not report, and trivial baselines on the same folds\n\n";
+  r << "| predictor | grade accuracy | balanced accuracy | quadratic kappa | ROC-AUC | F1 |\n|---|---|---|---|---|---|\n";
+  r << extra_row("**model**", m.model) << extra_row("never progresses (follow-up = baseline)", m.never_progresses)
+    << extra_row("every disc progresses (follow-up = baseline + 1)", m.every_disc_progresses) << "\n";
+  auto field = [&](const std::vector<Metrics>& f, auto g) { return over(f, g); };
+  const auto bal = [](const Metrics& x) { return x.balanced_accuracy; };
+  const auto f1 = [](const Metrics& x) { return x.f1; };
+  const auto kappa = [](const Metrics& x) { return x.kappa; };
+  r << "- " << verdict("Balanced accuracy vs 'never progresses'", field(m.model, bal), field(m.never_progresses, bal)) << ".\n";
+  r << "- " << verdict("Balanced accuracy vs 'every disc progresses'", field(m.model, bal), field(m.every_disc_progresses, bal)) << ".\n";
+  r << "- " << verdict("F1 of progression vs 'every disc progresses'", field(m.model, f1), field(m.every_disc_progresses, f1)) << ".\n";
+  r << "- " << verdict("Grade kappa vs 'follow-up = baseline'", field(m.model, kappa), field(m.never_progresses, kappa)) << ".\n\n";
+  r << "\"Beats\" means a mean difference larger than the larger fold sd. ROC-AUC is of P(progression) = the predicted "
+       "probability of a follow-up grade above the baseline one.\n\n";
+  r << "## Follow-up grade confusion matrices (rows: true grade, columns: predicted)\n\n";
+  for (std::size_t i = 0; i < folds.size(); ++i) {
+    r << "Fold " << folds[i].fold + 1 << ":\n\n| true \\ predicted |";
+    for (int g = scale.lowest; g <= scale.highest; ++g) r << " " << g << " |";
+    r << "\n|---|";
+    for (int g = 0; g < scale.count(); ++g) r << "---|";
+    r << "\n";
+    for (int t = 0; t < scale.count(); ++t) {
+      r << "| " << t + scale.lowest << " |";
+      for (int q = 0; q < scale.count(); ++q) r << " " << m.model[i].confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(q)] << " |";
+      r << "\n";
+    }
+    r << "\n";
+  }
+  r << "## Plots\n\n" << context.plots_note << "\n";
+  io::write_text_atomically(folder / "report.md", r.str());
+
+  std::string left_out;
+  for (const auto& l : data.left_out) left_out += l + "\n";
+  io::write_text_atomically(folder / "left_out.txt", left_out);
+}
+
+void write_comparison(const std::filesystem::path& path, const ExperimentConfig& c,
+                      const std::vector<std::pair<std::string, RunMetrics>>& runs) {
+  std::ostringstream r;
+  r << "# " << c.name << ": imbalance strategies on the same " << c.folds << " folds (" << scale_of(c.pathology).name << ")\n\n";
+  r << "Mean ± sd over folds; each strategy's full report is in its folder.\n\n";
+  r << "| strategy | accuracy | precision | recall | F1 | balanced accuracy | grade kappa | ROC-AUC |\n|---|---|---|---|---|---|---|---|\n";
+  auto row = [&](const std::string& name, const std::vector<Metrics>& f) {
+    r << "| " << name << " | " << percent(over(f, [](const Metrics& m) { return m.accuracy; })) << " | "
+      << percent(over(f, [](const Metrics& m) { return m.precision; })) << " | " << percent(over(f, [](const Metrics& m) { return m.recall; }))
+      << " | " << percent(over(f, [](const Metrics& m) { return m.f1; })) << " | "
+      << fixed3(over(f, [](const Metrics& m) { return m.balanced_accuracy; })) << " | "
+      << fixed3(over(f, [](const Metrics& m) { return m.kappa; })) << " | " << fixed3(over(f, [](const Metrics& m) { return m.roc_auc; }))
+      << " |\n";
+  };
+  for (const auto& [name, m] : runs) row(name, m.model);
+  if (!runs.empty()) {
+    row("*never progresses*", runs.front().second.never_progresses);
+    row("*every disc progresses*", runs.front().second.every_disc_progresses);
+  }
+  io::write_text_atomically(path, r.str());
+}
+
+}  // namespace ldd::train

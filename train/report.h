@@ -1,0 +1,49 @@
+// What a cross-validation run leaves behind: per-fold predictions and training curves (CSV), and, once
+// every fold is done, predictions.csv, metrics.json and report.md (the paper's Table 4 for this run, the
+// metrics the paper lacked, confusion matrices and trivial baselines on the same folds).
+// Every file is written under a temporary name and renamed.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "train/fold_trainer.h"
+#include "train/metrics.h"
+
+namespace ldd::train {
+
+struct FoldOutcome {
+  int fold = 0;  // 0-based
+  std::vector<DiscOutput> test;
+  std::vector<EpochRecord> history;
+};
+
+// One fold's test predictions, in predictions.csv's columns; read back when a run resumes.
+void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& test);
+std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data);
+void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
+std::vector<EpochRecord> read_history(const std::filesystem::path& path);
+
+// Metrics of the model and of the trivial predictors, per fold and as mean +- sd over folds.
+struct RunMetrics {
+  std::vector<Metrics> model, never_progresses, every_disc_progresses;  // per fold
+};
+RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes);
+
+struct RunContext {
+  std::string strategy;   // the imbalance strategy's name
+  std::string device;
+  int threads = 1;
+  double seconds = 0;     // wall time of this invocation (not in metrics.json: it would break reproducibility)
+  std::string plots_note; // where the plots are, or why there are none
+};
+
+// predictions.csv, metrics.json and report.md in `folder`.
+void write_run_outputs(const std::filesystem::path& folder, const ExperimentConfig& config, const DiscDataset& data,
+                       const std::vector<FoldOutcome>& folds, const RunMetrics& metrics, const RunContext& context);
+
+// comparison.md: one row per imbalance strategy, mean +- sd over the same folds.
+void write_comparison(const std::filesystem::path& path, const ExperimentConfig& config,
+                      const std::vector<std::pair<std::string, RunMetrics>>& runs);
+
+}  // namespace ldd::train

@@ -1,0 +1,90 @@
+// train: one experiment end to end (cohort, SegFlow, k-fold cross-validation, report).
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "data/tools/command.h"
+#include "train/experiment.h"
+
+namespace po = boost::program_options;
+using namespace ldd;
+
+namespace {
+
+int run(int argc, char** argv) {
+  po::options_description options(
+      "train: predict disc degeneration progression with VGG-M, by k-fold cross-validation split by subject\n\n"
+      "  train experiments/quickstart.yaml            the README's main job (about 5 minutes on 2 cores)\n"
+      "  train experiments/pfirrmann.yaml --resume    continue a killed run from its last completed epoch\n"
+      "  train EXPERIMENT.yaml --set training.epochs=5 --set imbalance.strategy=smote --dry-run\n\n"
+      "Writes runs/<name>/ (or --out): config.yaml, fold-K/, predictions.csv, metrics.json, report.md, plots/.\n"
+      "Config keys: experiments/README.md.\n\nOptions");
+  options.add_options()("help,h", "this help")
+      ("config", po::value<std::string>(), "experiment YAML (the first positional argument)")
+      ("out,o", po::value<std::string>(), "run folder (default runs/<name>)")
+      ("folds", po::value<int>(), "number of folds (same as --set folds=N)")
+      ("fold", po::value<int>(), "run only fold K (1-based); the report is written once every fold has run")
+      ("resume", "continue the run in the run folder: completed folds are kept, an interrupted fold resumes from its checkpoint")
+      ("device", po::value<std::string>()->default_value("cpu"), "cpu | cuda")
+      ("threads,t", po::value<int>()->default_value(0), "OpenMP threads (0: OMP_NUM_THREADS or all cores)")
+      ("seed,s", po::value<std::uint64_t>(), "random seed (same as --set seed=S)")
+      ("set", po::value<std::vector<std::string>>()->composing(), "override a config key: --set optimizer.learning_rate=0.001 (repeatable)")
+      ("dry-run,n", "validate the config and print it resolved (every key, defaults included); run nothing")
+      ("quiet,q", "no progress bars: one line per epoch, for logs")
+      ("no-plots", "skip the matplotlib plots");
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "train: " << e.what() << "\n\n" << options << "\n";
+    return 2;
+  }
+  if (vm.count("help") || !vm.count("config")) {
+    std::cout << options << "\n";
+    return vm.count("help") ? 0 : 2;
+  }
+  std::vector<std::string> overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (vm.count("folds")) overrides.push_back("folds=" + std::to_string(vm["folds"].as<int>()));
+  if (vm.count("seed")) overrides.push_back("seed=" + std::to_string(vm["seed"].as<std::uint64_t>()));
+  const auto config = train::load_experiment(vm["config"].as<std::string>(), overrides);
+  if (vm.count("dry-run")) {
+    std::cout << config.to_yaml();
+    return 0;
+  }
+  train::RunOptions o;
+  if (vm.count("out")) o.out = vm["out"].as<std::string>();
+  if (vm.count("fold")) {
+    const int fold = vm["fold"].as<int>();
+    if (fold < 1 || fold > config.folds) {
+      std::fprintf(stderr, "train: --fold %d: the experiment has folds 1 to %d\n", fold, config.folds);
+      return 2;
+    }
+    o.only_fold = fold - 1;
+  }
+  o.resume = vm.count("resume") > 0;
+  const std::string device = vm["device"].as<std::string>();
+  if (device != "cpu" && device != "cuda") {
+    std::fprintf(stderr, "train: --device '%s': expected cpu or cuda\n", device.c_str());
+    return 2;
+  }
+  o.device = device == "cuda" ? Device::CUDA : Device::CPU;
+  o.threads = vm["threads"].as<int>();
+  o.quiet = vm.count("quiet") > 0;
+  o.plots = vm.count("no-plots") == 0;
+  const auto result = train::run_experiment(config, o);
+  if (result.report.empty())
+    std::printf("train: partial run in %s\n", result.folder.string().c_str());
+  else
+    std::printf("train: report: %s\n", result.report.string().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return ldd::tools::run_main("train", [&] { return run(argc, argv); });
+}
