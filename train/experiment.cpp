@@ -176,10 +176,9 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
               result.folder.string() << ": the resolved config differs from the run's config.yaml; --resume continues a run "
                                      << "only with the same config (compare with --dry-run), or choose another --out");
   }
-  io::write_text_atomically(config_file, c.to_yaml());
-
   prepare_cohort(c, o);
   const DiscDataset data = load_discs(c.cohort, c.pathology, c.crop_slices, c.crop_size);
+  io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");
   const auto splits = make_splits(c, data);
