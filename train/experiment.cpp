@@ -172,7 +172,9 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   if (std::filesystem::exists(config_file)) {
     LDD_CHECK(o.resume, result.folder.string() << " already holds a run; --resume continues it (completed folds are kept), or "
                                                << "choose another --out");
-    LDD_CHECK(read_text(config_file) == c.to_yaml(),
+    // The first line names the file the config came from; the same config from another path may resume.
+    auto body = [](const std::string& yaml) { return yaml.substr(yaml.find('\n') + 1); };
+    LDD_CHECK(body(read_text(config_file)) == body(c.to_yaml()),
               result.folder.string() << ": the resolved config differs from the run's config.yaml; --resume continues a run "
                                      << "only with the same config (compare with --dry-run), or choose another --out");
   }
