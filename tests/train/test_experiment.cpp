@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -125,6 +126,26 @@ TEST_CASE("train writes the run folder and the same seed gives identical metrics
   CHECK(read(dir / "run1" / "metrics.json") == read(dir / "run2" / "metrics.json"));
   const auto changed = train::parse_experiment(experiment_yaml(dir / "c.h5", 4), "tiny.yaml");
   CHECK_THROWS_WITH_AS(train::run_experiment(changed, resume), doctest::Contains("differs from the run's config.yaml"), Error);
+}
+
+TEST_CASE("plot_run.py draws the ROC / confusion and training plots of a run folder") {
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") != 0) {
+    MESSAGE("skipped: /usr/bin/python3 has no matplotlib (scripts/install-deps installs python3-matplotlib)");
+    return;
+  }
+  TempDir dir;
+  write_cohort(dir / "c.h5", 15);
+  train::run_experiment(train::parse_experiment(experiment_yaml(dir / "c.h5", 2), "tiny.yaml"), quiet_options(dir / "run"));
+  const std::string command =
+      "/usr/bin/python3 " LDD_SOURCE_DIR "/scripts/plot_run.py '" + (dir / "run").string() + "' > /dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  for (const char* f : {"roc.png", "confusion.png", "training.png"}) {
+    const std::string png = read(dir / "run" / "plots" / f);
+    CHECK_MESSAGE(png.rfind("\x89PNG", 0) == 0, f);
+  }
+  // A broken input is reported, not plotted.
+  std::filesystem::remove(dir / "run" / "metrics.json");
+  CHECK(std::system(command.c_str()) != 0);
 }
 
 TEST_CASE("a run killed mid-fold resumes from its checkpoint and ends with the same metrics") {
