@@ -24,8 +24,7 @@ std::vector<int> subject_folds(const std::vector<SubjectRecord>& subjects, int k
   std::vector<int> fold(subjects.size(), 0);
   int next = 0;  // continue dealing across strata so the folds' sizes stay balanced overall
   for (auto& stratum : strata) {
-    for (std::size_t i = stratum.size(); i > 1; --i)  // Fisher-Yates with our own generator
-      std::swap(stratum[i - 1], stratum[static_cast<std::size_t>(gen.next_u64() % i)]);
+    shuffle(stratum, gen);
     for (std::size_t s : stratum) {
       fold[s] = next;
       next = (next + 1) % k;

@@ -89,7 +89,7 @@ std::vector<std::size_t> random_undersample(const std::vector<int>& labels, int 
     if (!g.empty()) minority = std::min(minority, g.size());
   std::vector<std::size_t> out;
   for (auto& g : groups) {
-    for (std::size_t i = g.size(); i > 1; --i) std::swap(g[i - 1], g[draw(gen, i)]);
+    shuffle(g, gen);
     out.insert(out.end(), g.begin(), g.begin() + static_cast<long>(std::min(minority, g.size())));
   }
   std::sort(out.begin(), out.end());

@@ -6,6 +6,8 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "nn/tensor.h"
 
@@ -21,6 +23,13 @@ class Generator {
  private:
   std::array<std::uint64_t, 4> state_;
 };
+
+// Fisher-Yates with draws gen.next_u64() % i, so a seeded shuffle gives the same order on every platform
+// (std::shuffle's use of the generator is left to the library).
+template <class T>
+void shuffle(std::vector<T>& items, Generator& gen) {
+  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[static_cast<std::size_t>(gen.next_u64() % i)]);
+}
 
 Generator& default_generator();
 void manual_seed(std::uint64_t seed);

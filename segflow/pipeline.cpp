@@ -109,22 +109,14 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
         const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
         file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
                                  {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});
-        std::vector<float> boxes(kLevels * 12, 0.0f);
         std::vector<std::int32_t> found(kLevels, 0);
-        std::vector<OrientedBox> crop_boxes;
-        for (int l = 0; l < kLevels; ++l) {
-          const auto& d = g.discs[static_cast<std::size_t>(l)];
-          OrientedBox b;
-          if (d) {
-            b = d->box;
-            found[static_cast<std::size_t>(l)] = 1;
+        std::vector<OrientedBox> crop_boxes(kLevels);  // zeros where a disc was not found
+        for (std::size_t l = 0; l < kLevels; ++l)
+          if (const auto& d = g.discs[l]) {
+            crop_boxes[l] = d->box;
+            found[l] = 1;
           }
-          for (int k = 0; k < 3; ++k) boxes[static_cast<std::size_t>(l * 12 + k)] = b.corner[k];
-          for (int a = 0; a < 3; ++a)
-            for (int k = 0; k < 3; ++k) boxes[static_cast<std::size_t>(l * 12 + 3 + a * 3 + k)] = b.axes[a][k];
-          crop_boxes.push_back(b);
-        }
-        file.write<float>(group + "/disc_boxes", boxes, {kLevels, 12});
+        file.write<float>(group + "/disc_boxes", pack_boxes(crop_boxes), {kLevels, 12});
         file.write<std::int32_t>(group + "/disc_found", found, {kLevels});
         const auto crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), crop_boxes,
                                        o.crop_slices, o.crop_rows, o.crop_cols)

@@ -6,6 +6,7 @@
 #include "kernels/check.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
+#include "segflow/disc_geometry.h"
 
 namespace ldd::train {
 namespace {
@@ -29,13 +30,7 @@ std::vector<float> crops_of(const CohortReader& reader, const std::string& id, s
   const auto flat = file.read<float>(group + "/disc_boxes");
   LDD_CHECK(flat.size() == kLevels * 12u, reader.file().path().string() << ": " << group << "/disc_boxes has " << flat.size()
                                                                         << " values, expected " << kLevels * 12);
-  std::vector<OrientedBox> boxes(kLevels);
-  for (int l = 0; l < kLevels; ++l) {
-    auto& b = boxes[static_cast<std::size_t>(l)];
-    for (int k = 0; k < 3; ++k) b.corner[k] = flat[static_cast<std::size_t>(l * 12 + k)];
-    for (int a = 0; a < 3; ++a)
-      for (int k = 0; k < 3; ++k) b.axes[a][k] = flat[static_cast<std::size_t>(l * 12 + 3 + a * 3 + k)];
-  }
+  const auto boxes = segflow::unpack_boxes(flat);
   const Volume v = reader.volume(id, Visit::Baseline);
   NoGrad no_grad;
   return crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), boxes, slices, size, size)

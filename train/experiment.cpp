@@ -6,14 +6,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 
 #include "data/folds.h"
-#include "data/io/atomic_write.h"
+#include "data/io/text_file.h"
 #include "data/synth/generate.h"
 #include "data/tools/progress.h"
 #include "kernels/check.h"
@@ -23,13 +21,6 @@
 
 namespace ldd::train {
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream b;
-  b << in.rdbuf();
-  return b.str();
-}
 
 // Generates the synthetic cohort when the config names one that does not exist; runs SegFlow when the
 // cohort's baseline volumes have no result yet. Both are cached in the cohort file itself.
@@ -69,7 +60,7 @@ std::vector<FoldSplit> make_splits(const ExperimentConfig& c, const DiscDataset&
       for (std::size_t s = 0; s < data.subjects.size(); ++s)
         if (fold_of[s] != k) training_subjects.push_back(s);
       Generator gen(mix_seed({c.seed, static_cast<std::uint64_t>(k), 4}));
-      for (std::size_t i = training_subjects.size(); i > 1; --i) std::swap(training_subjects[i - 1], training_subjects[gen.next_u64() % i]);
+      shuffle(training_subjects, gen);
       const auto held = static_cast<std::size_t>(std::llround(c.validation_fraction * static_cast<double>(training_subjects.size())));
       validation.insert(training_subjects.begin(), training_subjects.begin() + static_cast<long>(std::max<std::size_t>(1, held)));
     }
@@ -174,7 +165,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
                                                << "choose another --out");
     // The first line names the file the config came from; the same config from another path may resume.
     auto body = [](const std::string& yaml) { return yaml.substr(yaml.find('\n') + 1); };
-    LDD_CHECK(body(read_text(config_file)) == body(c.to_yaml()),
+    LDD_CHECK(body(io::read_text(config_file)) == body(c.to_yaml()),
               result.folder.string() << ": the resolved config differs from the run's config.yaml; --resume continues a run "
                                      << "only with the same config (compare with --dry-run), or choose another --out");
   }
@@ -199,11 +190,11 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
       continue;
     }
     const RunMetrics metrics = evaluate_run(data, folds, c.classes());
-    RunContext context{.strategy = name, .device = to_string(o.device), .threads = omp_get_max_threads(),
-                       .seconds = monotonic_seconds() - start, .plots_note = "(plots are being made)"};
-    write_run_outputs(folder, c, data, folds, metrics, context);
-    context.plots_note = make_plots(folder, o);
-    write_run_outputs(folder, c, data, folds, metrics, context);
+    write_run_data(folder, c, data, folds, metrics, name);
+    const std::string plots_note = make_plots(folder, o);
+    write_report(folder, c, data, folds, metrics,
+                 {.strategy = name, .device = to_string(o.device), .threads = omp_get_max_threads(),
+                  .seconds = monotonic_seconds() - start, .plots_note = plots_note});
     compared.emplace_back(name, metrics);
     if (c.compare.empty()) result.report = folder / "report.md";
   }

@@ -3,10 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
-#include <fstream>
 #include <sstream>
 
 #include "data/config/yaml_fields.h"
+#include "data/io/text_file.h"
 #include "kernels/check.h"
 
 namespace ldd::train {
@@ -190,11 +190,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
 }
 
 ExperimentConfig load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  LDD_CHECK(in.good(), path << ": cannot read the experiment file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_experiment(buffer.str(), path, overrides);
+  return parse_experiment(io::read_text(path, "experiment file"), path, overrides);
 }
 
 std::string ExperimentConfig::to_yaml() const {

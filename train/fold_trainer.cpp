@@ -64,7 +64,7 @@ std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceCo
     order = imbalance::random_undersample(pool.labels, classes, gen);
   else
     for (std::size_t i = 0; i < pool.items.size(); ++i) order.push_back(i);
-  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[gen.next_u64() % i]);
+  shuffle(order, gen);
   return order;
 }
 
@@ -84,6 +84,8 @@ LearningRateSchedule make_schedule(const ExperimentConfig& c) {
                                                     : LearningRateSchedule::constant();
   return c.warmup_epochs > 0 ? s.with_warmup(c.warmup_epochs) : s;
 }
+
+int argmax(const float* row, int classes) { return static_cast<int>(std::max_element(row, row + classes) - row); }
 
 std::vector<double> softmax_row(const float* z, int classes) {
   const float top = *std::max_element(z, z + classes);
@@ -238,10 +240,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
       loss.backward();
       optimizer->step();
       const auto z = logits.detach().to_vector();
-      for (std::int64_t i = 0; i < m; ++i) {
-        const float* row = z.data() + i * classes;
-        right += std::max_element(row, row + classes) - row == targets[static_cast<std::size_t>(i)];
-      }
+      for (std::int64_t i = 0; i < m; ++i) right += argmax(z.data() + i * classes, classes) == targets[static_cast<std::size_t>(i)];
       loss_sum += value * static_cast<double>(m);
       seen += m;
       record.train_loss = loss_sum / static_cast<double>(seen);
@@ -254,8 +253,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
       std::int64_t correct = 0;
       for (std::size_t i = 0; i < split.validation.size(); ++i) {
         targets.push_back(data.samples[split.validation[i]].followup);
-        const float* row = z.data() + static_cast<std::int64_t>(i) * classes;
-        correct += std::max_element(row, row + classes) - row == targets.back();
+        correct += argmax(z.data() + static_cast<std::int64_t>(i) * classes, classes) == targets.back();
       }
       NoGrad no_grad;
       record.validation_loss = cross_entropy(Tensor::from_vector({static_cast<std::int64_t>(targets.size()), classes}, z), targets).item();

@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "data/io/atomic_write.h"
+#include "data/io/text_file.h"
 #include "data/io/csv.h"
 #include "kernels/check.h"
 
@@ -160,6 +160,12 @@ std::string table4_row(const std::string& label, const std::vector<Metrics>& fol
          percent(over(folds, [](const Metrics& m) { return m.f1; })) + " |\n";
 }
 
+std::size_t test_discs(const std::vector<FoldOutcome>& folds) {
+  std::size_t n = 0;
+  for (const auto& f : folds) n += f.test.size();
+  return n;
+}
+
 std::string fold_row(const std::string& label, const Metrics& m) {
   char buffer[256];
   std::snprintf(buffer, sizeof buffer, "| %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n", label.c_str(),
@@ -246,20 +252,18 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
   return r;
 }
 
-void write_run_outputs(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
-                       const std::vector<FoldOutcome>& folds, const RunMetrics& m, const RunContext& context) {
+void write_run_data(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
+                    const std::vector<FoldOutcome>& folds, const RunMetrics& m, const std::string& strategy) {
   const GradeScale scale = scale_of(c.pathology);
   std::string csv = csv_header(scale.count(), scale.lowest);
   for (const auto& f : folds) csv += csv_rows(data, f.fold, f.test);
   io::write_text_atomically(folder / "predictions.csv", csv);
 
-  std::size_t test_discs = 0;
-  for (const auto& f : folds) test_discs += f.test.size();
   std::ostringstream j;
-  j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << context.strategy
+  j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
     << "\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
-  j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << test_discs << ",\n  \"left_out\": " << data.left_out.size()
+  j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()
     << ",\n  \"folds\": [\n";
   for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
   j << "  ],\n  \"summary\": " << json_summary(m.model, "  ") << ",\n  \"baselines\": {\n    \"never_progresses\": "
@@ -267,12 +271,20 @@ void write_run_outputs(const std::filesystem::path& folder, const ExperimentConf
     << "\n  }\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
 
+  std::string left_out;
+  for (const auto& l : data.left_out) left_out += l + "\n";
+  io::write_text_atomically(folder / "left_out.txt", left_out);
+}
+
+void write_report(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
+                  const std::vector<FoldOutcome>& folds, const RunMetrics& m, const RunContext& context) {
+  const GradeScale scale = scale_of(c.pathology);
   std::ostringstream r;
   r << "# " << c.name << ": " << scale.name << " progression, " << folds.size() << "-fold cross-validation\n\n";
   r << "Config `" << c.source << "` (resolved copy: `config.yaml`); cohort `" << c.cohort << "`; imbalance strategy **"
     << context.strategy << "**; " << c.epochs << " epochs at most, batch " << c.batch_size << ", " << c.optimizer << " lr "
     << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << ". "
-    << data.subjects.size() << " subjects, " << test_discs << " discs evaluated (" << data.left_out.size()
+    << data.subjects.size() << " subjects, " << test_discs(folds) << " discs evaluated (" << data.left_out.size()
     << " subjects or discs left out: no SegFlow result or no grades; see `left_out.txt`). Device " << context.device << ", "
     << context.threads << " threads, " << number(std::round(context.seconds)) << " s in this invocation.\n\n";
   r << "Progression = predicted follow-up grade above the baseline grade. Fold = subjects (both visits and all discs of a "
@@ -315,10 +327,6 @@ void write_run_outputs(const std::filesystem::path& folder, const ExperimentConf
   }
   r << "## Plots\n\n" << context.plots_note << "\n";
   io::write_text_atomically(folder / "report.md", r.str());
-
-  std::string left_out;
-  for (const auto& l : data.left_out) left_out += l + "\n";
-  io::write_text_atomically(folder / "left_out.txt", left_out);
 }
 
 void write_comparison(const std::filesystem::path& path, const ExperimentConfig& c,

@@ -38,9 +38,12 @@ struct RunContext {
   std::string plots_note; // where the plots are, or why there are none
 };
 
-// predictions.csv, metrics.json and report.md in `folder`.
-void write_run_outputs(const std::filesystem::path& folder, const ExperimentConfig& config, const DiscDataset& data,
-                       const std::vector<FoldOutcome>& folds, const RunMetrics& metrics, const RunContext& context);
+// predictions.csv, metrics.json and left_out.txt in `folder` (what the plots are made from).
+void write_run_data(const std::filesystem::path& folder, const ExperimentConfig& config, const DiscDataset& data,
+                    const std::vector<FoldOutcome>& folds, const RunMetrics& metrics, const std::string& strategy);
+// report.md in `folder`.
+void write_report(const std::filesystem::path& folder, const ExperimentConfig& config, const DiscDataset& data,
+                  const std::vector<FoldOutcome>& folds, const RunMetrics& metrics, const RunContext& context);
 
 // comparison.md: one row per imbalance strategy, mean +- sd over the same folds.
 void write_comparison(const std::filesystem::path& path, const ExperimentConfig& config,

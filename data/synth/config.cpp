@@ -1,10 +1,10 @@
 #include "data/synth/config.h"
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "data/config/yaml_fields.h"
+#include "data/io/text_file.h"
 #include "kernels/check.h"
 
 namespace ldd::synth {
@@ -201,11 +201,7 @@ SynthConfig parse_synth_config(const std::string& yaml, const std::string& sourc
 }
 
 SynthConfig load_synth_config(const std::string& path) {
-  std::ifstream in(path);
-  LDD_CHECK(in.good(), path << ": cannot read the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_synth_config(buffer.str(), path);
+  return parse_synth_config(io::read_text(path), path);
 }
 
 }  // namespace ldd::synth
