@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "kernels/device.h"
+#include "kernels/host_device.h"
 
 namespace ldd::kernels {
 
@@ -31,10 +32,7 @@ void crop_resize_forward(Device device, const CropGeometry& g, const float* volu
 void crop_resize_backward(Device device, const CropGeometry& g, const float* dout, const OrientedBox* boxes, float* dvolume);
 
 // The sampling position of output (s, r, c) of a box: shared by both twins and the tests.
-#if defined(__CUDACC__)
-__host__ __device__
-#endif
-inline void box_point(const OrientedBox& b, const CropGeometry& g, std::int64_t s, std::int64_t r, std::int64_t c, float p[3]) {
+LDD_HOST_DEVICE inline void box_point(const OrientedBox& b, const CropGeometry& g, std::int64_t s, std::int64_t r, std::int64_t c, float p[3]) {
   const float fs = (static_cast<float>(s) + 0.5f) / static_cast<float>(g.out_slices);
   const float fr = (static_cast<float>(r) + 0.5f) / static_cast<float>(g.out_rows);
   const float fc = (static_cast<float>(c) + 0.5f) / static_cast<float>(g.out_cols);

@@ -1,5 +1,6 @@
 #include "kernels/device.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -40,6 +41,10 @@ const CudaProbe& cuda_probe() {
 
 void require_cuda() {
   LDD_CHECK(cuda_available(), "a CUDA tensor was requested but no CUDA device can be used: " << cuda_unavailable_reason());
+}
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -87,6 +92,80 @@ void synchronize(Device device) {
 #if LDD_HAS_CUDA
   cuda::synchronize();
 #endif
+}
+
+DeviceMemoryStats memory_stats(Device device) {
+  if (device == Device::CPU || !cuda_available()) return {};
+#if LDD_HAS_CUDA
+  return cuda::memory_stats();
+#else
+  return {};
+#endif
+}
+
+void reset_peak_memory(Device device) {
+#if LDD_HAS_CUDA
+  if (device == Device::CUDA && cuda_available()) cuda::reset_peak_memory();
+#else
+  (void)device;
+#endif
+}
+
+void release_cached_memory(Device device) {
+#if LDD_HAS_CUDA
+  if (device == Device::CUDA && cuda_available()) cuda::release_cached_memory();
+#else
+  (void)device;
+#endif
+}
+
+void set_allow_tf32(bool allowed) {
+#if LDD_HAS_CUDA
+  cuda::set_allow_tf32(allowed);
+#else
+  (void)allowed;
+#endif
+}
+
+bool allow_tf32() {
+#if LDD_HAS_CUDA
+  return cuda::allow_tf32();
+#else
+  return false;
+#endif
+}
+
+DeviceTimer::DeviceTimer(Device device) : device_(device) {
+  if (device_ == Device::CPU) return;
+  require_cuda();
+#if LDD_HAS_CUDA
+  events_[0] = cuda::event_create();
+  events_[1] = cuda::event_create();
+#endif
+}
+
+DeviceTimer::~DeviceTimer() {
+#if LDD_HAS_CUDA
+  for (void* e : events_)
+    if (e) cuda::event_destroy(e);
+#endif
+}
+
+void DeviceTimer::start() {
+  host_start_ = now_ms();
+#if LDD_HAS_CUDA
+  if (device_ == Device::CUDA) cuda::event_record(events_[0]);
+#endif
+}
+
+double DeviceTimer::stop_ms() {
+#if LDD_HAS_CUDA
+  if (device_ == Device::CUDA) {
+    cuda::event_record(events_[1]);
+    return cuda::event_elapsed_ms(events_[0], events_[1]);
+  }
+#endif
+  return now_ms() - host_start_;
 }
 
 }  // namespace ldd::kernels

@@ -30,4 +30,37 @@ void copy(Device dst_device, void* dst, Device src_device, const void* src, std:
 // Blocks until all work queued on the device has finished (a no-op on the CPU).
 void synchronize(Device device);
 
+// GPU memory held by tensors and scratch buffers (in_use), its high-water mark, and freed blocks the
+// caching allocator keeps for reuse (cached). Bytes, rounded as allocated. All zero on the CPU.
+struct DeviceMemoryStats {
+  std::size_t in_use = 0, peak = 0, cached = 0;
+};
+DeviceMemoryStats memory_stats(Device device);
+void reset_peak_memory(Device device);
+// Returns the cached blocks to the driver (the allocator does this by itself before reporting out of memory).
+void release_cached_memory(Device device);
+
+// Whether cuDNN convolutions and cuBLAS GEMMs may use TF32 tensor cores (10-bit mantissa products, as
+// PyTorch allows for convolutions by default). Off by default: results then match the CPU to FP32
+// rounding. Takes effect for shapes first seen after the change.
+void set_allow_tf32(bool allowed);
+bool allow_tf32();
+
+// Wall time of the work queued on `device` between start() and stop_ms(): CUDA events on the GPU (no
+// host synchronisation inside the timed region), a steady clock on the CPU.
+class DeviceTimer {
+ public:
+  explicit DeviceTimer(Device device);
+  ~DeviceTimer();
+  DeviceTimer(const DeviceTimer&) = delete;
+  DeviceTimer& operator=(const DeviceTimer&) = delete;
+  void start();
+  double stop_ms();
+
+ private:
+  Device device_;
+  void* events_[2] = {nullptr, nullptr};
+  double host_start_ = 0.0;
+};
+
 }  // namespace ldd::kernels

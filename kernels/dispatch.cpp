@@ -19,30 +19,20 @@
 #include "kernels/cpu/resample.h"
 #include "kernels/cpu/softmax.h"
 #if LDD_HAS_CUDA
+#include "kernels/cuda/conv2d.h"
 #include "kernels/cuda/crop_resize.h"
+#include "kernels/cuda/dropout.h"
 #include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/gemm.h"
+#include "kernels/cuda/lrn.h"
 #include "kernels/cuda/optical_flow.h"
+#include "kernels/cuda/optim.h"
+#include "kernels/cuda/pool2d.h"
+#include "kernels/cuda/resample.h"
+#include "kernels/cuda/softmax.h"
 #endif
 
 namespace ldd::kernels {
-namespace {
-
-// The ops that have a CUDA twin in kernels/cuda/.
-constexpr bool has_cuda_twin(Op op) {
-  switch (op) {
-    case Op::Fill:
-    case Op::Axpy:
-    case Op::Binary:
-    case Op::SumTo:
-    case Op::Relu:
-    case Op::ChannelBias:
-    case Op::CropResize:
-    case Op::OpticalFlow: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
 
 const char* to_string(Op op) {
   switch (op) {
@@ -72,16 +62,10 @@ const char* to_string(Op op) {
   return "?";
 }
 
-bool supports(Op op, Device device) {
-  return device == Device::CPU || (LDD_HAS_CUDA && has_cuda_twin(op) && cuda_available());
-}
+bool supports(Op, Device device) { return device == Device::CPU || (LDD_HAS_CUDA && cuda_available()); }
 
 void require(Op op, Device device) {
   if (supports(op, device)) return;
-  LDD_CHECK(has_cuda_twin(op) && LDD_HAS_CUDA,
-            "op '" << to_string(op) << "' has no CUDA kernel"
-                   << (LDD_HAS_CUDA ? " yet; move the tensors to the CPU with .to(Device::CPU)"
-                                    : " in this build: ldd was built without CUDA"));
   LDD_FAIL("op '" << to_string(op) << "' on CUDA: no CUDA device can be used: " << cuda_unavailable_reason());
 }
 
@@ -99,11 +83,6 @@ void require(Op op, Device device) {
     case Device::CUDA: LDD_CUDA_CASE(call); \
   }                                 \
   LDD_FAIL("unreachable device")
-
-// Routes a CPU-only call: require() throws a clear error for any other device.
-#define LDD_ROUTE_CPU(op, device, call) \
-  require(op, device);                  \
-  return cpu::call
 
 void binary(Device d, BinaryOp op, const Extents& e, const float* a, const Extents& as, const float* b,
             const Extents& bs, float* out) {
@@ -156,93 +135,93 @@ void horn_schunck_step(Device d, Plane p, float alpha_squared, const float* ix, 
 
 float binary_cross_entropy_forward(Device d, std::int64_t n, const float* logits, const std::uint8_t* targets,
                                    std::uint8_t ignore) {
-  LDD_ROUTE_CPU(Op::BinaryCrossEntropy, d, binary_cross_entropy_forward(n, logits, targets, ignore));
+  LDD_ROUTE(Op::BinaryCrossEntropy, d, binary_cross_entropy_forward(n, logits, targets, ignore));
 }
 void binary_cross_entropy_backward(Device d, std::int64_t n, const float* logits, const std::uint8_t* targets,
                                    std::uint8_t ignore, float dloss, float* dlogits) {
-  LDD_ROUTE_CPU(Op::BinaryCrossEntropy, d, binary_cross_entropy_backward(n, logits, targets, ignore, dloss, dlogits));
+  LDD_ROUTE(Op::BinaryCrossEntropy, d, binary_cross_entropy_backward(n, logits, targets, ignore, dloss, dlogits));
 }
 
 void upsample_nearest_forward(Device d, std::int64_t planes, std::int64_t h, std::int64_t w, int factor, const float* x,
                               float* y) {
-  LDD_ROUTE_CPU(Op::UpsampleNearest, d, upsample_nearest_forward(planes, h, w, factor, x, y));
+  LDD_ROUTE(Op::UpsampleNearest, d, upsample_nearest_forward(planes, h, w, factor, x, y));
 }
 void upsample_nearest_backward(Device d, std::int64_t planes, std::int64_t h, std::int64_t w, int factor, const float* dy,
                                float* dx) {
-  LDD_ROUTE_CPU(Op::UpsampleNearest, d, upsample_nearest_backward(planes, h, w, factor, dy, dx));
+  LDD_ROUTE(Op::UpsampleNearest, d, upsample_nearest_backward(planes, h, w, factor, dy, dx));
 }
 void copy_channels(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* x, std::int64_t total,
                    std::int64_t offset, float* y) {
-  LDD_ROUTE_CPU(Op::CopyChannels, d, copy_channels(outer, channels, inner, x, total, offset, y));
+  LDD_ROUTE(Op::CopyChannels, d, copy_channels(outer, channels, inner, x, total, offset, y));
 }
 void copy_channels_backward(Device d, std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* dy,
                             std::int64_t total, std::int64_t offset, float* dx) {
-  LDD_ROUTE_CPU(Op::CopyChannels, d, copy_channels_backward(outer, channels, inner, dy, total, offset, dx));
+  LDD_ROUTE(Op::CopyChannels, d, copy_channels_backward(outer, channels, inner, dy, total, offset, dx));
 }
 
-void gemm(Device d, const GemmArgs& args) { LDD_ROUTE_CPU(Op::Gemm, d, gemm(args)); }
+void gemm(Device d, const GemmArgs& args) { LDD_ROUTE(Op::Gemm, d, gemm(args)); }
 
 void conv2d_forward(Device d, const Conv2dGeometry& g, const float* x, const float* w, const float* b, float* y) {
   validate(g);
-  LDD_ROUTE_CPU(Op::Conv2d, d, conv2d_forward(g, x, w, b, y));
+  LDD_ROUTE(Op::Conv2d, d, conv2d_forward(g, x, w, b, y));
 }
 void conv2d_backward_data(Device d, const Conv2dGeometry& g, const float* dy, const float* w, float* dx) {
   validate(g);
-  LDD_ROUTE_CPU(Op::Conv2d, d, conv2d_backward_data(g, dy, w, dx));
+  LDD_ROUTE(Op::Conv2d, d, conv2d_backward_data(g, dy, w, dx));
 }
 void conv2d_backward_weight(Device d, const Conv2dGeometry& g, const float* x, const float* dy, float* dw,
                             float* db) {
   validate(g);
-  LDD_ROUTE_CPU(Op::Conv2d, d, conv2d_backward_weight(g, x, dy, dw, db));
+  LDD_ROUTE(Op::Conv2d, d, conv2d_backward_weight(g, x, dy, dw, db));
 }
 
 void max_pool2d_forward(Device d, const Pool2dGeometry& g, const float* x, float* y) {
   validate(g);
-  LDD_ROUTE_CPU(Op::MaxPool2d, d, max_pool2d_forward(g, x, y));
+  LDD_ROUTE(Op::MaxPool2d, d, max_pool2d_forward(g, x, y));
 }
 void max_pool2d_backward(Device d, const Pool2dGeometry& g, const float* x, const float* dy, float* dx) {
   validate(g);
-  LDD_ROUTE_CPU(Op::MaxPool2d, d, max_pool2d_backward(g, x, dy, dx));
+  LDD_ROUTE(Op::MaxPool2d, d, max_pool2d_backward(g, x, dy, dx));
 }
 
 void lrn_forward(Device d, const LrnParams& p, std::int64_t outer, std::int64_t channels, std::int64_t inner,
                  const float* x, float* y, float* scale) {
-  LDD_ROUTE_CPU(Op::Lrn, d, lrn_forward(p, outer, channels, inner, x, y, scale));
+  LDD_ROUTE(Op::Lrn, d, lrn_forward(p, outer, channels, inner, x, y, scale));
 }
 void lrn_backward(Device d, const LrnParams& p, std::int64_t outer, std::int64_t channels, std::int64_t inner,
                   const float* x, const float* y, const float* scale, const float* dy, float* dx) {
-  LDD_ROUTE_CPU(Op::Lrn, d, lrn_backward(p, outer, channels, inner, x, y, scale, dy, dx));
+  LDD_ROUTE(Op::Lrn, d, lrn_backward(p, outer, channels, inner, x, y, scale, dy, dx));
 }
 
 void dropout_forward(Device d, std::int64_t n, float p, std::uint64_t seed, const float* x, float* y) {
-  LDD_ROUTE_CPU(Op::Dropout, d, dropout_forward(n, p, seed, x, y));
+  LDD_ROUTE(Op::Dropout, d, dropout_forward(n, p, seed, x, y));
 }
 void dropout_backward(Device d, std::int64_t n, float p, std::uint64_t seed, const float* dy, float* dx) {
-  LDD_ROUTE_CPU(Op::Dropout, d, dropout_backward(n, p, seed, dy, dx));
+  LDD_ROUTE(Op::Dropout, d, dropout_backward(n, p, seed, dy, dx));
 }
 
 void log_softmax_forward(Device d, std::int64_t rows, std::int64_t classes, const float* x, float* y) {
-  LDD_ROUTE_CPU(Op::LogSoftmax, d, log_softmax_forward(rows, classes, x, y));
+  LDD_ROUTE(Op::LogSoftmax, d, log_softmax_forward(rows, classes, x, y));
 }
 void log_softmax_backward(Device d, std::int64_t rows, std::int64_t classes, const float* y, const float* dy,
                           float* dx) {
-  LDD_ROUTE_CPU(Op::LogSoftmax, d, log_softmax_backward(rows, classes, y, dy, dx));
+  LDD_ROUTE(Op::LogSoftmax, d, log_softmax_backward(rows, classes, y, dy, dx));
 }
 float cross_entropy_forward(Device d, const CrossEntropyArgs& args) {
-  LDD_ROUTE_CPU(Op::CrossEntropy, d, cross_entropy_forward(args));
+  LDD_ROUTE(Op::CrossEntropy, d, cross_entropy_forward(args));
 }
 void cross_entropy_backward(Device d, const CrossEntropyArgs& args, float dloss, float* dlogits) {
-  LDD_ROUTE_CPU(Op::CrossEntropy, d, cross_entropy_backward(args, dloss, dlogits));
+  LDD_ROUTE(Op::CrossEntropy, d, cross_entropy_backward(args, dloss, dlogits));
 }
 
 
 void sgd_update(Device d, const SgdArgs& args, float* param, const float* grad, float* momentum_buffer) {
-  LDD_ROUTE_CPU(Op::SgdUpdate, d, sgd_update(args, param, grad, momentum_buffer));
+  LDD_ROUTE(Op::SgdUpdate, d, sgd_update(args, param, grad, momentum_buffer));
 }
 void adam_update(Device d, const AdamArgs& args, float* param, const float* grad, float* exp_avg, float* exp_avg_sq) {
-  LDD_ROUTE_CPU(Op::AdamUpdate, d, adam_update(args, param, grad, exp_avg, exp_avg_sq));
+  LDD_ROUTE(Op::AdamUpdate, d, adam_update(args, param, grad, exp_avg, exp_avg_sq));
 }
-double sum_squares(Device d, std::int64_t n, const float* x) { LDD_ROUTE_CPU(Op::SumSquares, d, sum_squares(n, x)); }
-void scale(Device d, std::int64_t n, float alpha, float* x) { LDD_ROUTE_CPU(Op::Scale, d, scale(n, alpha, x)); }
+double sum_squares(Device d, std::int64_t n, const float* x) { LDD_ROUTE(Op::SumSquares, d, sum_squares(n, x)); }
+void scale(Device d, std::int64_t n, float alpha, float* x) { LDD_ROUTE(Op::Scale, d, scale(n, alpha, x)); }
 
 }  // namespace ldd::kernels

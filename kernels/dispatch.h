@@ -1,5 +1,6 @@
-// The one place that decides CPU vs CUDA. Every kernel family below is called with a Device; kernels that
-// have no twin on that device throw ldd::Error naming the op, so callers (and tests) can ask first.
+// The one place that decides CPU vs CUDA. Every kernel family is called with a Device and every op has a
+// CPU and a CUDA twin; a call for a device that cannot run it (no GPU, or a CPU-only build) throws
+// ldd::Error naming the op and the reason, so callers (and tests) can ask first.
 #pragma once
 #include "kernels/device.h"
 

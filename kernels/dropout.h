@@ -4,11 +4,12 @@
 #include <cstdint>
 
 #include "kernels/device.h"
+#include "kernels/host_device.h"
 
 namespace ldd::kernels {
 
 // Uniform [0, 1) from (seed, index): the one definition both twins use.
-inline float dropout_uniform(std::uint64_t seed, std::uint64_t index) {
+LDD_HOST_DEVICE inline float dropout_uniform(std::uint64_t seed, std::uint64_t index) {
   std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (index + 1);  // splitmix64 finaliser
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;

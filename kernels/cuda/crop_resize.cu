@@ -1,10 +1,9 @@
-#include "kernels/cuda/check.cuh"
+#include "kernels/cuda/buffer.h"
 #include "kernels/cuda/crop_resize.h"
+#include "kernels/cuda/launch.cuh"
 
 namespace ldd::kernels::cuda {
 namespace {
-
-constexpr int kBlockSize = 256;
 
 template <bool Backward>
 __global__ void crop_kernel(CropGeometry g, const OrientedBox* boxes, const float* in, float* out) {
@@ -46,14 +45,11 @@ __global__ void crop_kernel(CropGeometry g, const OrientedBox* boxes, const floa
 
 template <bool Backward>
 void launch(const CropGeometry& g, const OrientedBox* host_boxes, const float* in, float* out) {
-  OrientedBox* boxes = nullptr;
-  CUDA_CHECK(cudaMalloc(&boxes, sizeof(OrientedBox) * static_cast<std::size_t>(g.boxes)));
-  CUDA_CHECK(cudaMemcpy(boxes, host_boxes, sizeof(OrientedBox) * static_cast<std::size_t>(g.boxes), cudaMemcpyHostToDevice));
+  const DeviceBuffer<OrientedBox> boxes(host_boxes, static_cast<std::size_t>(g.boxes));
   const long long n = g.boxes * g.out_slices * g.out_rows * g.out_cols;
-  crop_kernel<Backward><<<ceil_div(n, kBlockSize), kBlockSize>>>(g, boxes, in, out);
-  const cudaError_t launched = cudaGetLastError();
-  cudaFree(boxes);  // cudaFree synchronises: the kernel has finished with the boxes
-  CUDA_CHECK(launched);
+  if (n == 0) return;
+  crop_kernel<Backward><<<ceil_div(n, kBlockSize), kBlockSize, 0, stream()>>>(g, boxes.data(), in, out);
+  CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace

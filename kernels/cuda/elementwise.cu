@@ -1,11 +1,8 @@
-#include "kernels/cuda/check.cuh"
 #include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/launch.cuh"
 
 namespace ldd::kernels::cuda {
 namespace {
-
-constexpr int kBlockSize = 256;
-constexpr int kMaxGrid = 65535 * 8;  // grid-stride loops cover the rest
 
 // std::array is not usable in device code; this is its plain twin.
 struct Dims {
@@ -17,8 +14,6 @@ Dims to_dims(const Extents& e) {
   for (int i = 0; i < kMaxDims; ++i) d.v[i] = e[i];
   return d;
 }
-
-int grid_for(long long n) { return n == 0 ? 1 : min(ceil_div(n, kBlockSize), kMaxGrid); }
 
 __device__ float apply(BinaryOp op, float a, float b) {
   switch (op) {
@@ -140,17 +135,17 @@ Extents contiguous_strides(const Extents& e) {
 void binary(BinaryOp op, const Extents& e, const float* a, const Extents& as, const float* b, const Extents& bs,
             float* out) {
   const long long n = product(e);
-  binary_kernel<<<grid_for(n), kBlockSize>>>(op, to_dims(e), n, a, to_dims(as), b, to_dims(bs), out);
+  binary_kernel<<<grid_for(n), kBlockSize, 0, stream()>>>(op, to_dims(e), n, a, to_dims(as), b, to_dims(bs), out);
   CUDA_CHECK_LAUNCH();
 }
 
 void fill(std::int64_t n, float value, float* dst) {
-  fill_kernel<<<grid_for(n), kBlockSize>>>(n, value, dst);
+  fill_kernel<<<grid_for(n), kBlockSize, 0, stream()>>>(n, value, dst);
   CUDA_CHECK_LAUNCH();
 }
 
 void axpy(std::int64_t n, float alpha, const float* x, float* y) {
-  axpy_kernel<<<grid_for(n), kBlockSize>>>(n, alpha, x, y);
+  axpy_kernel<<<grid_for(n), kBlockSize, 0, stream()>>>(n, alpha, x, y);
   CUDA_CHECK_LAUNCH();
 }
 
@@ -158,32 +153,32 @@ void sum_to(const Extents& in_extents, const float* in, const Extents& out_strid
   Extents kept{};
   for (int d = 0; d < kMaxDims; ++d) kept[d] = out_stride[d] == 0 && in_extents[d] > 1 ? 1 : in_extents[d];
   const long long out_n = product(kept);
-  sum_to_kernel<<<ceil_div(out_n, kBlockSize), kBlockSize>>>(to_dims(in_extents), to_dims(contiguous_strides(in_extents)),
+  sum_to_kernel<<<ceil_div(out_n, kBlockSize), kBlockSize, 0, stream()>>>(to_dims(in_extents), to_dims(contiguous_strides(in_extents)),
                                                               to_dims(kept), to_dims(out_stride), out_n,
                                                               product(in_extents) / out_n, alpha, in, out);
   CUDA_CHECK_LAUNCH();
 }
 
 void relu_forward(std::int64_t n, const float* x, float* y) {
-  relu_forward_kernel<<<grid_for(n), kBlockSize>>>(n, x, y);
+  relu_forward_kernel<<<grid_for(n), kBlockSize, 0, stream()>>>(n, x, y);
   CUDA_CHECK_LAUNCH();
 }
 
 void relu_backward(std::int64_t n, const float* x, const float* dy, float* dx) {
-  relu_backward_kernel<<<grid_for(n), kBlockSize>>>(n, x, dy, dx);
+  relu_backward_kernel<<<grid_for(n), kBlockSize, 0, stream()>>>(n, x, dy, dx);
   CUDA_CHECK_LAUNCH();
 }
 
 void channel_bias_forward(std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* bias,
                           float* y) {
   const long long n = outer * channels * inner;
-  channel_bias_forward_kernel<<<grid_for(n), kBlockSize>>>(n, channels, inner, bias, y);
+  channel_bias_forward_kernel<<<grid_for(n), kBlockSize, 0, stream()>>>(n, channels, inner, bias, y);
   CUDA_CHECK_LAUNCH();
 }
 
 void channel_bias_backward(std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* dy,
                            float* dbias) {
-  channel_bias_backward_kernel<<<static_cast<unsigned>(channels), kBlockSize>>>(outer, channels, inner, dy, dbias);
+  channel_bias_backward_kernel<<<static_cast<unsigned>(channels), kBlockSize, 0, stream()>>>(outer, channels, inner, dy, dbias);
   CUDA_CHECK_LAUNCH();
 }
 
