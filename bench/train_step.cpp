@@ -1,8 +1,9 @@
-// End-to-end VGG-M training step on the CPU (forward + backward + SGD step with momentum and weight
-// decay), the figure compared against PyTorch by bench/compare_vggm.sh.
-//   ldd_bench_train_step input=9x112x112 batch=32 threads=2 steps=5 warmup=2 fc=4096 classes=5
-// Prints a per-layer table (median step's forward/backward time and GFLOP/s) and one line
-//   RESULT impl=ldd input=... threads=... images_per_s=... gflops=... peak_rss_mb=...
+// End-to-end VGG-M training step (forward + backward + SGD step with momentum and weight decay), the
+// figure compared against PyTorch by bench/compare_vggm.sh (CPU) and bench/compare_vggm_gpu.sh (CUDA).
+//   ldd_bench_train_step input=9x112x112 batch=32 threads=2 steps=5 warmup=2 fc=4096 classes=5 device=cpu tf32=0
+// On the CPU it prints a per-layer table (median step's forward/backward time and GFLOP/s); on CUDA the
+// step is timed with CUDA events after the warm-up steps (cuDNN's algorithm search happens there). Then
+//   RESULT impl=ldd device=... input=... threads=... images_per_s=... gflops=... peak_rss_mb=... peak_gpu_mb=...
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "kernels/check.h"
+#include "kernels/device.h"
 #include "kernels/gemm.h"
 #include "nn/models/vggm.h"
 #include "nn/ops.h"
@@ -25,12 +27,13 @@ using namespace ldd;
 
 std::map<std::string, std::string> parse(int argc, char** argv) {
   std::map<std::string, std::string> args{{"input", "9x112x112"}, {"batch", "32"}, {"threads", "2"}, {"steps", "5"},
-                                          {"warmup", "2"}, {"fc", "4096"}, {"classes", "5"}};
+                                          {"warmup", "2"}, {"fc", "4096"}, {"classes", "5"},
+                                          {"device", "cpu"}, {"tf32", "0"}};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto eq = a.find('=');
     LDD_CHECK(eq != std::string::npos && args.count(a.substr(0, eq)),
-              "unknown argument '" << a << "'; accepted: input=CxHxW batch= threads= steps= warmup= fc= classes=");
+              "unknown argument '" << a << "'; accepted: input=CxHxW batch= threads= steps= warmup= fc= classes= device=cpu|cuda tf32=0|1");
     args[a.substr(0, eq)] = a.substr(eq + 1);
   }
   return args;
@@ -68,30 +71,38 @@ int main(int argc, char** argv) try {
   const std::int64_t batch = std::stoll(args["batch"]);
   const int threads = std::stoi(args["threads"]), steps = std::stoi(args["steps"]), warmup = std::stoi(args["warmup"]);
   omp_set_num_threads(threads);
+  LDD_CHECK(args["device"] == "cpu" || args["device"] == "cuda", "device=" << args["device"] << ": expected cpu or cuda");
+  const Device device = args["device"] == "cuda" ? Device::CUDA : Device::CPU;
+  kernels::set_allow_tf32(args["tf32"] == "1");
 
   manual_seed(1);
   Generator gen(1);
   VggM model(config, InitScheme::Gaussian, gen);
+  model.to(device);
   Sgd sgd(model.named_parameters(), {.learning_rate = 1e-3, .momentum = 0.9, .weight_decay = 5e-4});
-  const Tensor x = normal({batch, config.in_channels, config.height, config.width}, 0.0f, 1.0f, gen);
+  const Tensor x = normal({batch, config.in_channels, config.height, config.width}, 0.0f, 1.0f, gen).to(device);
   std::vector<int> targets(static_cast<std::size_t>(batch));
   for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = static_cast<int>(i % static_cast<std::size_t>(config.classes));
 
   std::vector<double> times;
   std::vector<std::vector<Profiler::Layer>> profiles;
   double optimizer_seconds = 0.0;
+  kernels::DeviceTimer step_timer(device), optimizer_timer(device);
   for (int s = 0; s < warmup + steps; ++s) {
+    if (s == warmup) kernels::reset_peak_memory(device);
     Profiler profiler;
-    const double start = monotonic_seconds();
+    step_timer.start();
     sgd.zero_grad();
+    // The loss value is not read: on the GPU that would synchronise inside the timed step.
     cross_entropy(model(x), targets).backward();
-    const double before_step = monotonic_seconds();
+    optimizer_timer.start();
     sgd.step();
-    const double end = monotonic_seconds();
+    const double optimizer_ms = optimizer_timer.stop_ms();
+    const double step_ms = step_timer.stop_ms();
     if (s >= warmup) {
-      times.push_back(end - start);
+      times.push_back(step_ms * 1e-3);
       profiles.push_back(profiler.layers());
-      optimizer_seconds += end - before_step;
+      optimizer_seconds += optimizer_ms * 1e-3;
     }
   }
   const std::size_t median = static_cast<std::size_t>(
@@ -106,11 +117,22 @@ int main(int argc, char** argv) try {
   std::map<std::string, double> flops;
   for (const auto& [name, f] : model.layer_forward_flops()) flops[name] = f * static_cast<double>(batch);
   const double train_flops = 3.0 * model.forward_flops() * static_cast<double>(batch) - flops["conv1"];
+  std::printf("VGG-M train step on %s, input %s, batch %lld, %d threads, TF32 %s: median %.2f ms (optimizer %.2f ms)\n",
+              to_string(device), args["input"].c_str(), static_cast<long long>(batch), threads, kernels::allow_tf32() ? "on" : "off",
+              step_seconds * 1e3, optimizer_seconds / steps * 1e3);
+  const double peak_gpu_mb = static_cast<double>(kernels::memory_stats(device).peak) / (1 << 20);
+  const auto result_line = [&] {
+    std::printf("RESULT impl=ldd device=%s input=%s batch=%lld threads=%d images_per_s=%.2f gflops=%.1f peak_rss_mb=%.0f "
+                "peak_gpu_mb=%.0f\n",
+                to_string(device), args["input"].c_str(), static_cast<long long>(batch), threads,
+                static_cast<double>(batch) / step_seconds, train_flops / step_seconds * 1e-9, peak_rss_mb(), peak_gpu_mb);
+  };
+  // Per-layer host times mean nothing for asynchronous GPU work.
+  if (device == Device::CUDA) {
+    result_line();
+    return 0;
+  }
   const double ceiling = sgemm_ceiling();
-
-  std::printf("VGG-M train step, input %s, batch %lld, %d threads: median %.1f ms (optimizer %.1f ms)\n",
-              args["input"].c_str(), static_cast<long long>(batch), threads, step_seconds * 1e3,
-              optimizer_seconds / steps * 1e3);
   std::printf("sgemm 1024^3 on %d threads: %.1f GFLOP/s (the %% columns are fractions of it)\n", threads, ceiling);
   std::printf("%-8s %9s %9s %10s %10s %6s %6s\n", "layer", "fwd ms", "bwd ms", "fwd GF/s", "bwd GF/s", "fwd %", "bwd %");
   for (const auto& layer : profiles[median]) {
@@ -123,9 +145,7 @@ int main(int argc, char** argv) try {
     }
     std::printf("\n");
   }
-  std::printf("RESULT impl=ldd input=%s batch=%lld threads=%d images_per_s=%.2f gflops=%.1f peak_rss_mb=%.0f\n",
-              args["input"].c_str(), static_cast<long long>(batch), threads, static_cast<double>(batch) / step_seconds,
-              train_flops / step_seconds * 1e-9, peak_rss_mb());
+  result_line();
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "ldd_bench_train_step: %s\n", e.what());

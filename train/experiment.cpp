@@ -127,7 +127,7 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
     std::unique_ptr<tools::ProgressBar> progress;
     FoldOptions fo;
     fo.resume = true;  // a checkpoint in a fold without predictions is an interrupted run of this config
-    fo.device = o.device;
+    fo.device = c.device;
     fo.progress = [&](const EpochRecord& e, std::int64_t batch, std::int64_t batches) {
       if (bar) {
         if (batch == 1 || !progress) progress = std::make_unique<tools::ProgressBar>("batches", false);
@@ -153,7 +153,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   RunOptions o = options;
   if (!o.log) o.log = [](const std::string& m) { std::fprintf(stderr, "train: %s\n", m.c_str()); };
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  LDD_CHECK(o.device == Device::CPU || kernels::cuda_available(),
+  LDD_CHECK(c.device == Device::CPU || kernels::cuda_available(),
             "--device cuda: no usable CUDA device (" << kernels::cuda_unavailable_reason() << "); use --device cpu");
   LDD_CHECK(o.only_fold < c.folds, "--fold " << o.only_fold + 1 << ": the experiment has " << c.folds << " folds");
   const double start = monotonic_seconds();
@@ -193,7 +193,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
     write_run_data(folder, c, data, folds, metrics, name);
     const std::string plots_note = make_plots(folder, o);
     write_report(folder, c, data, folds, metrics,
-                 {.strategy = name, .device = to_string(o.device), .threads = omp_get_max_threads(),
+                 {.strategy = name, .device = to_string(c.device), .threads = omp_get_max_threads(),
                   .seconds = monotonic_seconds() - start, .plots_note = plots_note});
     compared.emplace_back(name, metrics);
     if (c.compare.empty()) result.report = folder / "report.md";

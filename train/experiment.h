@@ -17,7 +17,6 @@ struct RunOptions {
   std::filesystem::path out;  // empty: runs/<name>
   int only_fold = -1;         // 0-based; -1: every fold
   bool resume = false;        // continue a run folder that exists (completed folds are read back)
-  Device device = Device::CPU;
   int threads = 0;            // OpenMP threads; 0: as the environment says
   bool quiet = false;         // one line per epoch instead of a progress bar
   bool plots = true;

@@ -102,7 +102,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   const Fields root = Fields::parse(text, source_name);
   root.reject_unknown({"name", "pathology", "dataset", "segflow", "crop", "model", "optimizer", "schedule", "training",
-                       "augmentation", "imbalance", "compare", "validation", "folds", "seed"});
+                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device"});
   ExperimentConfig c;
   c.source = source_name;
   c.name = root.text("name");
@@ -186,6 +186,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   if (root.has("folds")) c.folds = static_cast<int>(root.integer("folds", 2, 20));
   if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX));
+  if (root.has("device")) c.device = choice(root, "device", {"cpu", "cuda"}) == "cuda" ? Device::CUDA : Device::CPU;
   return c;
 }
 
@@ -230,7 +231,7 @@ std::string ExperimentConfig::to_yaml() const {
     }
   }
   o << "validation:\n  fraction: " << validation_fraction << "\n  patience: " << patience << "\n";
-  o << "folds: " << folds << "\nseed: " << seed << "\n";
+  o << "folds: " << folds << "\nseed: " << seed << "\ndevice: " << to_string(device) << "\n";
   return o.str();
 }
 

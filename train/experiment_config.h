@@ -10,6 +10,7 @@
 
 #include "data/cohort/grades.h"
 #include "data/synth/config.h"
+#include "kernels/device.h"
 
 namespace ldd::train {
 
@@ -64,6 +65,7 @@ struct ExperimentConfig {
 
   int folds = 5;
   std::uint64_t seed = 1;
+  Device device = Device::CPU;  // cpu | cuda: where the network trains (SegFlow and data stay on the CPU)
 
   int classes() const { return scale_of(pathology).count(); }
   // The whole resolved configuration as YAML that parses back to the same values.

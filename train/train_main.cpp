@@ -26,7 +26,7 @@ int run(int argc, char** argv) {
       ("folds", po::value<int>(), "number of folds (same as --set folds=N)")
       ("fold", po::value<int>(), "run only fold K (1-based); the report is written once every fold has run")
       ("resume", "continue the run in the run folder: completed folds are kept, an interrupted fold resumes from its checkpoint")
-      ("device", po::value<std::string>()->default_value("cpu"), "cpu | cuda")
+      ("device", po::value<std::string>(), "cpu | cuda (same as --set device=D; default: the config's, else cpu)")
       ("threads,t", po::value<int>()->default_value(0), "OpenMP threads (0: OMP_NUM_THREADS or all cores)")
       ("seed,s", po::value<std::uint64_t>(), "random seed (same as --set seed=S)")
       ("set", po::value<std::vector<std::string>>()->composing(), "override a config key: --set optimizer.learning_rate=0.001 (repeatable)")
@@ -50,6 +50,7 @@ int run(int argc, char** argv) {
   std::vector<std::string> overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (vm.count("folds")) overrides.push_back("folds=" + std::to_string(vm["folds"].as<int>()));
   if (vm.count("seed")) overrides.push_back("seed=" + std::to_string(vm["seed"].as<std::uint64_t>()));
+  if (vm.count("device")) overrides.push_back("device=" + vm["device"].as<std::string>());
   const auto config = train::load_experiment(vm["config"].as<std::string>(), overrides);
   if (vm.count("dry-run")) {
     std::cout << config.to_yaml();
@@ -66,12 +67,6 @@ int run(int argc, char** argv) {
     o.only_fold = fold - 1;
   }
   o.resume = vm.count("resume") > 0;
-  const std::string device = vm["device"].as<std::string>();
-  if (device != "cpu" && device != "cuda") {
-    std::fprintf(stderr, "train: --device '%s': expected cpu or cuda\n", device.c_str());
-    return 2;
-  }
-  o.device = device == "cuda" ? Device::CUDA : Device::CPU;
   o.threads = vm["threads"].as<int>();
   o.quiet = vm.count("quiet") > 0;
   o.plots = vm.count("no-plots") == 0;

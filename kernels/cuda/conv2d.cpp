@@ -70,17 +70,17 @@ Plan& plan_for(const Conv2dGeometry& g) {
   return *slot;
 }
 
-// The fastest usable result (cuDNN sorts them by time): it ran, fits the workspace limit, uses TF32 only
-// when allowed, and, when asked, is deterministic; failing that, the fastest non-deterministic one.
+// The fastest usable result (cuDNN sorts them by time): it ran, fits the workspace limit and, when asked,
+// is deterministic; failing that, the fastest non-deterministic one. Without TF32 the math type is forced
+// to FMA whatever the result says: cuDNN reports "default math" for FP32, which on sm_80+ may mean TF32.
 template <typename Perf>
 std::optional<Choice> pick(const Perf* results, int count, bool tf32, bool prefer_deterministic) {
   for (const bool deterministic : {prefer_deterministic, false}) {
     for (int i = 0; i < count; ++i) {
       const Perf& r = results[i];
       if (r.status != CUDNN_STATUS_SUCCESS || r.memory > kMaxWorkspace) continue;
-      if (!tf32 && r.mathType != CUDNN_FMA_MATH) continue;
       if (deterministic && r.determinism != CUDNN_DETERMINISTIC) continue;
-      return Choice{static_cast<int>(r.algo), r.mathType, r.memory};
+      return Choice{static_cast<int>(r.algo), tf32 ? r.mathType : CUDNN_FMA_MATH, r.memory};
     }
   }
   return std::nullopt;
@@ -96,8 +96,8 @@ Choice choose(const char* pass, const Plan& p, bool prefer_deterministic, Find f
     if (auto c = pick(results, count, p.tf32, prefer_deterministic)) return *c;
   CUDNN_CHECK(heuristic(kMaxAlgorithms, &count, results));
   if (auto c = pick(results, count, p.tf32, prefer_deterministic)) return *c;
-  LDD_FAIL("conv2d on CUDA: cuDNN offers no " << pass << " algorithm for this shape"
-                                             << (p.tf32 ? "" : " without TF32; try set_allow_tf32(true)"));
+  LDD_FAIL("conv2d on CUDA: cuDNN offers no " << pass << " algorithm for this shape within "
+                                             << (kMaxWorkspace >> 20) << " MiB of workspace");
 }
 
 const Choice& forward_choice(Plan& p) {

@@ -222,3 +222,14 @@ TEST_CASE("a missing cohort without a synthetic section is an error naming the c
   const std::string expected = "tiny.yaml: dataset.cohort: '" + (dir / "absent.h5").string() + "' does not exist";
   CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run")), doctest::Contains(expected.c_str()), Error);
 }
+
+TEST_CASE("device cuda without a usable GPU stops before any work with the reason") {
+  if (kernels::cuda_available()) {
+    MESSAGE("a GPU is present: the no-device error cannot be provoked here");
+    return;
+  }
+  TempDir dir;
+  const auto config = train::parse_experiment(experiment_yaml(dir / "absent.h5", 1), "tiny.yaml", {"device=cuda"});
+  CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run")), doctest::Contains("--device cuda: no usable CUDA device"), Error);
+  CHECK_FALSE(std::filesystem::exists(dir / "run"));
+}

@@ -39,6 +39,7 @@ TEST_CASE("defaults fill what a config leaves out") {
   CHECK(c.pathology == Pathology::Bulging);
   CHECK(c.classes() == 4);
   CHECK(c.folds == 5);
+  CHECK(c.device == Device::CPU);
   CHECK(c.imbalance.strategy == train::ImbalanceStrategy::None);
   CHECK(!c.synthetic);
 }
@@ -55,6 +56,7 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
   check_error("name: t\npathology: spine\ndataset:\n  cohort: c.h5\n", "exp.yaml: pathology: 'spine' is not one of");
   check_error("name: t\npathology: bulging\n", "exp.yaml: dataset: missing");
   check_error("name: a/b\npathology: bulging\ndataset:\n  cohort: c.h5\n", "exp.yaml: name: 'a/b' is used as a folder name");
+  check_error(kMinimal + "device: gpu\n", "exp.yaml: device: 'gpu' is not one of cpu | cuda");
   check_error(kMinimal + "dataset2: [\n", "exp.yaml: YAML syntax error at line");
   check_error("name: t\npathology: bulging\ndataset:\n  cohort: c.h5\n  synthetic:\n    imaging:\n      rows: 3\n",
               "exp.yaml (dataset.synthetic): imaging.rows");
@@ -63,11 +65,12 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
 TEST_CASE("--set overrides keys (nested, lists, new sections) and its errors name the key") {
   const auto c = parse_experiment(kMinimal, "exp.yaml",
                                   {"optimizer.learning_rate=0.002", "model.conv_channels=[8, 16, 32, 32, 32]", "folds=3",
-                                   "imbalance.strategy=smote"});
+                                   "imbalance.strategy=smote", "device=cuda"});
   CHECK(c.learning_rate == doctest::Approx(0.002));
   CHECK(c.conv_channels == std::vector<std::int64_t>{8, 16, 32, 32, 32});
   CHECK(c.folds == 3);
   CHECK(c.imbalance.strategy == train::ImbalanceStrategy::Smote);
+  CHECK(c.device == Device::CUDA);
   check_error(kMinimal, "exp.yaml: optimizer.learnig_rate: unknown key", {"optimizer.learnig_rate=0.1"});
   check_error(kMinimal, "exp.yaml: --set 'folds': expected key.path=value", {"folds"});
   check_error(kMinimal, "exp.yaml: --set 'dataset.cohort.x=1': 'cohort' is not a mapping", {"dataset.cohort.x=1"});
