@@ -17,65 +17,15 @@
 #include "kernels/check.h"
 #include "nn/random.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tiny_experiment.h"
 #include "train/experiment.h"
 
 using namespace ldd;
 using ldd::testing::TempDir;
+using ldd::testing::experiment_yaml;
+using ldd::testing::write_cohort;
 
 namespace {
-
-// Subjects with the synthetic population's grades; each disc's 3 x 64 x 64 crop is noise plus a blob
-// whose brightness falls with the follow-up Pfirrmann grade, so there is something to learn.
-void write_cohort(const std::filesystem::path& path, int subjects) {
-  synth::SynthConfig config;
-  config.subjects = subjects;
-  config.seed = 11;
-  const auto pop = synth::draw_population(config);
-  {
-    CohortWriter writer(path, {"test", "", 11});
-    for (const auto& s : pop.subjects) {
-      writer.add_subject(s.record);
-      writer.add_volume(s.record.id, Visit::Baseline, {{2, 8, 8}, {1, 1, 1}, std::vector<std::uint16_t>(128, 100), 1.0});
-    }
-    writer.commit();
-  }
-  CohortReader reader(path, true);
-  auto& file = reader.file_for_update();
-  Generator gen(5);
-  for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
-    const auto& r = pop.subjects[i].record;
-    const std::string group = visit_group(r.id, Visit::Baseline) + "/segflow";
-    std::vector<float> crops;
-    for (int l = 0; l < kLevels; ++l) {
-      const int grade = r.grade(Visit::FollowUp, Pathology::Pfirrmann, l);
-      for (int s = 0; s < 3; ++s)
-        for (int y = 0; y < 64; ++y)
-          for (int x = 0; x < 64; ++x) {
-            const bool blob = (y - 32) * (y - 32) + (x - 32) * (x - 32) < 200;
-            crops.push_back(static_cast<float>(100.0 + gen.normal() * 20.0 + (blob ? 60.0 * (5 - grade) : 0.0)));
-          }
-    }
-    // One subject without a spine, as SegFlow records it: left out, counted, never guessed.
-    file.create_group(group);
-    if (i == 3) {
-      file.set_attribute(group, "status", std::string("failed: no spine found"));
-      continue;
-    }
-    file.write<float>(group + "/crops", crops, {kLevels, 3, 64, 64});
-    file.write<float>(group + "/disc_boxes", std::vector<float>(kLevels * 12, 0.0f), {kLevels, 12});
-    file.write<std::int32_t>(group + "/disc_found", std::vector<std::int32_t>{1, 1, 1, 1, 0}, {kLevels});
-    file.set_attribute(group, "status", std::string("ok"));
-  }
-}
-
-std::string experiment_yaml(const std::filesystem::path& cohort, int epochs, const std::string& extra = "") {
-  std::ostringstream o;
-  o << "name: tiny\npathology: pfirrmann\ndataset:\n  cohort: " << cohort.string() << "\ncrop:\n  slices: 3\n  size: 64\n"
-    << "model:\n  conv_channels: [4, 8, 8, 8, 8]\n  fc_width: 16\n  dropout: 0.2\n"
-    << "optimizer:\n  kind: adam\n  learning_rate: 0.003\ntraining:\n  epochs: " << epochs << "\n  batch_size: 16\n"
-    << "folds: 3\nseed: 4\n" << extra;
-  return o.str();
-}
 
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p);

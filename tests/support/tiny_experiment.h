@@ -1,0 +1,15 @@
+// A tiny cohort with stored SegFlow crops and the experiment that trains on it: what the train tests
+// (CPU, and the same run on CUDA) share. Each disc's 3 x 64 x 64 crop is noise plus a blob whose
+// brightness falls with the follow-up Pfirrmann grade, so there is something to learn.
+#pragma once
+#include <filesystem>
+#include <string>
+
+namespace ldd::testing {
+
+// Subjects with the synthetic population's grades; subject 3 is recorded as a SegFlow failure.
+void write_cohort(const std::filesystem::path& path, int subjects);
+// 3 folds, Adam, a narrow VGG-M on 3 x 64 x 64 crops; `extra` is appended YAML.
+std::string experiment_yaml(const std::filesystem::path& cohort, int epochs, const std::string& extra = "");
+
+}  // namespace ldd::testing
