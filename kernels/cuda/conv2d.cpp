@@ -90,11 +90,20 @@ template <typename Perf, typename Find, typename Heuristic>
 Choice choose(const char* pass, const Plan& p, bool prefer_deterministic, Find find, Heuristic heuristic) {
   Perf results[kMaxAlgorithms];
   int count = 0;
-  // The search runs every algorithm once on scratch memory cuDNN allocates; if it cannot (memory),
-  // the heuristics still rank the algorithms without running them.
-  if (find(kMaxAlgorithms, &count, results) == CUDNN_STATUS_SUCCESS)
+  // The search runs every algorithm once on scratch memory it cudaMallocs itself: our cached blocks go
+  // back to the driver first so it can try the workspace-hungry ones. The math type is the plan's (an
+  // earlier pass may have left its choice on the shared descriptor). Its failed cudaMallocs leave a
+  // sticky runtime error, cleared so the next launch check does not report it.
+  release_cached_memory();
+  CUDNN_CHECK(cudnnSetConvolutionMathType(p.conv, p.tf32 ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH));
+  const cudnnStatus_t searched = find(kMaxAlgorithms, &count, results);
+  cudaGetLastError();
+  if (searched == CUDNN_STATUS_SUCCESS)
     if (auto c = pick(results, count, p.tf32, prefer_deterministic)) return *c;
-  CUDNN_CHECK(heuristic(kMaxAlgorithms, &count, results));
+  // The heuristics rank the algorithms without running them.
+  const cudnnStatus_t ranked = heuristic(kMaxAlgorithms, &count, results);
+  cudaGetLastError();
+  CUDNN_CHECK(ranked);
   if (auto c = pick(results, count, p.tf32, prefer_deterministic)) return *c;
   LDD_FAIL("conv2d on CUDA: cuDNN offers no " << pass << " algorithm for this shape within "
                                              << (kMaxWorkspace >> 20) << " MiB of workspace");

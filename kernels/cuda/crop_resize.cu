@@ -45,10 +45,10 @@ __global__ void crop_kernel(CropGeometry g, const OrientedBox* boxes, const floa
 
 template <bool Backward>
 void launch(const CropGeometry& g, const OrientedBox* host_boxes, const float* in, float* out) {
-  const DeviceBuffer<OrientedBox> boxes(host_boxes, static_cast<std::size_t>(g.boxes));
   const long long n = g.boxes * g.out_slices * g.out_rows * g.out_cols;
   if (n == 0) return;
-  crop_kernel<Backward><<<ceil_div(n, kBlockSize), kBlockSize, 0, stream()>>>(g, boxes.data(), in, out);
+  const DeviceBuffer<OrientedBox> boxes(host_boxes, static_cast<std::size_t>(g.boxes));
+  crop_kernel<Backward><<<blocks_for(n), kBlockSize, 0, stream()>>>(g, boxes.data(), in, out);
   CUDA_CHECK_LAUNCH();
 }
 

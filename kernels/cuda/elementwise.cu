@@ -153,7 +153,8 @@ void sum_to(const Extents& in_extents, const float* in, const Extents& out_strid
   Extents kept{};
   for (int d = 0; d < kMaxDims; ++d) kept[d] = out_stride[d] == 0 && in_extents[d] > 1 ? 1 : in_extents[d];
   const long long out_n = product(kept);
-  sum_to_kernel<<<ceil_div(out_n, kBlockSize), kBlockSize, 0, stream()>>>(to_dims(in_extents), to_dims(contiguous_strides(in_extents)),
+  if (out_n == 0) return;  // an empty tensor: nothing to add to
+  sum_to_kernel<<<blocks_for(out_n), kBlockSize, 0, stream()>>>(to_dims(in_extents), to_dims(contiguous_strides(in_extents)),
                                                               to_dims(kept), to_dims(out_stride), out_n,
                                                               product(in_extents) / out_n, alpha, in, out);
   CUDA_CHECK_LAUNCH();
@@ -178,6 +179,7 @@ void channel_bias_forward(std::int64_t outer, std::int64_t channels, std::int64_
 
 void channel_bias_backward(std::int64_t outer, std::int64_t channels, std::int64_t inner, const float* dy,
                            float* dbias) {
+  if (channels == 0) return;
   channel_bias_backward_kernel<<<static_cast<unsigned>(channels), kBlockSize, 0, stream()>>>(outer, channels, inner, dy, dbias);
   CUDA_CHECK_LAUNCH();
 }

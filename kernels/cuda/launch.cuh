@@ -15,6 +15,13 @@ inline int grid_for(long long n) {
   return blocks < 1 ? 1 : (blocks > kMaxGrid ? kMaxGrid : blocks);
 }
 
+// Blocks for kernels with one thread per element and a bounds check (no grid-stride loop): uncapped, at
+// least one so an empty input is a no-op rather than a launch error.
+inline int blocks_for(long long n) {
+  const int blocks = ceil_div(n, kBlockSize);
+  return blocks < 1 ? 1 : blocks;
+}
+
 }  // namespace ldd::kernels::cuda
 
 #define LDD_GRID_STRIDE_LOOP(i, n)                                                              \

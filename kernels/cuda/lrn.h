@@ -1,5 +1,5 @@
-// CUDA twin of kernels/lrn.h: one thread per element, window sums in the CPU twin's order.
-// inner loops run over contiguous memory.
+// CUDA twin of kernels/lrn.h: one thread per element, window sums in the CPU twin's order (nvcc fuses the
+// squares into the adds, so results differ from the CPU's in the last bits).
 #pragma once
 #include "kernels/lrn.h"
 

@@ -79,29 +79,29 @@ __global__ void horn_schunck_kernel(Plane p, float alpha2, const float* ix, cons
 }  // namespace
 
 void warp_bilinear(Plane p, const float* image, const float* u, const float* v, float* out) {
-  warp_kernel<<<ceil_div(p.size(), kBlockSize), kBlockSize, 0, stream()>>>(p, image, u, v, out);
+  warp_kernel<<<blocks_for(p.size()), kBlockSize, 0, stream()>>>(p, image, u, v, out);
   CUDA_CHECK_LAUNCH();
 }
 
 void downsample2(Plane in, const float* image, float* out) {
   const Plane o{(in.rows + 1) / 2, (in.cols + 1) / 2};
-  downsample_kernel<<<ceil_div(o.size(), kBlockSize), kBlockSize, 0, stream()>>>(in, o, image, out);
+  downsample_kernel<<<blocks_for(o.size()), kBlockSize, 0, stream()>>>(in, o, image, out);
   CUDA_CHECK_LAUNCH();
 }
 
 void upsample(Plane coarse, const float* image, Plane out, float scale, float* result) {
-  upsample_kernel<<<ceil_div(out.size(), kBlockSize), kBlockSize, 0, stream()>>>(coarse, image, out, scale, result);
+  upsample_kernel<<<blocks_for(out.size()), kBlockSize, 0, stream()>>>(coarse, image, out, scale, result);
   CUDA_CHECK_LAUNCH();
 }
 
 void flow_derivatives(Plane p, const float* image0, const float* warped1, float* ix, float* iy, float* it) {
-  derivatives_kernel<<<ceil_div(p.size(), kBlockSize), kBlockSize, 0, stream()>>>(p, image0, warped1, ix, iy, it);
+  derivatives_kernel<<<blocks_for(p.size()), kBlockSize, 0, stream()>>>(p, image0, warped1, ix, iy, it);
   CUDA_CHECK_LAUNCH();
 }
 
 void horn_schunck_step(Plane p, float alpha2, const float* ix, const float* iy, const float* it, const float* u0,
                        const float* v0, const float* u, const float* v, float* u_next, float* v_next) {
-  horn_schunck_kernel<<<ceil_div(p.size(), kBlockSize), kBlockSize, 0, stream()>>>(p, alpha2, ix, iy, it, u0, v0, u, v, u_next, v_next);
+  horn_schunck_kernel<<<blocks_for(p.size()), kBlockSize, 0, stream()>>>(p, alpha2, ix, iy, it, u0, v0, u, v, u_next, v_next);
   CUDA_CHECK_LAUNCH();
 }
 
