@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bench/disc_boxes.h"
 #include "kernels/crop_resize.h"
 #include "nn/random.h"
 
@@ -15,29 +16,13 @@ namespace {
 
 using namespace ldd;
 
-std::vector<kernels::OrientedBox> disc_boxes() {
-  std::vector<kernels::OrientedBox> boxes;
-  for (int level = 0; level < 5; ++level) {
-    kernels::OrientedBox b;
-    const double angle = -0.2 + 0.1 * level, h = 1.5 * 60, w = 2.0 * 60;  // 1.5w along the spine, 2w across
-    const double centre[3] = {5.5, 80.0 + 60 * level, 150.0};
-    const double axes[3][3] = {{12, 0, 0}, {0, h * std::cos(angle), h * std::sin(angle)}, {0, -w * std::sin(angle), w * std::cos(angle)}};
-    for (int a = 0; a < 3; ++a) {
-      for (int k = 0; k < 3; ++k) b.axes[a][k] = static_cast<float>(axes[a][k]);
-      b.corner[a] = static_cast<float>(centre[a] - 0.5 * (axes[0][a] + axes[1][a] + axes[2][a]));
-    }
-    boxes.push_back(b);
-  }
-  return boxes;
-}
-
 void BM_crop_resize_discs(benchmark::State& state) {
   omp_set_num_threads(static_cast<int>(state.range(0)));
   const kernels::CropGeometry g{12, 448, 336, 9, 112, 112, 5};
   Generator gen(1);
   std::vector<float> volume(12 * 448 * 336), out(5 * 9 * 112 * 112);
   for (auto& v : volume) v = static_cast<float>(gen.uniform());
-  const auto boxes = disc_boxes();
+  const auto boxes = bench::disc_boxes();
   for (auto _ : state) {
     kernels::crop_resize_forward(Device::CPU, g, volume.data(), boxes.data(), out.data());
     benchmark::ClobberMemory();

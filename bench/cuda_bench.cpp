@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/disc_boxes.h"
 #include "bench/vggm_shapes.h"
 #include "kernels/conv2d.h"
 #include "kernels/crop_resize.h"
@@ -80,30 +81,13 @@ LDD_CUDA_CONV_BENCH(BM_cuda_conv2d_backward_weight);
 
 constexpr std::int64_t kVolumes = 32;
 
-// The paper's five 1.5w x 2w disc cuboids (w ~ 60 px) of a 12 x 448 x 336 volume, as bench/crop_resize_bench.cpp.
-std::vector<kernels::OrientedBox> disc_boxes() {
-  std::vector<kernels::OrientedBox> boxes;
-  for (int level = 0; level < 5; ++level) {
-    kernels::OrientedBox b;
-    const double angle = -0.2 + 0.1 * level, h = 1.5 * 60, w = 2.0 * 60;
-    const double centre[3] = {5.5, 80.0 + 60 * level, 150.0};
-    const double axes[3][3] = {{12, 0, 0}, {0, h * std::cos(angle), h * std::sin(angle)}, {0, -w * std::sin(angle), w * std::cos(angle)}};
-    for (int a = 0; a < 3; ++a) {
-      for (int k = 0; k < 3; ++k) b.axes[a][k] = static_cast<float>(axes[a][k]);
-      b.corner[a] = static_cast<float>(centre[a] - 0.5 * (axes[0][a] + axes[1][a] + axes[2][a]));
-    }
-    boxes.push_back(b);
-  }
-  return boxes;
-}
-
 void BM_cuda_crop_resize_discs(benchmark::State& state) {
   if (skip_without_gpu(state)) return;
   const kernels::CropGeometry g{12, 448, 336, 9, 112, 112, 5};
   Generator gen(1);
   const std::int64_t volume_n = 12 * 448 * 336, out_n = 5 * 9 * 112 * 112;
   Tensor volumes = random_on_gpu(kVolumes * volume_n, gen), out = random_on_gpu(kVolumes * out_n, gen);
-  const auto boxes = disc_boxes();
+  const auto boxes = bench::disc_boxes();
   time_on_gpu(state, [&] {
     for (std::int64_t v = 0; v < kVolumes; ++v)
       kernels::crop_resize_forward(Device::CUDA, g, volumes.data() + v * volume_n, boxes.data(), out.data() + v * out_n);

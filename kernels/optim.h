@@ -22,6 +22,13 @@ struct AdamArgs {
   bool decoupled_weight_decay = false;  // AdamW: p *= 1 - lr wd, instead of adding wd p to the gradient
   std::int64_t step = 1;                // 1-based, for bias correction
 };
+// The per-step scalars of the update, computed once on the host in double as PyTorch does:
+//   g = grad + l2 p;  p *= decay;  m, v as usual;  p -= step_size m / (sqrt(v) / bias2_sqrt + eps).
+struct AdamScalars {
+  float step_size, bias2_sqrt, decay, l2;
+};
+AdamScalars adam_scalars(const AdamArgs& args);
+
 void adam_update(Device device, const AdamArgs& args, float* param, const float* grad, float* exp_avg,
                  float* exp_avg_sq);
 

@@ -17,19 +17,14 @@ void sgd_update(const SgdArgs& a, float* p, const float* grad, float* buf) {
 }
 
 void adam_update(const AdamArgs& a, float* p, const float* grad, float* m, float* v) {
-  const double bias1 = 1.0 - std::pow(static_cast<double>(a.beta1), static_cast<double>(a.step));
-  const double bias2 = 1.0 - std::pow(static_cast<double>(a.beta2), static_cast<double>(a.step));
-  const float step_size = static_cast<float>(a.lr / bias1);
-  const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
-  const float decay = a.decoupled_weight_decay ? 1.0f - a.lr * a.weight_decay : 1.0f;
-  const float l2 = a.decoupled_weight_decay ? 0.0f : a.weight_decay;
+  const AdamScalars k = adam_scalars(a);
 #pragma omp parallel for simd if (a.n > 32768)
   for (std::int64_t i = 0; i < a.n; ++i) {
-    const float g = grad[i] + l2 * p[i];
-    p[i] *= decay;
+    const float g = grad[i] + k.l2 * p[i];
+    p[i] *= k.decay;
     m[i] = a.beta1 * m[i] + (1.0f - a.beta1) * g;
     v[i] = a.beta2 * v[i] + (1.0f - a.beta2) * g * g;
-    p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + a.eps);
+    p[i] -= k.step_size * m[i] / (std::sqrt(v[i]) / k.bias2_sqrt + a.eps);
   }
 }
 

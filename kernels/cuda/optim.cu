@@ -1,5 +1,3 @@
-#include <cmath>
-
 #include "kernels/cuda/optim.h"
 #include "kernels/cuda/reduce.cuh"
 
@@ -17,14 +15,13 @@ __global__ void sgd_kernel(SgdArgs a, float* p, const float* grad, float* buf) {
   }
 }
 
-__global__ void adam_kernel(AdamArgs a, float step_size, float bias2_sqrt, float decay, float l2, float* p, const float* grad,
-                            float* m, float* v) {
+__global__ void adam_kernel(AdamArgs a, AdamScalars k, float* p, const float* grad, float* m, float* v) {
   LDD_GRID_STRIDE_LOOP(i, a.n) {
-    const float g = grad[i] + l2 * p[i];
-    p[i] *= decay;
+    const float g = grad[i] + k.l2 * p[i];
+    p[i] *= k.decay;
     m[i] = a.beta1 * m[i] + (1.0f - a.beta1) * g;
     v[i] = a.beta2 * v[i] + (1.0f - a.beta2) * g * g;
-    p[i] -= step_size * m[i] / (sqrtf(v[i]) / bias2_sqrt + a.eps);
+    p[i] -= k.step_size * m[i] / (sqrtf(v[i]) / k.bias2_sqrt + a.eps);
   }
 }
 
@@ -45,16 +42,8 @@ void sgd_update(const SgdArgs& a, float* param, const float* grad, float* moment
   CUDA_CHECK_LAUNCH();
 }
 
-// The bias corrections are computed on the host in double, exactly as the CPU twin does.
 void adam_update(const AdamArgs& a, float* param, const float* grad, float* exp_avg, float* exp_avg_sq) {
-  const double bias1 = 1.0 - std::pow(static_cast<double>(a.beta1), static_cast<double>(a.step));
-  const double bias2 = 1.0 - std::pow(static_cast<double>(a.beta2), static_cast<double>(a.step));
-  const float step_size = static_cast<float>(a.lr / bias1);
-  const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
-  const float decay = a.decoupled_weight_decay ? 1.0f - a.lr * a.weight_decay : 1.0f;
-  const float l2 = a.decoupled_weight_decay ? 0.0f : a.weight_decay;
-  adam_kernel<<<grid_for(a.n), kBlockSize, 0, stream()>>>(a, step_size, bias2_sqrt, decay, l2, param, grad, exp_avg,
-                                                          exp_avg_sq);
+  adam_kernel<<<grid_for(a.n), kBlockSize, 0, stream()>>>(a, adam_scalars(a), param, grad, exp_avg, exp_avg_sq);
   CUDA_CHECK_LAUNCH();
 }
 
