@@ -117,7 +117,14 @@ std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>
   Generator gen(o.seed);
   auto net = std::make_unique<RefinementNet>(o.base_channels, gen);
   Adam adam(net->named_parameters(), {.learning_rate = o.learning_rate});
-  const NetworkGrid grid = grid_for(*volumes[0]);
+  // Volumes of different sizes (real series differ in field of view and spacing) share one padded
+  // training grid, the largest; the padding is edge-replicated in the input and ignored in the labels.
+  NetworkGrid grid;
+  for (const Volume* v : volumes) {
+    const NetworkGrid g = grid_for(*v);
+    grid.padded_rows = std::max(grid.padded_rows, g.padded_rows);
+    grid.padded_cols = std::max(grid.padded_cols, g.padded_cols);
+  }
   std::vector<std::vector<float>> inputs;
   std::vector<std::vector<std::uint8_t>> labels;
   struct Slice {
@@ -126,9 +133,9 @@ std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>
   };
   std::vector<Slice> slices;
   for (std::size_t v = 0; v < volumes.size(); ++v) {
-    const NetworkGrid g = grid_for(*volumes[v]);
-    LDD_CHECK(g.padded_rows == grid.padded_rows && g.padded_cols == grid.padded_cols,
-              "train_refinement: volumes must share one slice size and spacing");
+    NetworkGrid g = grid_for(*volumes[v]);
+    g.padded_rows = grid.padded_rows;
+    g.padded_cols = grid.padded_cols;
     inputs.push_back(network_input(*volumes[v], g).to_vector());
     labels.push_back(network_labels(*votes[v], *volumes[v], g));
     // Train on slices that show vertebrae (at least 2 % of the slice voted vertebra): lateral slices

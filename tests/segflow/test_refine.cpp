@@ -56,3 +56,31 @@ TEST_CASE("connected components are named S1, L5 .. L1 from the bottom and 7 abo
   CHECK(labels[static_cast<std::size_t>(5 * 10 + 5)] == 7);
   CHECK(labels[static_cast<std::size_t>(79 * 10)] == 0);
 }
+
+TEST_CASE("volumes of different fields of view train one refinement network") {
+  // Real series differ in size: the second volume is the first cut to a smaller field (as another
+  // scanner's protocol would give), the third keeps the full field.
+  const auto config = ldd::testing::small_synth_config(2, 4);
+  const auto pop = synth::draw_population(config);
+  std::vector<Volume> volumes;
+  for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
+    const auto r = synth::render_subject(config, pop.subjects[i], static_cast<std::int64_t>(i));
+    volumes.push_back({{4, 224, 168}, {6.0, 1.25, 1.25}, r.visits[0].image, 1.0});
+  }
+  Volume cut{{4, 190, 150}, {6.0, 1.25, 1.25}, {}, 1.0};
+  for (std::int64_t s = 0; s < 4; ++s)
+    for (std::int64_t r = 0; r < 190; ++r)
+      for (std::int64_t c = 0; c < 150; ++c) cut.voxels.push_back(volumes[1].voxels[static_cast<std::size_t>((s * 224 + r + 20) * 168 + c + 10)]);
+  const segflow::Votes full_votes = segflow::vote(volumes[0]), cut_votes = segflow::vote(cut);
+  float first_loss = 0, last_loss = 0;
+  segflow::RefineOptions options;
+  options.steps = 40;
+  options.on_step = [&](int step, float loss) {
+    if (step == 0) first_loss = loss;
+    last_loss = loss;
+  };
+  auto net = segflow::train_refinement({&volumes[0], &cut}, {&full_votes, &cut_votes}, options);
+  CHECK(last_loss < 0.7f * first_loss);
+  CHECK(segflow::segment(*net, cut).size() == cut.voxels.size());
+  CHECK(segflow::segment(*net, volumes[0]).size() == volumes[0].voxels.size());
+}
