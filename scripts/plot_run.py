@@ -5,11 +5,12 @@ Usage: /usr/bin/python3 scripts/plot_run.py RUN_FOLDER
 
 Reads, in RUN_FOLDER:
   predictions.csv        per-disc test predictions (p_progression, true_progression, fold)
-  metrics.json           name, pathology, grades and per-fold follow-up grade confusion matrices
+  metrics.json           name, pathology, grades and per-fold grade confusion matrices
   fold-<k>/history.csv   per-epoch losses and accuracies, for each fold k listed in metrics.json
 
 Writes RUN_FOLDER/plots/roc.png, confusion.png and training.png (each atomically) and prints their
-paths, one per line. On a missing or malformed input it prints `plot_run.py: <file>: <what is wrong>`
+paths, one per line. A cross-sectional run (metrics.json "target": "current") predicts grades, not
+progression: it gets no ROC plot. On a missing or malformed input it prints `plot_run.py: <file>: <what is wrong>`
 to stderr and exits 1.
 """
 import csv
@@ -25,6 +26,7 @@ import numpy as np  # noqa: E402
 
 HEAD = ["subject", "level", "fold", "baseline_grade", "true_followup_grade", "predicted_followup_grade"]
 TAIL = ["p_progression", "true_progression", "predicted_progression"]
+GRADING_HEAD = ["subject", "level", "fold", "true_grade", "predicted_grade"]
 HISTORY = ["epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "seconds"]
 
 
@@ -142,7 +144,8 @@ def plot_confusion(fig, metrics):
     grades = metrics["grades"]
     heat_map(left, counts, [[str(v) for v in r] for r in counts], grades, "counts")
     heat_map(right, shares, [[f"{v:.2f}" for v in r] for r in shares], grades, "share of each true grade")
-    fig.suptitle(f"{metrics['name']}: follow-up {metrics['pathology']} grades (all folds)")
+    which = "" if metrics.get("target") == "current" else "follow-up "
+    fig.suptitle(f"{metrics['name']}: {which}{metrics['pathology']} grades (all folds)")
 
 
 def plot_training(fig, name, histories):
@@ -186,16 +189,19 @@ def main(run):
     metrics = read_metrics(metrics_path)
     grades = metrics["grades"]
 
+    grading = metrics.get("target") == "current"
     predictions_path = os.path.join(run, "predictions.csv")
-    header = HEAD + [f"p_grade_{g}" for g in grades] + TAIL
+    probabilities = [f"p_grade_{g}" for g in grades]
+    header = GRADING_HEAD + probabilities if grading else HEAD + probabilities + TAIL
     rows = read_csv(predictions_path, header)
-    folds = column(predictions_path, rows, header.index("fold"), "fold", int)
-    scores = column(predictions_path, rows, header.index("p_progression"), "p_progression", float)
-    truth = column(predictions_path, rows, header.index("true_progression"), "true_progression", int)
-    if not np.isfinite(scores).all():
-        raise InputError(predictions_path, "p_progression is not finite everywhere")
-    if not np.isin(truth, (0, 1)).all():
-        raise InputError(predictions_path, "true_progression is not 0 or 1 everywhere")
+    if not grading:
+        folds = column(predictions_path, rows, header.index("fold"), "fold", int)
+        scores = column(predictions_path, rows, header.index("p_progression"), "p_progression", float)
+        truth = column(predictions_path, rows, header.index("true_progression"), "true_progression", int)
+        if not np.isfinite(scores).all():
+            raise InputError(predictions_path, "p_progression is not finite everywhere")
+        if not np.isin(truth, (0, 1)).all():
+            raise InputError(predictions_path, "true_progression is not 0 or 1 everywhere")
 
     histories = []
     for k in sorted(f["fold"] for f in metrics["folds"]):
@@ -210,9 +216,11 @@ def main(run):
     except OSError as e:
         raise InputError(plots, e.strerror or str(e))
 
-    fig, ax = plt.subplots(figsize=(6, 6))
-    plot_roc(ax, metrics["name"], folds, scores, truth == 1)
-    written = [save(fig, os.path.join(plots, "roc.png"))]
+    written = []
+    if not grading:
+        fig, ax = plt.subplots(figsize=(6, 6))
+        plot_roc(ax, metrics["name"], folds, scores, truth == 1)
+        written.append(save(fig, os.path.join(plots, "roc.png")))
 
     fig = plt.figure(figsize=(12, 5.5), layout="constrained")
     plot_confusion(fig, metrics)

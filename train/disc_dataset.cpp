@@ -46,12 +46,14 @@ bool has_segflow_results(const std::filesystem::path& cohort) {
   return true;
 }
 
-DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, std::int64_t slices, std::int64_t size) {
+DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
+                       std::int64_t size) {
   const CohortReader reader(cohort);
   const auto& file = reader.file();
   const GradeScale scale = scale_of(pathology);
   DiscDataset d;
   d.pathology = pathology;
+  d.target = target;
   d.slices = slices;
   d.rows = d.cols = size;
   for (const auto& id : reader.subject_ids()) {
@@ -78,7 +80,7 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
         d.left_out.push_back(where + "SegFlow did not find this disc");
         continue;
       }
-      if (b == kMissingGrade || f == kMissingGrade) {
+      if (b == kMissingGrade || (f == kMissingGrade && target == Target::FollowUp)) {
         d.left_out.push_back(where + "no " + scale.name + " grade at " + (b == kMissingGrade ? "baseline" : "follow-up"));
         continue;
       }
@@ -86,11 +88,13 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
       const std::int64_t n = d.crop_numel();
       d.crops.insert(d.crops.end(), crops.begin() + l * n, crops.begin() + (l + 1) * n);
       normalise(d.crops.data() + static_cast<std::int64_t>(d.samples.size()) * n, n);
-      d.samples.push_back({subject, l, b - scale.lowest, f - scale.lowest});
+      const int followup = f == kMissingGrade ? -1 : f - scale.lowest;
+      d.samples.push_back({subject, l, b - scale.lowest, followup, target == Target::FollowUp ? followup : b - scale.lowest});
     }
     if (!crops.empty()) d.subjects.push_back(record);
   }
-  LDD_CHECK(!d.samples.empty(), cohort.string() << ": no disc has both a SegFlow crop and " << scale.name << " grades at both visits");
+  LDD_CHECK(!d.samples.empty(), cohort.string() << ": no disc has both a SegFlow crop and " << scale.name
+                                                << (target == Target::FollowUp ? " grades at both visits" : " grade"));
   return d;
 }
 

@@ -1,7 +1,9 @@
 // The discs an experiment learns from: each disc SegFlow found on a baseline image, its crop
 // (normalised to zero mean and unit variance, so scanner gain does not matter) and its grades. The
-// target is the follow-up grade; the baseline grade only decides what counts as progression.
-// Discs without a crop or without both grades are left out and counted, never guessed.
+// network learns the follow-up grade (the paper's task; the baseline grade only decides what counts as
+// progression) or, cross-sectionally, the grade of the image it sees (a data set with one visit, such
+// as SPIDER). Discs without a crop or without the grades their target needs are left out and counted,
+// never guessed.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -12,14 +14,18 @@
 
 namespace ldd::train {
 
+enum class Target { FollowUp, Current };
+
 struct DiscSample {
   std::size_t subject = 0;  // index into DiscDataset::subjects
   int level = 0;            // 0 = L1-L2 .. 4 = L5-S1
-  int baseline = 0, followup = 0;  // grade indices from 0 (grade - the scale's lowest)
+  int baseline = 0, followup = 0;  // grade indices from 0 (grade - the scale's lowest); followup -1 when absent
+  int label = 0;                   // what the network learns: followup, or baseline for Target::Current
 };
 
 struct DiscDataset {
   Pathology pathology = Pathology::Pfirrmann;
+  Target target = Target::FollowUp;
   std::int64_t slices = 0, rows = 0, cols = 0;
   std::vector<SubjectRecord> subjects;  // those with at least one usable disc
   std::vector<DiscSample> samples;
@@ -35,6 +41,7 @@ bool has_segflow_results(const std::filesystem::path& cohort);
 
 // Reads the baseline crops at slices x size x size: the stored crops when they have that size,
 // otherwise cut again from the baseline image and SegFlow's disc boxes (kernels/crop_resize.h).
-DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, std::int64_t slices, std::int64_t size);
+DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
+                       std::int64_t size);
 
 }  // namespace ldd::train

@@ -17,6 +17,7 @@
 #include "kernels/check.h"
 #include "nn/profile.h"
 #include "segflow/pipeline.h"
+#include "train/grading_report.h"
 #include "train/report.h"
 
 namespace ldd::train {
@@ -91,7 +92,8 @@ std::string make_plots(const std::filesystem::path& folder, const RunOptions& o)
     return "No plots: `scripts/plot_run.py` failed (it needs python3-matplotlib; `scripts/install-deps` installs it). Run it "
            "again by hand: `/usr/bin/python3 scripts/plot_run.py " + folder.string() + "`.";
   }
-  return "![ROC curves](plots/roc.png)\n\n![confusion matrices](plots/confusion.png)\n\n![training curves](plots/training.png)\n";
+  const std::string roc = std::filesystem::exists(folder / "plots" / "roc.png") ? "![ROC curves](plots/roc.png)\n\n" : "";
+  return roc + "![confusion matrices](plots/confusion.png)\n\n![training curves](plots/training.png)\n";
 }
 
 std::string epoch_line(const ExperimentConfig& c, const std::string& label, const EpochRecord& e) {
@@ -170,7 +172,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
                                      << "only with the same config (compare with --dry-run), or choose another --out");
   }
   prepare_cohort(c, o);
-  const DiscDataset data = load_discs(c.cohort, c.pathology, c.crop_slices, c.crop_size);
+  const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size);
   io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");
@@ -189,13 +191,20 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
             " folds complete; the report is written when all are (run the others with --fold K --resume)");
       continue;
     }
-    const RunMetrics metrics = evaluate_run(data, folds, c.classes());
-    write_run_data(folder, c, data, folds, metrics, name);
-    const std::string plots_note = make_plots(folder, o);
-    write_report(folder, c, data, folds, metrics,
-                 {.strategy = name, .device = to_string(c.device), .threads = omp_get_max_threads(),
-                  .seconds = monotonic_seconds() - start, .plots_note = plots_note});
-    compared.emplace_back(name, metrics);
+    const auto context = [&](const std::string& plots_note) {
+      return RunContext{.strategy = name, .device = to_string(c.device), .threads = omp_get_max_threads(),
+                        .seconds = monotonic_seconds() - start, .plots_note = plots_note};
+    };
+    if (c.target == Target::Current) {
+      const GradingRunMetrics metrics = evaluate_grading_run(data, folds, c.classes());
+      write_grading_run_data(folder, c, data, folds, metrics);
+      write_grading_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
+    } else {
+      const RunMetrics metrics = evaluate_run(data, folds, c.classes());
+      write_run_data(folder, c, data, folds, metrics, name);
+      write_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
+      compared.emplace_back(name, metrics);
+    }
     if (c.compare.empty()) result.report = folder / "report.md";
   }
   if (!c.compare.empty() && compared.size() == strategies.size()) {

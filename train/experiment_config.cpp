@@ -102,7 +102,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   const Fields root = Fields::parse(text, source_name);
   root.reject_unknown({"name", "pathology", "dataset", "segflow", "crop", "model", "optimizer", "schedule", "training",
-                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device"});
+                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device", "target"});
   ExperimentConfig c;
   c.source = source_name;
   c.name = root.text("name");
@@ -187,6 +187,10 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   if (root.has("folds")) c.folds = static_cast<int>(root.integer("folds", 2, 20));
   if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX));
   if (root.has("device")) c.device = choice(root, "device", {"cpu", "cuda"}) == "cuda" ? Device::CUDA : Device::CPU;
+  if (root.has("target")) c.target = choice(root, "target", {"followup", "current"}) == "current" ? Target::Current : Target::FollowUp;
+  if (c.target == Target::Current && !c.compare.empty())
+    root.fail("compare", "a comparison of imbalance strategies is for target: followup (progression); with target: current "
+                         "run one experiment per strategy");
   return c;
 }
 
@@ -231,7 +235,8 @@ std::string ExperimentConfig::to_yaml() const {
     }
   }
   o << "validation:\n  fraction: " << validation_fraction << "\n  patience: " << patience << "\n";
-  o << "folds: " << folds << "\nseed: " << seed << "\ndevice: " << to_string(device) << "\n";
+  o << "folds: " << folds << "\nseed: " << seed << "\ndevice: " << to_string(device)
+    << "\ntarget: " << (target == Target::Current ? "current" : "followup") << "\n";
   return o.str();
 }
 

@@ -11,6 +11,7 @@
 #include "data/cohort/grades.h"
 #include "data/synth/config.h"
 #include "kernels/device.h"
+#include "train/disc_dataset.h"
 
 namespace ldd::train {
 
@@ -32,6 +33,7 @@ struct ExperimentConfig {
   std::string name;
   std::string source;  // the file it was read from, for messages
   Pathology pathology = Pathology::Pfirrmann;
+  Target target = Target::FollowUp;  // followup: the paper's task; current: grade the image seen (cross-sectional)
 
   // Dataset: an existing cohort file, or one generated from `synthetic` when the file does not exist.
   std::string cohort;

@@ -37,7 +37,7 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
   TrainingPool pool;
   pool.data = &data;
   pool.items = train;
-  for (std::size_t i : train) pool.labels.push_back(data.samples[i].followup);
+  for (std::size_t i : train) pool.labels.push_back(data.samples[i].label);
   if (imbalance.strategy != ImbalanceStrategy::Smote && imbalance.strategy != ImbalanceStrategy::BorderlineSmote) return pool;
   // SMOTE in crop space: each crop is one point of slices x rows x cols dimensions.
   std::vector<std::vector<float>> features;
@@ -252,7 +252,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
       std::vector<int> targets;
       std::int64_t correct = 0;
       for (std::size_t i = 0; i < split.validation.size(); ++i) {
-        targets.push_back(data.samples[split.validation[i]].followup);
+        targets.push_back(data.samples[split.validation[i]].label);
         correct += argmax(z.data() + static_cast<std::int64_t>(i) * classes, classes) == targets.back();
       }
       NoGrad no_grad;
@@ -291,7 +291,8 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
     out.sample = split.test[i];
     out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
     out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
-    for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
+    if (data.target == Target::FollowUp)
+      for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
     result.test.push_back(std::move(out));
   }
   return result;

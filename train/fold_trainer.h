@@ -30,7 +30,7 @@ struct DiscOutput {
   std::size_t sample = 0;
   int predicted = 0;                  // arg-max follow-up grade index
   std::vector<double> probabilities;  // per follow-up grade index
-  double p_progression = 0;           // sum of the probabilities above the baseline grade
+  double p_progression = 0;           // sum of the probabilities above the baseline grade (0 for Target::Current)
 };
 
 struct FoldResult {

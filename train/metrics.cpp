@@ -107,6 +107,36 @@ std::vector<DiscPrediction> baseline_predictions(const std::vector<DiscPredictio
   return out;
 }
 
+GradingMetrics evaluate_grading(const std::vector<int>& truth, const std::vector<int>& predicted, int classes) {
+  LDD_CHECK(!truth.empty() && truth.size() == predicted.size(), "evaluate_grading: " << truth.size() << " true and "
+                                                                                     << predicted.size() << " predicted grades");
+  GradingMetrics m;
+  m.discs = static_cast<std::int64_t>(truth.size());
+  m.confusion.assign(static_cast<std::size_t>(classes), std::vector<std::int64_t>(static_cast<std::size_t>(classes), 0));
+  double exact = 0, near = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    LDD_CHECK(truth[i] >= 0 && truth[i] < classes && predicted[i] >= 0 && predicted[i] < classes,
+              "evaluate_grading: grade index outside [0, " << classes << ")");
+    exact += truth[i] == predicted[i];
+    near += std::abs(truth[i] - predicted[i]) <= 1;
+    ++m.confusion[static_cast<std::size_t>(truth[i])][static_cast<std::size_t>(predicted[i])];
+  }
+  const double n = static_cast<double>(truth.size());
+  m.accuracy = exact / n;
+  m.within_one = near / n;
+  double recall_sum = 0;
+  int present = 0;
+  for (std::size_t g = 0; g < m.confusion.size(); ++g) {
+    const double row = static_cast<double>(std::accumulate(m.confusion[g].begin(), m.confusion[g].end(), std::int64_t{0}));
+    if (row == 0) continue;
+    recall_sum += static_cast<double>(m.confusion[g][g]) / row;
+    ++present;
+  }
+  m.balanced_accuracy = recall_sum / present;
+  m.kappa = quadratic_weighted_kappa(truth, predicted, classes);
+  return m;
+}
+
 MeanSd mean_sd(const std::vector<double>& values) {
   MeanSd r;
   if (values.empty()) return r;

@@ -30,6 +30,17 @@ Metrics evaluate(const std::vector<DiscPrediction>& discs, int classes);
 enum class Baseline { FollowUpEqualsBaseline, EveryDiscProgresses };
 std::vector<DiscPrediction> baseline_predictions(const std::vector<DiscPrediction>& discs, Baseline b, int classes);
 
+// Cross-sectional grading (target: current): how well the grade of the image seen is read.
+struct GradingMetrics {
+  std::int64_t discs = 0;
+  double accuracy = 0;           // exact grade
+  double balanced_accuracy = 0;  // mean recall over the grades present (scikit-learn's balanced_accuracy_score)
+  double kappa = 0;              // quadratic-weighted
+  double within_one = 0;         // |predicted - true| <= 1
+  std::vector<std::vector<std::int64_t>> confusion;  // [true grade][predicted grade]
+};
+GradingMetrics evaluate_grading(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
+
 double roc_auc(const std::vector<double>& scores, const std::vector<bool>& positive);
 double quadratic_weighted_kappa(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
 

@@ -9,33 +9,10 @@
 #include "data/io/text_file.h"
 #include "data/io/csv.h"
 #include "kernels/check.h"
+#include "train/format.h"
 
 namespace ldd::train {
 namespace {
-
-std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.10g", v);
-  return buffer;
-}
-
-std::string percent(MeanSd m) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.1f%% ± %.1f%%", 100 * m.mean, 100 * m.sd);
-  return buffer;
-}
-
-std::string fixed3(MeanSd m) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.3f ± %.3f", m.mean, m.sd);
-  return buffer;
-}
-
-MeanSd over(const std::vector<Metrics>& folds, const std::function<double(const Metrics&)>& field) {
-  std::vector<double> v;
-  for (const auto& m : folds) v.push_back(field(m));
-  return mean_sd(v);
-}
 
 // The fields reported as mean +- sd, with their JSON names; TP..FN are % of discs, the rest fractions.
 const std::vector<std::pair<const char*, std::function<double(const Metrics&)>>>& summary_fields() {
@@ -92,21 +69,32 @@ std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::v
   return out;
 }
 
-std::string csv_header(int classes, int lowest) {
-  std::string h = "subject,level,fold,baseline_grade,true_followup_grade,predicted_followup_grade";
-  for (int g = 0; g < classes; ++g) h += ",p_grade_" + std::to_string(g + lowest);
-  return h + ",p_progression,true_progression,predicted_progression\n";
+// predictions.csv's columns. Cross-sectional runs (target: current) have one grade per disc: no
+// baseline, follow-up or progression columns.
+std::string csv_header(const DiscDataset& data) {
+  const GradeScale scale = scale_of(data.pathology);
+  std::string h = data.target == Target::Current ? "subject,level,fold,true_grade,predicted_grade"
+                                                 : "subject,level,fold,baseline_grade,true_followup_grade,predicted_followup_grade";
+  for (int g = scale.lowest; g <= scale.highest; ++g) h += ",p_grade_" + std::to_string(g);
+  return h + (data.target == Target::Current ? "\n" : ",p_progression,true_progression,predicted_progression\n");
+}
+
+const char* predicted_column(const DiscDataset& data) {
+  return data.target == Target::Current ? "predicted_grade" : "predicted_followup_grade";
 }
 
 std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOutput>& test) {
   const int lowest = scale_of(data.pathology).lowest;
+  const bool followup = data.target == Target::FollowUp;
   std::ostringstream o;
   for (const auto& t : test) {
     const auto& s = data.samples[t.sample];
-    o << data.subjects[s.subject].id << ',' << kLevelNames[static_cast<std::size_t>(s.level)] << ',' << fold + 1 << ','
-      << s.baseline + lowest << ',' << s.followup + lowest << ',' << t.predicted + lowest;
+    o << data.subjects[s.subject].id << ',' << kLevelNames[static_cast<std::size_t>(s.level)] << ',' << fold + 1 << ',';
+    if (followup) o << s.baseline + lowest << ',';
+    o << s.label + lowest << ',' << t.predicted + lowest;
     for (double p : t.probabilities) o << ',' << number(p);
-    o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ',' << (t.predicted > s.baseline) << '\n';
+    if (followup) o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ',' << (t.predicted > s.baseline);
+    o << '\n';
   }
   return o.str();
 }
@@ -183,15 +171,28 @@ std::string extra_row(const std::string& label, const std::vector<Metrics>& fold
 
 }  // namespace
 
+void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds) {
+  std::string csv = csv_header(data);
+  for (const auto& f : folds) csv += csv_rows(data, f.fold, f.test);
+  io::write_text_atomically(path, csv);
+}
+
+std::string left_out_text(const DiscDataset& data) {
+  std::string text;
+  for (const auto& l : data.left_out) text += l + "\n";
+  return text;
+}
+
 void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& test) {
-  const GradeScale scale = scale_of(data.pathology);
-  io::write_text_atomically(path, csv_header(scale.count(), scale.lowest) + csv_rows(data, fold, test));
+  io::write_text_atomically(path, csv_header(data) + csv_rows(data, fold, test));
 }
 
 std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data) {
   const auto table = io::CsvTable::read(path);
   const GradeScale scale = scale_of(data.pathology);
-  std::vector<std::string> columns{"subject", "level", "predicted_followup_grade", "p_progression"};
+  const bool followup = data.target == Target::FollowUp;
+  std::vector<std::string> columns{"subject", "level", predicted_column(data)};
+  if (followup) columns.push_back("p_progression");
   for (int g = scale.lowest; g <= scale.highest; ++g) columns.push_back("p_grade_" + std::to_string(g));
   table.require_columns(columns);
   std::map<std::pair<std::string, int>, std::size_t> index;
@@ -205,11 +206,11 @@ std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path,
     DiscOutput d;
     d.sample = it->second;
     try {
-      d.predicted = std::stoi(table.cell(r, "predicted_followup_grade")) - scale.lowest;
+      d.predicted = std::stoi(table.cell(r, predicted_column(data))) - scale.lowest;
       for (int g = scale.lowest; g <= scale.highest; ++g) d.probabilities.push_back(std::stod(table.cell(r, "p_grade_" + std::to_string(g))));
-      d.p_progression = std::stod(table.cell(r, "p_progression"));
+      if (followup) d.p_progression = std::stod(table.cell(r, "p_progression"));
     } catch (const std::logic_error&) {
-      throw Error(table.where(r, "predicted_followup_grade") + ": not a number where one is expected");
+      throw Error(table.where(r, predicted_column(data)) + ": not a number where one is expected");
     }
     out.push_back(std::move(d));
   }
@@ -255,9 +256,7 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
 void write_run_data(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
                     const std::vector<FoldOutcome>& folds, const RunMetrics& m, const std::string& strategy) {
   const GradeScale scale = scale_of(c.pathology);
-  std::string csv = csv_header(scale.count(), scale.lowest);
-  for (const auto& f : folds) csv += csv_rows(data, f.fold, f.test);
-  io::write_text_atomically(folder / "predictions.csv", csv);
+  write_predictions(folder / "predictions.csv", data, folds);
 
   std::ostringstream j;
   j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
@@ -271,9 +270,7 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
     << "\n  }\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
 
-  std::string left_out;
-  for (const auto& l : data.left_out) left_out += l + "\n";
-  io::write_text_atomically(folder / "left_out.txt", left_out);
+  io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
 }
 
 void write_report(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
@@ -313,17 +310,7 @@ void write_report(const std::filesystem::path& folder, const ExperimentConfig& c
        "probability of a follow-up grade above the baseline one.\n\n";
   r << "## Follow-up grade confusion matrices (rows: true grade, columns: predicted)\n\n";
   for (std::size_t i = 0; i < folds.size(); ++i) {
-    r << "Fold " << folds[i].fold + 1 << ":\n\n| true \\ predicted |";
-    for (int g = scale.lowest; g <= scale.highest; ++g) r << " " << g << " |";
-    r << "\n|---|";
-    for (int g = 0; g < scale.count(); ++g) r << "---|";
-    r << "\n";
-    for (int t = 0; t < scale.count(); ++t) {
-      r << "| " << t + scale.lowest << " |";
-      for (int q = 0; q < scale.count(); ++q) r << " " << m.model[i].confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(q)] << " |";
-      r << "\n";
-    }
-    r << "\n";
+    r << "Fold " << folds[i].fold + 1 << ":\n\n" << confusion_markdown(m.model[i].confusion, scale.lowest) << "\n";
   }
   r << "## Plots\n\n" << context.plots_note << "\n";
   io::write_text_atomically(folder / "report.md", r.str());

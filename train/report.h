@@ -21,6 +21,9 @@ struct FoldOutcome {
 // One fold's test predictions, in predictions.csv's columns; read back when a run resumes.
 void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& test);
 std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data);
+// predictions.csv of a whole run (every fold's test discs), and left_out.txt's text.
+void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds);
+std::string left_out_text(const DiscDataset& data);
 void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
 std::vector<EpochRecord> read_history(const std::filesystem::path& path);
 

@@ -75,7 +75,7 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
   CHECK_THROWS_AS(segflow::unpack_boxes(std::vector<float>(13)), Error);
 
   // L3-L4 has no follow-up grade and L5-S1 no box: three discs remain.
-  const auto same = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, 3, 64);
+  const auto same = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 3, 64);
   REQUIRE(same.samples.size() == 3);
   CHECK(same.left_out.size() == 2);
   CHECK(same.samples[2].level == 3);
@@ -86,7 +86,7 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
   for (std::size_t i = 0; i < expected.size(); ++i) REQUIRE(same.crop(2)[i] == doctest::Approx(expected[i]).epsilon(1e-4));
 
   // Another size: cut again from the image with the same boxes.
-  const auto other = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, 5, 72);
+  const auto other = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 5, 72);
   REQUIRE(other.samples.size() == 3);
   auto recut = crop_resize(volume, box, 5, 72, 72).to_vector();
   std::vector<float> first(recut.begin(), recut.begin() + 5 * 72 * 72);

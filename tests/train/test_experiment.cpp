@@ -183,3 +183,41 @@ TEST_CASE("device cuda without a usable GPU stops before any work with the reaso
   CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run")), doctest::Contains("--device cuda: no usable CUDA device"), Error);
   CHECK_FALSE(std::filesystem::exists(dir / "run"));
 }
+
+TEST_CASE("target current grades the image seen and reports grading metrics against level baselines") {
+  TempDir dir;
+  write_cohort(dir / "c.h5", 15);
+  train::run_experiment(train::parse_experiment(experiment_yaml(dir / "c.h5", 2, "target: current\n"), "tiny.yaml"),
+                        quiet_options(dir / "run"));
+  const std::string csv = read(dir / "run" / "predictions.csv");
+  CHECK(csv.rfind("subject,level,fold,true_grade,predicted_grade,p_grade_1,", 0) == 0);
+  CHECK(csv.find("progression") == std::string::npos);
+  // The true grade of every row is the baseline grade stored in the cohort.
+  const CohortReader cohort(dir / "c.h5");
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream cells(line);
+    std::string subject, level, fold, truth;
+    std::getline(cells, subject, ',');
+    std::getline(cells, level, ',');
+    std::getline(cells, fold, ',');
+    std::getline(cells, truth, ',');
+    CHECK(std::stoi(truth) == cohort.subject(subject).grade(Visit::Baseline, Pathology::Pfirrmann, parse_level(level)));
+    ++rows;
+  }
+  CHECK(rows > 20);
+  const std::string metrics = read(dir / "run" / "metrics.json");
+  CHECK(metrics.find("\"target\": \"current\"") != std::string::npos);
+  CHECK(metrics.find("\"level_majority\"") != std::string::npos);
+  CHECK(read(dir / "run" / "report.md").find("most common training grade of the disc's level") != std::string::npos);
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") == 0) {
+    const std::string command = "/usr/bin/python3 " LDD_SOURCE_DIR "/scripts/plot_run.py '" + (dir / "run").string() + "' > /dev/null";
+    REQUIRE(std::system(command.c_str()) == 0);
+    CHECK(std::filesystem::exists(dir / "run" / "plots" / "confusion.png"));
+    CHECK(std::filesystem::exists(dir / "run" / "plots" / "training.png"));
+    CHECK_FALSE(std::filesystem::exists(dir / "run" / "plots" / "roc.png"));
+  }
+}

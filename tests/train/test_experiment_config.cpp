@@ -56,6 +56,8 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
   check_error("name: t\npathology: spine\ndataset:\n  cohort: c.h5\n", "exp.yaml: pathology: 'spine' is not one of");
   check_error("name: t\npathology: bulging\n", "exp.yaml: dataset: missing");
   check_error("name: a/b\npathology: bulging\ndataset:\n  cohort: c.h5\n", "exp.yaml: name: 'a/b' is used as a folder name");
+  check_error(kMinimal + "target: now\n", "exp.yaml: target: 'now' is not one of followup | current");
+  check_error(kMinimal + "target: current\ncompare:\n  - {strategy: none}\n", "exp.yaml: compare: a comparison of imbalance");
   check_error(kMinimal + "device: gpu\n", "exp.yaml: device: 'gpu' is not one of cpu | cuda");
   check_error(kMinimal + "dataset2: [\n", "exp.yaml: YAML syntax error at line");
   check_error("name: t\npathology: bulging\ndataset:\n  cohort: c.h5\n  synthetic:\n    imaging:\n      rows: 3\n",

@@ -63,6 +63,24 @@ TEST_CASE("progression and grade metrics match scikit-learn" * doctest::test_sui
   CHECK(static_cast<double>(diagonal) / 200 == doctest::Approx(m.grade_accuracy));
 }
 
+TEST_CASE("grading metrics (target current) match scikit-learn" * doctest::test_suite("smoke")) {
+  std::vector<DiscPrediction> discs;
+  std::map<std::string, double> expected;
+  load(discs, expected);
+  std::vector<int> truth, predicted;
+  for (const auto& d : discs) truth.push_back(d.true_followup), predicted.push_back(d.predicted_followup);
+  const GradingMetrics g = evaluate_grading(truth, predicted, 5);
+  CHECK(g.discs == 200);
+  CHECK(g.accuracy == doctest::Approx(expected["grade_accuracy"]));
+  CHECK(g.balanced_accuracy == doctest::Approx(expected["grade_balanced_accuracy"]));
+  CHECK(g.kappa == doctest::Approx(expected["kappa"]));
+  CHECK(g.within_one == doctest::Approx(expected["grade_within_one"]));
+  CHECK(g.confusion == evaluate(discs, 5).confusion);
+  // A grade absent from the truth does not count as a class with recall 0.
+  const GradingMetrics two = evaluate_grading({0, 0, 2, 2}, {0, 1, 2, 2}, 4);
+  CHECK(two.balanced_accuracy == doctest::Approx(0.75));
+}
+
 TEST_CASE("trivial baselines: never and always progressing") {
   const std::vector<DiscPrediction> discs{{1, 2, 1, 0.2}, {2, 2, 3, 0.7}, {0, 0, 0, 0.1}, {3, 4, 4, 0.9}};
   const Metrics never = evaluate(baseline_predictions(discs, Baseline::FollowUpEqualsBaseline, 5), 5);

@@ -1,0 +1,23 @@
+// What a cross-sectional run (target: current) leaves behind once every fold is done: predictions.csv,
+// metrics.json and report.md with grade accuracy, balanced accuracy, quadratic-weighted kappa and
+// within-one agreement per fold and as mean ± sd, confusion matrices, and two trivial predictors learnt
+// from the same training folds (the most common grade; the most common grade of each disc level).
+#pragma once
+#include <filesystem>
+#include <vector>
+
+#include "train/report.h"
+
+namespace ldd::train {
+
+struct GradingRunMetrics {
+  std::vector<GradingMetrics> model, majority_grade, level_majority;  // per fold
+};
+GradingRunMetrics evaluate_grading_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes);
+
+void write_grading_run_data(const std::filesystem::path& folder, const ExperimentConfig& config, const DiscDataset& data,
+                            const std::vector<FoldOutcome>& folds, const GradingRunMetrics& metrics);
+void write_grading_report(const std::filesystem::path& folder, const ExperimentConfig& config, const DiscDataset& data,
+                          const std::vector<FoldOutcome>& folds, const GradingRunMetrics& metrics, const RunContext& context);
+
+}  // namespace ldd::train
