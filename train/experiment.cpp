@@ -11,6 +11,7 @@
 #include <set>
 
 #include "data/folds.h"
+#include "data/ingest/ingest.h"
 #include "data/io/text_file.h"
 #include "data/synth/generate.h"
 #include "data/tools/progress.h"
@@ -23,13 +24,29 @@
 namespace ldd::train {
 namespace {
 
-// Generates the synthetic cohort when the config names one that does not exist; runs SegFlow when the
-// cohort's baseline volumes have no result yet. Both are cached in the cohort file itself.
+// Ingests real images or generates the synthetic cohort when the config names a cohort that does not
+// exist; runs SegFlow when the cohort's baseline volumes have no result yet. Both are cached in the
+// cohort file itself.
 void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
   const std::filesystem::path cohort = c.cohort;
+  if (!std::filesystem::exists(cohort) && c.ingest) {
+    for (const auto& [key, path] : {std::pair{"image_folder", c.ingest->image_folder}, std::pair{"labels", c.ingest->labels}})
+      LDD_CHECK(std::filesystem::exists(path), c.source << ": dataset.ingest." << key << ": '" << path
+                                                        << "' does not exist (run from the repository root; real data lives in "
+                                                        << "../shared/data, see its READMEs)");
+    o.log("ingesting " + c.ingest->image_folder + " with " + c.ingest->labels + " into " + c.cohort);
+    if (cohort.has_parent_path()) std::filesystem::create_directories(cohort.parent_path());
+    tools::ProgressBar bar("volumes", o.quiet);
+    ingest::IngestOptions options;
+    options.image_folder = c.ingest->image_folder;
+    options.labels = c.ingest->labels;
+    options.labels_format = c.ingest->labels_format;
+    options.out = cohort;
+    ingest::ingest(options, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+  }
   if (!std::filesystem::exists(cohort)) {
     LDD_CHECK(c.synthetic, c.source << ": dataset.cohort: '" << c.cohort
-                                    << "' does not exist, and there is no dataset.synthetic section to generate it from");
+                                    << "' does not exist, and there is no dataset.synthetic or dataset.ingest section to make it from");
     o.log("generating the synthetic cohort " + c.cohort + " (" + std::to_string(c.synthetic->subjects) + " subjects)");
     if (cohort.has_parent_path()) std::filesystem::create_directories(cohort.parent_path());
     tools::ProgressBar bar("subjects", o.quiet);

@@ -112,8 +112,15 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   c.pathology = parse_pathology(choice(root, "pathology", {"schneiderman", "bulging", "pfirrmann"}));
 
   const auto dataset = root.child("dataset");
-  dataset.reject_unknown({"cohort", "synthetic"});
+  dataset.reject_unknown({"cohort", "synthetic", "ingest"});
   c.cohort = dataset.text("cohort");
+  if (dataset.has("ingest")) {
+    if (dataset.has("synthetic")) dataset.fail("ingest", "give either synthetic or ingest, not both");
+    const auto f = dataset.child("ingest");
+    f.reject_unknown({"image_folder", "labels", "labels_format"});
+    c.ingest = ExperimentConfig::Ingest{f.text("image_folder"), f.text("labels"), "ldd"};
+    if (f.has("labels_format")) c.ingest->labels_format = choice(f, "labels_format", {"ldd", "spider"});
+  }
   if (dataset.has("synthetic")) {
     dataset.child("synthetic");  // a mapping, or the error names the key
     c.synthetic = synth::parse_synth_config(dataset.yaml("synthetic"), source_name + " (dataset.synthetic)");
@@ -204,6 +211,9 @@ std::string ExperimentConfig::to_yaml() const {
   o << "# resolved from " << source << ": every key, defaults included\n";
   o << "name: " << name << "\npathology: " << scale_of(pathology).name << "\n";
   o << "dataset:\n  cohort: " << YAML::Dump(YAML::Node(cohort)) << "\n";
+  if (ingest)
+    o << "  ingest:\n    image_folder: " << YAML::Dump(YAML::Node(ingest->image_folder)) << "\n    labels: "
+      << YAML::Dump(YAML::Node(ingest->labels)) << "\n    labels_format: " << ingest->labels_format << "\n";
   if (synthetic) {
     o << "  synthetic:\n";
     std::istringstream lines(synthetic->to_yaml());

@@ -38,6 +38,11 @@ struct ExperimentConfig {
   // Dataset: an existing cohort file, or one generated from `synthetic` when the file does not exist.
   std::string cohort;
   std::optional<synth::SynthConfig> synthetic;
+  // Or ingested from real images and a grades table when the file does not exist (the `ingest` command's inputs).
+  struct Ingest {
+    std::string image_folder, labels, labels_format = "ldd";  // labels_format: ldd | spider
+  };
+  std::optional<Ingest> ingest;
   // SegFlow, run when the cohort has no crops yet.
   int segflow_train_volumes = 8, segflow_steps = 300;
 

@@ -173,6 +173,17 @@ TEST_CASE("a missing cohort without a synthetic section is an error naming the c
   CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run")), doctest::Contains(expected.c_str()), Error);
 }
 
+TEST_CASE("a cohort to ingest from a folder that is not there is an error naming the key") {
+  TempDir dir;
+  const auto config = train::parse_experiment(
+      "name: t\npathology: pfirrmann\ndataset:\n  cohort: " + (dir / "c.h5").string() +
+          "\n  ingest:\n    image_folder: " + (dir / "absent").string() + "\n    labels: " + (dir / "g.csv").string() + "\n",
+      "real.yaml");
+  CHECK_THROWS_WITH_AS(train::run_experiment(config, quiet_options(dir / "run")),
+                       doctest::Contains("real.yaml: dataset.ingest.image_folder: '"), Error);
+  CHECK_FALSE(std::filesystem::exists(dir / "c.h5"));
+}
+
 TEST_CASE("device cuda without a usable GPU stops before any work with the reason") {
   if (kernels::cuda_available()) {
     MESSAGE("a GPU is present: the no-device error cannot be provoked here");

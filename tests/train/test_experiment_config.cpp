@@ -58,6 +58,11 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
   check_error("name: a/b\npathology: bulging\ndataset:\n  cohort: c.h5\n", "exp.yaml: name: 'a/b' is used as a folder name");
   check_error(kMinimal + "target: now\n", "exp.yaml: target: 'now' is not one of followup | current");
   check_error(kMinimal + "target: current\ncompare:\n  - {strategy: none}\n", "exp.yaml: compare: a comparison of imbalance");
+  check_error(kMinimal + "  ingest:\n    image_folder: a\n    labels: b.csv\n    labels_format: dicom\n",
+              "exp.yaml: dataset.ingest.labels_format: 'dicom' is not one of ldd | spider");
+  check_error(kMinimal + "  ingest:\n    image_folder: a\n", "exp.yaml: dataset.ingest.labels: missing");
+  check_error(kMinimal + "  ingest: {image_folder: a, labels: b.csv}\n  synthetic: {}\n",
+              "exp.yaml: dataset.ingest: give either synthetic or ingest, not both");
   check_error(kMinimal + "device: gpu\n", "exp.yaml: device: 'gpu' is not one of cpu | cuda");
   check_error(kMinimal + "dataset2: [\n", "exp.yaml: YAML syntax error at line");
   check_error("name: t\npathology: bulging\ndataset:\n  cohort: c.h5\n  synthetic:\n    imaging:\n      rows: 3\n",
