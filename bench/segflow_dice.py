@@ -3,6 +3,9 @@
 masks `ingest` stores for lumbar-vb-t2): per volume the binary Dice, and the per-vertebra Dice, each
 reference vertebra against the SegFlow vertebra that overlaps it most (names are not compared: the
 reference may label T11-L5, SegFlow L1-S1). Reads /subjects/<id>/<visit>/{segflow,truth}/vertebra_mask.
+Where the reference has disc centres (synthetic cohorts: truth/disc_centres), also the discs found and
+the in-plane distance of each disc box's centre from the true centre of that level's disc (SegFlow's
+acceptance figure: every disc found in >= 95 % of volumes, each within 3 mm).
     /usr/bin/python3 bench/segflow_dice.py COHORT.h5 [--visit baseline]
 """
 import sys
@@ -27,12 +30,28 @@ def scores(found, truth):
     return binary, per_vertebra
 
 
+def disc_errors(group):
+    """In-plane distance (mm) from each found disc box's centre to the true centre, None where not found."""
+    boxes = group["segflow/disc_boxes"][()].reshape(-1, 4, 3)  # corner, then the three edge vectors
+    found = group["segflow/disc_found"][()]
+    truth = group["truth/disc_centres"][()]
+    spacing = np.array([group.attrs["spacing_row_mm"], group.attrs["spacing_col_mm"]])
+    errors = []
+    for level in range(len(found)):
+        if not found[level]:
+            errors.append(None)
+            continue
+        centre = boxes[level, 0] + 0.5 * boxes[level, 1:].sum(axis=0)  # (slice, row, col)
+        errors.append(float(np.hypot(*((centre[1:] - truth[level]) * spacing))))
+    return errors
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     visit = sys.argv[sys.argv.index("--visit") + 1] if "--visit" in sys.argv else "baseline"
     with h5py.File(sys.argv[1], "r") as f:
-        all_binary, all_vertebrae, failed = [], [], []
+        all_binary, all_vertebrae, failed, discs, all_found = [], [], [], [], 0
         for subject in sorted(f["subjects"]):
             group = f["subjects"][subject].get(visit)
             if group is None or "truth" not in group or "segflow" not in group:
@@ -45,6 +64,10 @@ def main():
             binary, per_vertebra = scores(group["segflow/vertebra_mask"][()], group["truth/vertebra_mask"][()])
             all_binary.append(binary)
             all_vertebrae += per_vertebra
+            if "truth/disc_centres" in group:
+                errors = disc_errors(group)
+                discs += errors
+                all_found += all(e is not None for e in errors)
             print(f"{subject}: binary Dice {binary:.3f}, per-vertebra Dice {np.mean(per_vertebra):.3f} "
                   f"(min {np.min(per_vertebra):.3f}, {len(per_vertebra)} vertebrae)")
         for line in failed:
@@ -53,6 +76,13 @@ def main():
             print(f"mean over {len(all_binary)} volumes: binary Dice {np.mean(all_binary):.3f}, "
                   f"per-vertebra Dice {np.mean(all_vertebrae):.3f} over {len(all_vertebrae)} vertebrae "
                   f"({len(failed)} volumes failed)")
+        if discs:
+            volumes = len(all_binary) + len(failed)
+            placed = [e for e in discs if e is not None]
+            print(f"discs: all five found in {all_found} of {volumes} volumes ({100 * all_found / volumes:.1f} %); "
+                  f"{len(placed)} of {5 * volumes} found, centres within 3 mm for {100 * np.mean(np.array(placed) <= 3):.1f} % "
+                  f"of those (mean {np.mean(placed):.2f} mm, max {np.max(placed):.1f} mm); "
+                  f"found and within 3 mm: {100 * np.sum(np.array(placed) <= 3) / (5 * volumes):.1f} % of all discs")
 
 
 if __name__ == "__main__":

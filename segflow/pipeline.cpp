@@ -98,6 +98,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
     std::int64_t done = 0;
     for (const auto& job : jobs) {
       const std::string group = visit_group(job.id, job.visit) + "/segflow";
+      file.remove(group);  // a result from an earlier run is replaced, never mixed with this one
       try {
         const Volume v = reader.volume(job.id, job.visit);
         const auto mask = segment(*net, v);

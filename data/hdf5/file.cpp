@@ -184,6 +184,11 @@ void File::create_group(const std::string& group) {
   if (!g.valid()) fail(path_, "cannot create group '" + group + "'");
 }
 
+void File::remove(const std::string& object) {
+  if (!exists(object)) return;
+  if (H5Ldelete(id_, object.c_str(), H5P_DEFAULT) < 0) fail(path_, "cannot remove '" + object + "'");
+}
+
 std::vector<std::string> File::members(const std::string& group) const {
   LDD_CHECK(exists(group), "HDF5 file '" << path_.string() << "' has no group '" << group << "'");
   Handle g(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose);

@@ -41,6 +41,9 @@ class File {
   bool exists(const std::string& object) const;
   // Creates the group and any missing parents.
   void create_group(const std::string& group);
+  // Unlinks a group or dataset (and everything under it); a no-op when it does not exist. HDF5 does not
+  // shrink the file: the space is reused by later writes or reclaimed by h5repack.
+  void remove(const std::string& object);
   // Names of the direct members of a group, in HDF5's (alphabetical) order.
   std::vector<std::string> members(const std::string& group) const;
   Dims shape(const std::string& dataset) const;

@@ -70,4 +70,19 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   INFO("mean Dice of the stored masks " << dice_sum / 3);
   CHECK(dice_sum / 3 > 0.85);
   CHECK(!std::filesystem::exists(dir / "c.h5.segflow-tmp"));
+
+  // Run again with another crop size: every earlier result is replaced (it used to fail on the datasets
+  // that already existed), the blank volume is still the one failure.
+  options.refine.steps = 40;
+  options.crop_slices = 3;
+  options.crop_rows = options.crop_cols = 24;
+  options.qc_folder.clear();
+  const auto again = segflow::run_segflow(dir / "c.h5", options);
+  for (const auto& failure : again.failures) CHECK_MESSAGE(failure.find("already exists") == std::string::npos, failure);
+  const CohortReader rerun(dir / "c.h5");
+  for (const char* id : {"SYN00001", "SYN00002", "SYN00003"}) {
+    const std::string g = std::string("/subjects/") + id + "/baseline/segflow";
+    if (rerun.file().string_attribute(g, "status") == "ok") CHECK(rerun.file().shape(g + "/crops") == hdf5::Dims{5, 3, 24, 24});
+  }
+  CHECK(rerun.file().string_attribute("/subjects/BLANK/baseline/segflow", "status").rfind("failed: ", 0) == 0);
 }
