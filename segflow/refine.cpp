@@ -246,10 +246,27 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
     found.push_back(std::move(comp));
   }
   // A vertebral body is about as tall as it is deep; a long thin strip (e.g. along the canal) is not one.
+  // S1 is tilted by the sacral slope and often cut by the field's lower edge, so its eroded seed may be
+  // flat (up to 4.5 times deeper than tall) and small.
   std::vector<const Component*> kept;
   for (const auto& c : found) {
     const double tall = static_cast<double>(c.row_max - c.row_min + 1), deep = static_cast<double>(c.col_max - c.col_min + 1);
-    if (static_cast<std::int64_t>(c.voxels.size()) >= min_voxels && tall <= 2.5 * deep && deep <= 2.5 * tall) kept.push_back(&c);
+    if (static_cast<std::int64_t>(c.voxels.size()) >= min_voxels && tall <= 2.5 * deep && deep <= 4.5 * tall) kept.push_back(&c);
+  }
+  // Vertebrae are evenly spaced. A seed closer to its neighbour than 0.55 of the median spacing is a
+  // fragment (a scrap of the sacrum below S1, a piece of an endplate) or half of a body the erosion cut
+  // in two: the smaller of the pair goes, and the growth below gives its voxels to the body that stays.
+  // Left in, it would shift every name above it by a level.
+  std::sort(kept.begin(), kept.end(), [](const Component* a, const Component* b) { return a->mean_row < b->mean_row; });
+  while (kept.size() >= 3) {
+    std::vector<double> gaps;
+    for (std::size_t k = 1; k < kept.size(); ++k) gaps.push_back(kept[k]->mean_row - kept[k - 1]->mean_row);
+    std::vector<double> sorted = gaps;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    const auto closest = static_cast<std::size_t>(std::min_element(gaps.begin(), gaps.end()) - gaps.begin());
+    if (gaps[closest] >= 0.55 * median) break;
+    kept.erase(kept.begin() + static_cast<long>(kept[closest]->voxels.size() < kept[closest + 1]->voxels.size() ? closest : closest + 1));
   }
   std::sort(kept.begin(), kept.end(), [](const Component* a, const Component* b) { return a->mean_row > b->mean_row; });
   std::vector<std::uint8_t> labels(mask.size(), 0);

@@ -44,10 +44,10 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
 
 // Names the vertebrae of a binary mask L1..L5, S1 from the bottom (labels 1-6; 7 above L1). Seeds are
 // the 3-D connected components, on the central third of the slices, of the mask eroded in-plane by
-// `erosion_px` (which cuts the thin
-// bridges a network may leave across a disc), seeds under `min_voxels` or more than 2.5 times taller
-// than deep (or deeper than tall) in the sagittal plane are dropped, and every mask
-// voxel then takes the label of the seed that reaches it first through the mask.
+// `erosion_px` (which cuts the thin bridges a network may leave across a disc); seeds under
+// `min_voxels`, more than 2.5 times taller than deep or 4.5 times deeper than tall in the sagittal
+// plane are dropped, and of two seeds closer than 0.55 of the median spacing the smaller goes. Every
+// mask voxel then takes the label of the seed that reaches it first through the mask.
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
                                          std::int64_t min_voxels, int erosion_px = 0);
 
