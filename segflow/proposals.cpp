@@ -97,6 +97,23 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
   return canal;
 }
 
+float band_scale(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, const std::vector<double>& canal,
+                 float scale) {
+  constexpr double kBodyShareOfScale = 0.42;
+  std::vector<float> strip;
+  const std::int64_t first = slices / 3, last = std::max(first + 1, slices - slices / 3);
+  for (std::int64_t s = first; s < last; ++s)
+    for (std::int64_t r = 0; r < p.rows; ++r) {
+      const double k = canal[static_cast<std::size_t>(r)];
+      if (k < 0) continue;
+      const auto c0 = std::max<std::int64_t>(0, std::lround(k - 20.0 / pixel_mm)), c1 = std::max<std::int64_t>(0, std::lround(k - 6.0 / pixel_mm));
+      for (std::int64_t c = c0; c < c1; ++c) strip.push_back(volume[static_cast<std::size_t>(s * p.size() + r * p.cols + c)]);
+    }
+  if (strip.empty()) return scale;
+  std::nth_element(strip.begin(), strip.begin() + static_cast<long>(strip.size() / 2), strip.end());
+  return std::max(static_cast<float>(strip[strip.size() / 2] / kBodyShareOfScale), 1e-6f);
+}
+
 std::vector<float> smooth_slice(const float* slice, Plane p, double pixel_mm, double smoothing_mm) {
   return gaussian_blur(slice, p, smoothing_mm / pixel_mm);
 }

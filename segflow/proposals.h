@@ -30,6 +30,14 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
 // Robust intensity scale of a volume: its 99th percentile.
 float intensity_scale(const std::vector<float>& volume);
 
+// The scale the proposals' intensity bands are fractions of: the median of the strip 6-20 mm in front of
+// the canal on the central slices (bodies and discs, mostly bodies) divided by 0.42, the share of the
+// 99th percentile that strip has on the synthetic series the bands were tuned on. On series whose 99th
+// percentile sits elsewhere relative to the bodies (SPIDER's 8-bit slices, contrast-stretched per slice,
+// put it at 0.37-0.63) the bands then still frame the bodies. `scale` when no canal row was found.
+float band_scale(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm,
+                 const std::vector<double>& canal, float scale);
+
 // The slice blurred with a Gaussian of `smoothing_mm`: computed once per smoothing and shared by the
 // settings that use it (the grid has 3 smoothings for 18 settings).
 std::vector<float> smooth_slice(const float* slice, kernels::Plane p, double pixel_mm, double smoothing_mm);
