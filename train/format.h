@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +36,40 @@ MeanSd over(const std::vector<M>& folds, Field field) {
   std::vector<double> v;
   for (const auto& m : folds) v.push_back(field(m));
   return mean_sd(v);
+}
+
+// Per-fold metrics' fields by their JSON names, for metrics.json.
+template <typename M>
+using NamedFields = std::vector<std::pair<const char*, std::function<double(const M&)>>>;
+
+// {"name": {"mean": ..., "sd": ...}, ...} over folds, one field per line at `indent`.
+template <typename M>
+std::string json_summary(const std::vector<M>& folds, const NamedFields<M>& fields, const std::string& indent) {
+  std::ostringstream o;
+  o << "{";
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const MeanSd m = over(folds, fields[i].second);
+    o << (i ? ",\n" : "\n") << indent << "  \"" << fields[i].first << "\": {\"mean\": " << number(m.mean) << ", \"sd\": " << number(m.sd)
+      << "}";
+  }
+  o << "\n" << indent << "}";
+  return o.str();
+}
+
+// One fold's object: number, discs, every field and the confusion matrix (M has discs and confusion).
+template <typename M>
+std::string json_fold(const M& m, int fold, const NamedFields<M>& fields, const std::string& indent) {
+  std::ostringstream o;
+  o << indent << "{\"fold\": " << fold << ", \"discs\": " << m.discs;
+  for (const auto& [name, field] : fields) o << ", \"" << name << "\": " << number(field(m));
+  o << ",\n" << indent << " \"confusion\": [";
+  for (std::size_t r = 0; r < m.confusion.size(); ++r) {
+    o << (r ? ", " : "") << "[";
+    for (std::size_t c = 0; c < m.confusion[r].size(); ++c) o << (c ? ", " : "") << m.confusion[r][c];
+    o << "]";
+  }
+  o << "]}";
+  return o.str();
 }
 
 // A confusion matrix ([true][predicted], grade indices from 0) as a markdown table labelled with grades.

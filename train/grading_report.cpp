@@ -21,42 +21,14 @@ int most_common(const std::vector<int>& labels, int classes, int fallback) {
   return static_cast<int>(std::max_element(count.begin(), count.end()) - count.begin());
 }
 
-using Field = std::function<double(const GradingMetrics&)>;
-
-const std::vector<std::pair<const char*, Field>>& fields() {
-  static const std::vector<std::pair<const char*, Field>> f{
+const NamedFields<GradingMetrics>& fields() {
+  static const NamedFields<GradingMetrics> f{
       {"accuracy", [](const GradingMetrics& m) { return m.accuracy; }},
       {"balanced_accuracy", [](const GradingMetrics& m) { return m.balanced_accuracy; }},
       {"kappa", [](const GradingMetrics& m) { return m.kappa; }},
       {"within_one", [](const GradingMetrics& m) { return m.within_one; }},
   };
   return f;
-}
-
-std::string json_summary(const std::vector<GradingMetrics>& folds, const std::string& indent) {
-  std::ostringstream o;
-  o << "{";
-  for (std::size_t i = 0; i < fields().size(); ++i) {
-    const MeanSd m = over(folds, fields()[i].second);
-    o << (i ? ",\n" : "\n") << indent << "  \"" << fields()[i].first << "\": {\"mean\": " << number(m.mean) << ", \"sd\": " << number(m.sd)
-      << "}";
-  }
-  o << "\n" << indent << "}";
-  return o.str();
-}
-
-std::string json_fold(const GradingMetrics& m, int fold) {
-  std::ostringstream o;
-  o << "    {\"fold\": " << fold << ", \"discs\": " << m.discs;
-  for (const auto& [name, field] : fields()) o << ", \"" << name << "\": " << number(field(m));
-  o << ",\n     \"confusion\": [";
-  for (std::size_t r = 0; r < m.confusion.size(); ++r) {
-    o << (r ? ", " : "") << "[";
-    for (std::size_t c = 0; c < m.confusion[r].size(); ++c) o << (c ? ", " : "") << m.confusion[r][c];
-    o << "]";
-  }
-  o << "]}";
-  return o.str();
 }
 
 std::string row(const std::string& label, const std::vector<GradingMetrics>& folds) {
@@ -107,9 +79,9 @@ void write_grading_run_data(const std::filesystem::path& folder, const Experimen
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
   j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << discs << ",\n  \"left_out\": " << data.left_out.size()
     << ",\n  \"folds\": [\n";
-  for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1) << (i + 1 < folds.size() ? ",\n" : "\n");
-  j << "  ],\n  \"summary\": " << json_summary(m.model, "  ") << ",\n  \"baselines\": {\n    \"majority_grade\": "
-    << json_summary(m.majority_grade, "    ") << ",\n    \"level_majority\": " << json_summary(m.level_majority, "    ") << "\n  }\n}\n";
+  for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, fields(), "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
+  j << "  ],\n  \"summary\": " << json_summary(m.model, fields(), "  ") << ",\n  \"baselines\": {\n    \"majority_grade\": "
+    << json_summary(m.majority_grade, fields(), "    ") << ",\n    \"level_majority\": " << json_summary(m.level_majority, fields(), "    ") << "\n  }\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
   io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
 }

@@ -15,8 +15,8 @@ namespace ldd::train {
 namespace {
 
 // The fields reported as mean +- sd, with their JSON names; TP..FN are % of discs, the rest fractions.
-const std::vector<std::pair<const char*, std::function<double(const Metrics&)>>>& summary_fields() {
-  static const std::vector<std::pair<const char*, std::function<double(const Metrics&)>>> fields{
+const NamedFields<Metrics>& summary_fields() {
+  static const NamedFields<Metrics> fields{
       {"tp_pct", [](const Metrics& m) { return m.tp_pct; }},
       {"tn_pct", [](const Metrics& m) { return m.tn_pct; }},
       {"fp_pct", [](const Metrics& m) { return m.fp_pct; }},
@@ -31,33 +31,6 @@ const std::vector<std::pair<const char*, std::function<double(const Metrics&)>>>
       {"roc_auc", [](const Metrics& m) { return m.roc_auc; }},
   };
   return fields;
-}
-
-std::string json_summary(const std::vector<Metrics>& folds, const std::string& indent) {
-  std::ostringstream o;
-  o << "{";
-  bool first = true;
-  for (const auto& [name, field] : summary_fields()) {
-    const MeanSd m = over(folds, field);
-    o << (first ? "\n" : ",\n") << indent << "  \"" << name << "\": {\"mean\": " << number(m.mean) << ", \"sd\": " << number(m.sd) << "}";
-    first = false;
-  }
-  o << "\n" << indent << "}";
-  return o.str();
-}
-
-std::string json_fold(const Metrics& m, int fold, const std::string& indent) {
-  std::ostringstream o;
-  o << indent << "{\"fold\": " << fold << ", \"discs\": " << m.discs;
-  for (const auto& [name, field] : summary_fields()) o << ", \"" << name << "\": " << number(field(m));
-  o << ",\n" << indent << " \"confusion\": [";
-  for (std::size_t r = 0; r < m.confusion.size(); ++r) {
-    o << (r ? ", " : "") << "[";
-    for (std::size_t c = 0; c < m.confusion[r].size(); ++c) o << (c ? ", " : "") << m.confusion[r][c];
-    o << "]";
-  }
-  o << "]}";
-  return o.str();
 }
 
 std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::vector<DiscOutput>& test) {
@@ -264,9 +237,9 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
   j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()
     << ",\n  \"folds\": [\n";
-  for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
-  j << "  ],\n  \"summary\": " << json_summary(m.model, "  ") << ",\n  \"baselines\": {\n    \"never_progresses\": "
-    << json_summary(m.never_progresses, "    ") << ",\n    \"every_disc_progresses\": " << json_summary(m.every_disc_progresses, "    ")
+  for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, summary_fields(), "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
+  j << "  ],\n  \"summary\": " << json_summary(m.model, summary_fields(), "  ") << ",\n  \"baselines\": {\n    \"never_progresses\": "
+    << json_summary(m.never_progresses, summary_fields(), "    ") << ",\n    \"every_disc_progresses\": " << json_summary(m.every_disc_progresses, summary_fields(), "    ")
     << "\n  }\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
 
