@@ -109,7 +109,9 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
         const double voxel_mm3 = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2], pixel_mm2 = v.spacing_mm[1] * v.spacing_mm[2];
         const std::int64_t seeded_slices = std::max<std::int64_t>(1, v.shape[0] - 2 * (v.shape[0] / 3));
         const double noise = std::min(500.0 / voxel_mm3, 40.0 / pixel_mm2 * static_cast<double>(seeded_slices));
-        const auto labels = name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion);
+        // An eroded body is at most ~30 mm tall: a seed over 40 mm is bodies joined across a disc.
+        const auto labels = name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion,
+                                           std::llround(40.0 / v.spacing_mm[1]));
         const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
         file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
                                  {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});

@@ -3,6 +3,7 @@
 // split into 3-D connected components named L1..L5, S1 from the bottom up (S1 is the lowest body;
 // the sixth from the bottom is L1; anything above is labelled 7, another vertebra).
 #pragma once
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,11 +45,13 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
 
 // Names the vertebrae of a binary mask L1..L5, S1 from the bottom (labels 1-6; 7 above L1). Seeds are
 // the 3-D connected components, on the central third of the slices, of the mask eroded in-plane by
-// `erosion_px` (which cuts the thin bridges a network may leave across a disc); seeds under
-// `min_voxels`, more than 2.5 times taller than deep or 4.5 times deeper than tall in the sagittal
-// plane are dropped, and of two seeds closer than 0.55 of the median spacing the smaller goes. Every
+// `erosion_px` (which cuts the thin bridges a network may leave across a disc); a seed more than 2.5
+// times taller than deep or taller than `max_seed_rows` (bodies joined across a disc) is eroded further,
+// up to 3 x erosion_px, until it splits. Seeds under `min_voxels`, still too tall, or more than 4.5 times
+// deeper than tall are dropped; of two seeds closer than 0.55 of the median spacing the smaller goes, and
+// a seed at either end of the column more than 2.5 median spacings from the next is dropped. Every
 // mask voxel then takes the label of the seed that reaches it first through the mask.
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
-                                         std::int64_t min_voxels, int erosion_px = 0);
+                                         std::int64_t min_voxels, int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX);
 
 }  // namespace ldd::segflow

@@ -15,9 +15,8 @@ Votes vote(const Volume& v, const VoteOptions& o) {
             "SegFlow needs square pixels, got " << v.spacing_mm[1] << " x " << v.spacing_mm[2] << " mm");
   const double pixel_mm = v.spacing_mm[1];
   const std::vector<float> volume = v.intensities();
-  const float scale = intensity_scale(volume);
-  const auto canal = find_canal(volume, slices, p, pixel_mm, scale);
-  const float bands = band_scale(volume, slices, p, pixel_mm, canal, scale);
+  const auto canal = find_canal(volume, slices, p, pixel_mm);
+  const float body = body_level(volume, slices, p, pixel_mm, canal);
   const auto grid = proposal_grid();
   // Own votes per slice: the number of settings that mark each pixel.
   std::vector<float> own(volume.size(), 0.0f);
@@ -28,7 +27,7 @@ Votes vote(const Volume& v, const VoteOptions& o) {
       auto it = smoothed.find(params.smoothing_mm);
       if (it == smoothed.end())
         it = smoothed.emplace(params.smoothing_mm, smooth_slice(volume.data() + s * p.size(), p, pixel_mm, params.smoothing_mm)).first;
-      const auto m = propose(it->second, p, pixel_mm, bands, canal, params);
+      const auto m = propose(it->second, p, pixel_mm, body, canal, params);
       for (std::int64_t i = 0; i < p.size(); ++i) own[static_cast<std::size_t>(s * p.size() + i)] += m[static_cast<std::size_t>(i)];
     }
   }
