@@ -12,6 +12,7 @@
 
 #include "data/cohort/cohort_file.h"
 #include "data/image/png.h"
+#include "segflow/proposals.h"
 #include "segflow/refine.h"
 #include "segflow/vote.h"
 
@@ -19,7 +20,8 @@ using namespace ldd;
 
 namespace {
 
-void write_slice_png(const std::string& path, const Volume& v, const std::vector<std::uint8_t>& labels) {
+void write_slice_png(const std::string& path, const Volume& v, const std::vector<std::uint8_t>& labels,
+                     const std::vector<double>& canal = {}) {
   const std::int64_t rows = v.shape[1], cols = v.shape[2], mid = v.shape[0] / 2, plane = rows * cols;
   const auto values = v.intensities();
   float top = 1e-6f;
@@ -37,6 +39,11 @@ void write_slice_png(const std::string& path, const Volume& v, const std::vector
     rgb[static_cast<std::size_t>(3 * i + 1)] = l == 1 ? 255 : l == segflow::kIgnore ? 128 : g;
     rgb[static_cast<std::size_t>(3 * i + 2)] = l == segflow::kIgnore ? 128 : g;
   }
+  for (std::size_t r = 0; r < canal.size(); ++r)  // the canal the proposals followed, in red
+    if (const auto c = std::lround(canal[r]); c >= 0 && c < cols) {
+      const auto at = static_cast<std::size_t>(3 * (static_cast<std::int64_t>(r) * cols + c));
+      rgb[at] = 255, rgb[at + 1] = 0, rgb[at + 2] = 0;
+    }
   image::write_png(path, rgb, cols, rows, 3);
 }
 
@@ -87,7 +94,11 @@ int main(int argc, char** argv) {
     std::printf("%s votes (%.1f s): vertebra labels precision %.3f recall %.3f; background precision %.4f; ignore %.1f %%\n", id.c_str(),
                 seconds, fg ? double(fg_right) / fg : 0.0, truth_n ? double(truth_found) / truth_n : 0.0, bg ? double(bg_right) / bg : 0.0,
                 100.0 * ignore / double(votes.back().labels.size()));
-    if (!qc.empty()) write_slice_png(qc + "/" + id + "_votes.png", volumes.back(), votes.back().labels);
+    if (!qc.empty()) {
+      const auto& v = volumes.back();
+      const auto canal = segflow::find_canal(v.intensities(), v.shape[0], {v.shape[1], v.shape[2]}, v.spacing_mm[1]);
+      write_slice_png(qc + "/" + id + "_votes.png", v, votes.back().labels, canal);
+    }
   }
   std::vector<const Volume*> vp;
   std::vector<const segflow::Votes*> tp;

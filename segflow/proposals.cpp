@@ -136,32 +136,53 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
   return canal;
 }
 
-float body_level(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, const std::vector<double>& canal) {
-  std::vector<float> values;
+std::vector<float> body_level(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm,
+                              const std::vector<double>& canal) {
+  // The strip's values row by row, over the central slices.
+  std::vector<std::vector<float>> strip(static_cast<std::size_t>(p.rows));
   const std::int64_t first = slices / 3, last = std::max(first + 1, slices - slices / 3);
   for (std::int64_t s = first; s < last; ++s)
-    for (std::int64_t r = p.rows / 6; r < p.rows - p.rows / 6; ++r) {
+    for (std::int64_t r = 0; r < p.rows; ++r) {
       const auto from = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 20.0 / pixel_mm);
       const auto to = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 6.0 / pixel_mm);
-      for (std::int64_t c = std::max<std::int64_t>(0, from); c < to; ++c) values.push_back(volume[static_cast<std::size_t>((s * p.rows + r) * p.cols + c)]);
+      for (std::int64_t c = std::max<std::int64_t>(0, from); c < std::min(to, p.cols); ++c)
+        strip[static_cast<std::size_t>(r)].push_back(volume[static_cast<std::size_t>((s * p.rows + r) * p.cols + c)]);
     }
-  if (values.empty()) return 1.0f;
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
-  return std::max(values[values.size() / 2], 1e-6f);
+  auto median_of_rows = [&](std::int64_t r0, std::int64_t r1) {
+    std::vector<float> values;
+    for (std::int64_t r = std::max<std::int64_t>(0, r0); r < std::min(p.rows, r1); ++r)
+      values.insert(values.end(), strip[static_cast<std::size_t>(r)].begin(), strip[static_cast<std::size_t>(r)].end());
+    if (values.empty()) return 0.0f;
+    std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
+    return values[values.size() / 2];
+  };
+  // Only the central two thirds of the rows count: near the field's top and bottom edges the strip
+  // runs over soft tissue above the spine or the pelvis, and a level set there made them "bodies".
+  const std::int64_t top = p.rows / 6, bottom = std::max(top + 1, p.rows - p.rows / 6);
+  const float whole = std::max(median_of_rows(top, bottom), 1e-6f);
+  const auto half = static_cast<std::int64_t>(std::lround(40.0 / pixel_mm));
+  std::vector<float> level(static_cast<std::size_t>(p.rows));
+  for (std::int64_t r = 0; r < p.rows; ++r) {
+    const std::int64_t centre = std::clamp(r, top, bottom - 1);
+    const float local = median_of_rows(std::max(top, centre - half), std::min(bottom, centre + half + 1));
+    level[static_cast<std::size_t>(r)] = std::clamp(local, 0.5f * whole, 1.5f * whole);
+  }
+  return level;
 }
 
 std::vector<float> smooth_slice(const float* slice, Plane p, double pixel_mm, double smoothing_mm) {
   return gaussian_blur(slice, p, smoothing_mm / pixel_mm);
 }
 
-std::vector<std::uint8_t> propose(const std::vector<float>& smooth, Plane p, double pixel_mm, float body,
+std::vector<std::uint8_t> propose(const std::vector<float>& smooth, Plane p, double pixel_mm, const std::vector<float>& body,
                                   const std::vector<double>& canal, const ProposalParams& params) {
   std::vector<std::uint8_t> band(smooth.size());
-  const double edge = params.max_gradient * body * pixel_mm * 2.0;  // a central difference spans 2 pixels
   for (std::int64_t r = 0; r < p.rows; ++r)
     for (std::int64_t c = 0; c < p.cols; ++c) {
       const std::size_t i = static_cast<std::size_t>(r * p.cols + c);
-      const float v = smooth[i] / body;
+      const float level = body[static_cast<std::size_t>(r)];
+      const double edge = params.max_gradient * level * pixel_mm * 2.0;  // a central difference spans 2 pixels
+      const float v = smooth[i] / level;
       bool keep = v >= params.low && v <= params.high;
       if (keep && params.max_gradient > 0 && r > 0 && r + 1 < p.rows && c > 0 && c + 1 < p.cols) {
         const double gr = smooth[i + static_cast<std::size_t>(p.cols)] - smooth[i - static_cast<std::size_t>(p.cols)];

@@ -16,7 +16,7 @@ namespace ldd::segflow {
 
 struct ProposalParams {
   double smoothing_mm = 1.0;       // Gaussian blur before thresholding
-  double low = 0.75, high = 1.3;   // intensity band, as fractions of the volume's body level
+  double low = 0.75, high = 1.3;   // intensity band, as fractions of the body level at that row
   double max_gradient = 0.05;      // edge barrier: gradient magnitude per mm, as a fraction of the body level
   double opening_mm = 2.0;         // erosion then dilation radius: cuts thin bridges to neighbours
 };
@@ -31,10 +31,14 @@ std::vector<ProposalParams> proposal_grid();
 // ridge (CSF) that has no bright tissue just in front of it; shared by every slice's proposals.
 std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm);
 
-// The typical intensity of vertebral bodies: the median, over the central slices and rows, of the
-// strip 6-20 mm in front of the canal (bodies and discs, mostly bodies).
-float body_level(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm,
-                 const std::vector<double>& canal);
+// The typical intensity of vertebral bodies at each row: the median of the strip 6-20 mm in front of
+// the canal (bodies and discs, mostly bodies) on the central slices, over the rows within 40 mm (rows in
+// the top and bottom sixth of the field take the level of the nearest row outside them), kept within
+// 0.5-1.5 of the whole strip's median. Per row because coil sensitivity falls along the spine: on
+// real series the lowest lumbar body is often a third darker than the others and fell out of a band
+// set by one level for the whole volume.
+std::vector<float> body_level(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm,
+                              const std::vector<double>& canal);
 
 // Robust intensity scale of a volume: its 99th percentile.
 float intensity_scale(const std::vector<float>& volume);
@@ -44,7 +48,7 @@ float intensity_scale(const std::vector<float>& volume);
 std::vector<float> smooth_slice(const float* slice, kernels::Plane p, double pixel_mm, double smoothing_mm);
 
 // Binary (0/1) proposal for one slice, given that slice smoothed with params.smoothing_mm.
-std::vector<std::uint8_t> propose(const std::vector<float>& smoothed, kernels::Plane p, double pixel_mm, float body,
+std::vector<std::uint8_t> propose(const std::vector<float>& smoothed, kernels::Plane p, double pixel_mm, const std::vector<float>& body,
                                   const std::vector<double>& canal, const ProposalParams& params);
 
 }  // namespace ldd::segflow

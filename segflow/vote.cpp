@@ -16,7 +16,7 @@ Votes vote(const Volume& v, const VoteOptions& o) {
   const double pixel_mm = v.spacing_mm[1];
   const std::vector<float> volume = v.intensities();
   const auto canal = find_canal(volume, slices, p, pixel_mm);
-  const float body = body_level(volume, slices, p, pixel_mm, canal);
+  const auto body = body_level(volume, slices, p, pixel_mm, canal);
   const auto grid = proposal_grid();
   // Own votes per slice: the number of settings that mark each pixel.
   std::vector<float> own(volume.size(), 0.0f);
