@@ -115,9 +115,7 @@ int main(int argc, char** argv) {
     const auto truth = reader.true_vertebra_mask(ids[k], Visit::Baseline);
     std::int64_t both = 0, a = 0, b = 0;
     for (std::size_t i = 0; i < mask.size(); ++i) a += mask[i], b += truth && (*truth)[i] > 0, both += mask[i] && truth && (*truth)[i] > 0;
-    const int erosion = static_cast<int>(std::ceil(3.0 / v.spacing_mm[1]));
-    const double voxel = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2];
-    const auto named = segflow::name_vertebrae(mask, v.shape, std::llround(500.0 / voxel), erosion, std::llround(40.0 / v.spacing_mm[1]));
+    const auto named = segflow::name_vertebrae(mask, v);
     int kinds[8] = {};
     for (auto l : named) kinds[l] = 1;
     int n = 0;

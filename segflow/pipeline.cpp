@@ -102,16 +102,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       try {
         const Volume v = reader.volume(job.id, job.visit);
         const auto mask = segment(*net, v);
-        // Seeds eroded by 3 mm: a disc is 5-12 mm tall, so this cuts bridges across it but keeps bodies;
-        // a body's seed is thousands of mm^3, anything under 500 mm^3 is noise. A single 2-D slice (SPIDER)
-        // has no volume to speak of: there 40 mm^2 per seeded slice is the noise floor, whatever its thickness.
-        const int erosion = static_cast<int>(std::ceil(3.0 / v.spacing_mm[1]));
-        const double voxel_mm3 = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2], pixel_mm2 = v.spacing_mm[1] * v.spacing_mm[2];
-        const std::int64_t seeded_slices = std::max<std::int64_t>(1, v.shape[0] - 2 * (v.shape[0] / 3));
-        const double noise = std::min(500.0 / voxel_mm3, 40.0 / pixel_mm2 * static_cast<double>(seeded_slices));
-        // An eroded body is at most ~30 mm tall: a seed over 40 mm is bodies joined across a disc.
-        const auto labels = name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion,
-                                           std::llround(40.0 / v.spacing_mm[1]));
+        const auto labels = name_vertebrae(mask, v);
         const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
         file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
                                  {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});

@@ -1,5 +1,3 @@
-
-
 #include "segflow/proposals.h"
 
 #include <algorithm>
@@ -63,13 +61,6 @@ std::vector<ProposalParams> proposal_grid() {
       for (double gradient : {0.05, 0.08})
         for (double opening : {1.5, 2.5}) grid.push_back({smoothing, low, high, gradient, opening});
   return grid;
-}
-
-float intensity_scale(const std::vector<float>& volume) {
-  std::vector<float> sorted = volume;
-  const auto k = static_cast<std::size_t>(0.99 * static_cast<double>(sorted.size() - 1));
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(k), sorted.end());
-  return std::max(sorted[k], 1e-6f);
 }
 
 std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm) {

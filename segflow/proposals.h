@@ -40,11 +40,8 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
 std::vector<float> body_level(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm,
                               const std::vector<double>& canal);
 
-// Robust intensity scale of a volume: its 99th percentile.
-float intensity_scale(const std::vector<float>& volume);
-
 // The slice blurred with a Gaussian of `smoothing_mm`: computed once per smoothing and shared by the
-// settings that use it (the grid has 3 smoothings for 18 settings).
+// settings that use it (the grid has 3 smoothings for 24 settings).
 std::vector<float> smooth_slice(const float* slice, kernels::Plane p, double pixel_mm, double smoothing_mm);
 
 // Binary (0/1) proposal for one slice, given that slice smoothed with params.smoothing_mm.

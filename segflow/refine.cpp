@@ -2,17 +2,14 @@
 
 #include <algorithm>
 #include <climits>
-#include <deque>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <deque>
 
 #include "kernels/check.h"
 #include "nn/init.h"
 #include "nn/ops.h"
 #include "kernels/optical_flow.h"
 #include "nn/optim/adam.h"
-#include "segflow/proposals.h"
 
 namespace ldd::segflow {
 namespace {
@@ -350,6 +347,18 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
       }
   }
   return labels;
+}
+
+std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const Volume& v) {
+  // Seeds eroded by 3 mm: a disc is 5-12 mm tall, so this cuts bridges across it but keeps bodies; a
+  // body's seed is thousands of mm^3, anything under 500 mm^3 is noise. A single 2-D slice (SPIDER) has
+  // no volume to speak of: there 40 mm^2 per seeded slice is the noise floor, whatever its thickness.
+  // An eroded body is at most ~30 mm tall: a seed over 40 mm is bodies joined across a disc.
+  const int erosion = static_cast<int>(std::ceil(3.0 / v.spacing_mm[1]));
+  const double voxel_mm3 = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2], pixel_mm2 = v.spacing_mm[1] * v.spacing_mm[2];
+  const std::int64_t seeded_slices = std::max<std::int64_t>(1, v.shape[0] - 2 * (v.shape[0] / 3));
+  const double noise = std::min(500.0 / voxel_mm3, 40.0 / pixel_mm2 * static_cast<double>(seeded_slices));
+  return name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion, std::llround(40.0 / v.spacing_mm[1]));
 }
 
 }  // namespace ldd::segflow

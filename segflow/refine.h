@@ -54,4 +54,8 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
                                          std::int64_t min_voxels, int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX);
 
+// name_vertebrae with the settings a volume's spacing implies: seeds eroded by 3 mm, at most 40 mm tall,
+// and at least 500 mm^3 (40 mm^2 per seeded slice on thick 2-D slices).
+std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const Volume& volume);
+
 }  // namespace ldd::segflow

@@ -7,6 +7,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/synth/population.h"
 #include "data/synth/render.h"
+#include "segflow/disc_geometry.h"
 #include "segflow/pipeline.h"
 #include "tests/support/synthetic.h"
 #include "tests/support/temp_dir.h"
@@ -61,11 +62,12 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
     CHECK(f.shape(g + "/crops") == hdf5::Dims{5, 5, 32, 32});
     CHECK(f.read<std::int32_t>(g + "/disc_found") == std::vector<std::int32_t>{1, 1, 1, 1, 1});
     // Each disc box's centre (corner + half of each edge vector, in voxels) against the true disc centre.
-    const auto boxes = f.read<float>(g + "/disc_boxes");
+    const auto boxes = segflow::unpack_boxes(f.read<float>(g + "/disc_boxes"));
     const auto& truth_centres = true_centres[static_cast<std::size_t>(id[7] - '1')];
     for (std::size_t level = 0; level < kLevels; ++level) {
-      const float* b = boxes.data() + 12 * level;
-      const double row = b[1] + 0.5 * (b[4] + b[7] + b[10]), col = b[2] + 0.5 * (b[5] + b[8] + b[11]);
+      const auto& b = boxes[level];
+      const double row = b.corner[1] + 0.5 * (b.axes[0][1] + b.axes[1][1] + b.axes[2][1]);
+      const double col = b.corner[2] + 0.5 * (b.axes[0][2] + b.axes[1][2] + b.axes[2][2]);
       worst_centre_mm = std::max(worst_centre_mm, 1.25 * std::hypot(row - truth_centres[level][0], col - truth_centres[level][1]));
     }
     const auto mask = f.read<std::uint8_t>(g + "/vertebra_mask");
