@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
                 100.0 * ignore / double(votes.back().labels.size()));
     if (!qc.empty()) {
       const auto& v = volumes.back();
-      const auto canal = segflow::find_canal(v.intensities(), v.shape[0], {v.shape[1], v.shape[2]}, v.spacing_mm[1]);
+      const auto canal = segflow::find_canal(v.intensities(), v.shape[0], {v.shape[1], v.shape[2]}, v.spacing_mm[1], v.spacing_mm[0]);
       write_slice_png(qc + "/" + id + "_votes.png", v, votes.back().labels, canal);
     }
   }
