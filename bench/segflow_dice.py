@@ -2,7 +2,9 @@
 """Scores SegFlow's stored masks against a cohort's reference masks (synthetic truth, or the manual
 masks `ingest` stores for lumbar-vb-t2): per volume the binary Dice, and the per-vertebra Dice, each
 reference vertebra against the SegFlow vertebra that overlaps it most (names are not compared: the
-reference may label T11-L5, SegFlow L1-S1). Reads /subjects/<id>/<visit>/{segflow,truth}/vertebra_mask.
+reference may label T11-L5, SegFlow L1-S1; SegFlow's label 7 holds every body above L1, so it is split into
+its connected components first, one body each). The binary Dice counts SegFlow's S1 against a reference
+that may not have it (lumbar-vb-t2 stops at L5). Reads /subjects/<id>/<visit>/{segflow,truth}/vertebra_mask.
 Where the reference has disc centres (synthetic cohorts: truth/disc_centres), also the discs found and
 the in-plane distance of each disc box's centre from the true centre of that level's disc (SegFlow's
 acceptance figure: every disc found in >= 95 % of volumes, each within 3 mm).
@@ -12,11 +14,23 @@ import sys
 
 import h5py
 import numpy as np
+from scipy import ndimage
+
+ABOVE_L1 = 7  # SegFlow's label for every vertebra above L1 (segflow/refine.h)
+
+
+def split_above_l1(found):
+    """Each connected body of label 7 its own label (8, 9, ...), so that each is scored on its own."""
+    found = found.astype(np.int64)
+    components, count = ndimage.label(found == ABOVE_L1)
+    found[components > 0] = ABOVE_L1 + components[components > 0]
+    return found
 
 
 def scores(found, truth):
     binary = 2 * np.logical_and(found > 0, truth > 0).sum() / max(1, (found > 0).sum() + (truth > 0).sum())
     per_vertebra = []
+    found = split_above_l1(found)
     for label in np.unique(truth[truth > 0]):
         mine = truth == label
         overlap = found[mine]
