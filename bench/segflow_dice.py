@@ -2,8 +2,8 @@
 """Scores SegFlow's stored masks against a cohort's reference masks (synthetic truth, or the manual
 masks `ingest` stores for lumbar-vb-t2): per volume the binary Dice, and the per-vertebra Dice, each
 reference vertebra against the SegFlow vertebra that overlaps it most (names are not compared: the
-reference may label T11-L5, SegFlow L1-S1; SegFlow's label 7 holds every body above L1, so it is split into
-its connected components first, one body each). The binary Dice counts SegFlow's S1 against a reference
+reference may label T11-L5, SegFlow L1-S1, T12 = 7, T11 = 8...; masks from before that naming held every
+body above L1 in label 7, which is split into its connected components first). The binary Dice counts SegFlow's S1 against a reference
 that may not have it (lumbar-vb-t2 stops at L5). Reads /subjects/<id>/<visit>/{segflow,truth}/vertebra_mask.
 Where the reference has disc centres (synthetic cohorts: truth/disc_centres), also the discs found and
 the in-plane distance of each disc box's centre from the true centre of that level's disc (SegFlow's

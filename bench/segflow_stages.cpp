@@ -32,7 +32,7 @@ void write_slice_png(const std::string& path, const Volume& v, const std::vector
     const auto l = labels[static_cast<std::size_t>(mid * plane + i)];
     if (l > 1 && l != segflow::kIgnore) {  // named vertebrae: one colour per label
       static const std::uint8_t colours[8][3] = {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 0}, {255, 0, 255}, {0, 255, 255}, {255, 128, 0}};
-      for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * i + ch)] = colours[l][ch];
+      for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * i + ch)] = colours[l < 8 ? l : 1 + l % 7][ch];
       continue;
     }
     rgb[static_cast<std::size_t>(3 * i)] = l == segflow::kIgnore ? 128 : g;

@@ -135,38 +135,6 @@ std::vector<float> canal_evidence(const std::vector<float>& image, Plane p, doub
   return evidence;
 }
 
-// The evidence is flat across the CSF (both cues saturate on a wide canal), so the path may run along
-// either wall. Each row moves to the middle of the bright run around it: the columns within 8 mm that
-// stay above half-way between the brightest of them and the strip 8-18 mm in front (the body), then
-// the result is smoothed by a running median over 5 mm of rows.
-std::vector<double> centre_on_csf(const std::vector<float>& image, Plane p, double pixel_mm, const std::vector<double>& path) {
-  const auto reach = static_cast<std::int64_t>(std::lround(8.0 / pixel_mm));
-  const auto front = row_window_mean(image, p, pixel_mm, -18.0, -8.0);
-  std::vector<double> centred(path.size());
-  for (std::int64_t r = 0; r < p.rows; ++r) {
-    const float* row = image.data() + r * p.cols;
-    const auto k = static_cast<std::int64_t>(path[static_cast<std::size_t>(r)]);
-    const std::int64_t lo = std::max<std::int64_t>(0, k - reach), hi = std::min(p.cols - 1, k + reach);
-    std::int64_t peak = k;
-    for (std::int64_t c = lo; c <= hi; ++c)
-      if (row[c] > row[peak]) peak = c;
-    const float half = 0.5f * (row[peak] + front[static_cast<std::size_t>(r * p.cols + k)]);
-    std::int64_t a = peak, b = peak;
-    while (a > lo && row[a - 1] >= half) --a;
-    while (b < hi && row[b + 1] >= half) ++b;
-    centred[static_cast<std::size_t>(r)] = 0.5 * static_cast<double>(a + b);
-  }
-  const auto half_window = static_cast<std::int64_t>(std::lround(2.5 / pixel_mm));
-  std::vector<double> smoothed(centred.size());
-  for (std::int64_t r = 0; r < p.rows; ++r) {
-    std::vector<double> window(centred.begin() + std::max<std::int64_t>(0, r - half_window),
-                               centred.begin() + std::min(p.rows, r + half_window + 1));
-    std::nth_element(window.begin(), window.begin() + static_cast<long>(window.size() / 2), window.end());
-    smoothed[static_cast<std::size_t>(r)] = window[window.size() / 2];
-  }
-  return smoothed;
-}
-
 }  // namespace
 
 std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, double slice_mm) {
@@ -223,7 +191,7 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
     canal[static_cast<std::size_t>(r)] = static_cast<double>(c0 + c);
     c = from[static_cast<std::size_t>(r * width + c)];
   }
-  return centre_on_csf(image, p, pixel_mm, canal);
+  return canal;
 }
 
 std::vector<float> body_level(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm,
