@@ -2,9 +2,9 @@
 """Scores SegFlow's stored masks against a cohort's reference masks (synthetic truth, or the manual
 masks `ingest` stores for lumbar-vb-t2): per volume the binary Dice, and the per-vertebra Dice, each
 reference vertebra against the SegFlow vertebra that overlaps it most (names are not compared: the
-reference may label T11-L5, SegFlow L1-S1; SegFlow's label 7 holds every body above L1, so it is split into
-its connected components first, one body each). The binary Dice counts SegFlow's S1 against a reference
-that may not have it (lumbar-vb-t2 stops at L5). Reads /subjects/<id>/<visit>/{segflow,truth}/vertebra_mask.
+reference may label T11-L5, SegFlow L1-S1, T12 = 7, T11 = 8 and so on). The binary Dice counts SegFlow's
+S1 against a reference that may not have it (lumbar-vb-t2 stops at L5); the "matched" binary Dice keeps
+only the SegFlow vertebrae matched to a reference one. Reads /subjects/<id>/<visit>/{segflow,truth}/vertebra_mask.
 Where the reference has disc centres (synthetic cohorts: truth/disc_centres), also the discs found and
 the in-plane distance of each disc box's centre from the true centre of that level's disc (SegFlow's
 acceptance figure: every disc found in >= 95 % of volumes, each within 3 mm).
@@ -14,23 +14,11 @@ import sys
 
 import h5py
 import numpy as np
-from scipy import ndimage
-
-ABOVE_L1 = 7  # SegFlow's label for every vertebra above L1 (segflow/refine.h)
-
-
-def split_above_l1(found):
-    """Each connected body of label 7 its own label (8, 9, ...), so that each is scored on its own."""
-    found = found.astype(np.int64)
-    components, count = ndimage.label(found == ABOVE_L1)
-    found[components > 0] = ABOVE_L1 + components[components > 0]
-    return found
 
 
 def scores(found, truth):
     binary = 2 * np.logical_and(found > 0, truth > 0).sum() / max(1, (found > 0).sum() + (truth > 0).sum())
-    per_vertebra = []
-    found = split_above_l1(found)
+    per_vertebra, matched = [], set()
     for label in np.unique(truth[truth > 0]):
         mine = truth == label
         overlap = found[mine]
@@ -39,9 +27,12 @@ def scores(found, truth):
             per_vertebra.append(0.0)
             continue
         best = np.bincount(overlap).argmax()
+        matched.add(best)
         theirs = found == best
         per_vertebra.append(2 * np.logical_and(mine, theirs).sum() / (mine.sum() + theirs.sum()))
-    return binary, per_vertebra
+    kept = np.isin(found, list(matched))
+    binary_matched = 2 * np.logical_and(kept, truth > 0).sum() / max(1, kept.sum() + (truth > 0).sum())
+    return binary, binary_matched, per_vertebra
 
 
 def disc_errors(group):
@@ -65,7 +56,7 @@ def main():
         sys.exit(__doc__)
     visit = sys.argv[sys.argv.index("--visit") + 1] if "--visit" in sys.argv else "baseline"
     with h5py.File(sys.argv[1], "r") as f:
-        all_binary, all_vertebrae, failed, discs, all_found = [], [], [], [], 0
+        all_binary, all_matched, all_vertebrae, failed, discs, all_found = [], [], [], [], [], 0
         for subject in sorted(f["subjects"]):
             group = f["subjects"][subject].get(visit)
             if group is None or "truth" not in group or "segflow" not in group:
@@ -75,19 +66,21 @@ def main():
             if status != "ok":
                 failed.append(f"{subject}: {status}")
                 continue
-            binary, per_vertebra = scores(group["segflow/vertebra_mask"][()], group["truth/vertebra_mask"][()])
+            binary, binary_matched, per_vertebra = scores(group["segflow/vertebra_mask"][()], group["truth/vertebra_mask"][()])
             all_binary.append(binary)
+            all_matched.append(binary_matched)
             all_vertebrae += per_vertebra
             if "truth/disc_centres" in group:
                 errors = disc_errors(group)
                 discs += errors
                 all_found += all(e is not None for e in errors)
-            print(f"{subject}: binary Dice {binary:.3f}, per-vertebra Dice {np.mean(per_vertebra):.3f} "
+            print(f"{subject}: binary Dice {binary:.3f} (matched {binary_matched:.3f}), per-vertebra Dice {np.mean(per_vertebra):.3f} "
                   f"(min {np.min(per_vertebra):.3f}, {len(per_vertebra)} vertebrae)")
         for line in failed:
             print("failed", line)
         if all_binary:
-            print(f"mean over {len(all_binary)} volumes: binary Dice {np.mean(all_binary):.3f}, "
+            print(f"mean over {len(all_binary)} volumes: binary Dice {np.mean(all_binary):.3f} "
+                  f"(matched {np.mean(all_matched):.3f}), "
                   f"per-vertebra Dice {np.mean(all_vertebrae):.3f} over {len(all_vertebrae)} vertebrae "
                   f"({len(failed)} volumes failed)")
         if discs:

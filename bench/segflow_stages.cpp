@@ -32,7 +32,7 @@ void write_slice_png(const std::string& path, const Volume& v, const std::vector
     const auto l = labels[static_cast<std::size_t>(mid * plane + i)];
     if (l > 1 && l != segflow::kIgnore) {  // named vertebrae: one colour per label
       static const std::uint8_t colours[8][3] = {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 0}, {255, 0, 255}, {0, 255, 255}, {255, 128, 0}};
-      for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * i + ch)] = colours[l][ch];
+      for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * i + ch)] = colours[l < 8 ? l : 1 + l % 7][ch];
       continue;
     }
     rgb[static_cast<std::size_t>(3 * i)] = l == segflow::kIgnore ? 128 : g;
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
                 100.0 * ignore / double(votes.back().labels.size()));
     if (!qc.empty()) {
       const auto& v = volumes.back();
-      const auto canal = segflow::find_canal(v.intensities(), v.shape[0], {v.shape[1], v.shape[2]}, v.spacing_mm[1]);
+      const auto canal = segflow::find_canal(v.intensities(), v.shape[0], {v.shape[1], v.shape[2]}, v.spacing_mm[1], v.spacing_mm[0]);
       write_slice_png(qc + "/" + id + "_votes.png", v, votes.back().labels, canal);
     }
   }

@@ -63,22 +63,48 @@ std::vector<ProposalParams> proposal_grid() {
   return grid;
 }
 
-std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm) {
-  std::vector<float> mean(static_cast<std::size_t>(p.size()), 0.0f);
-  const std::int64_t first = slices / 3, last = std::max(first + 1, slices - slices / 3);
-  for (std::int64_t s = first; s < last; ++s)
-    for (std::int64_t i = 0; i < p.size(); ++i) mean[static_cast<std::size_t>(i)] += volume[static_cast<std::size_t>(s * p.size() + i)] / static_cast<float>(last - first);
-  const auto raw = gaussian_blur(mean.data(), p, 1.5 / pixel_mm);
-  // Thin bright ridges: the image minus its grey opening along rows by 25 mm (broad bright regions such
-  // as fat or bowel vanish). CSF has the body in front of it; a ridge with bright tissue 6 mm in front
-  // (the posterior fat behind the canal, bright fluid in the abdomen) is penalised by that brightness.
-  const auto half = static_cast<std::int64_t>(std::lround(12.5 / pixel_mm)), ahead = static_cast<std::int64_t>(std::lround(6.0 / pixel_mm));
-  std::vector<float> sorted = raw;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
-  const float median = sorted[sorted.size() / 2];
-  std::vector<float> ridge(raw.size()), eroded(raw.size());
+namespace {
+
+// Mean of each row over the columns [c + lo, c + hi) (in mm; negative is anterior) for every column c,
+// the window clipped to the field; 0 where it lies wholly outside.
+std::vector<float> row_window_mean(const std::vector<float>& image, Plane p, double pixel_mm, double lo_mm, double hi_mm) {
+  const auto lo = static_cast<std::int64_t>(std::lround(lo_mm / pixel_mm));
+  const auto hi = std::max(lo + 1, static_cast<std::int64_t>(std::lround(hi_mm / pixel_mm)));
+  std::vector<float> out(image.size(), 0.0f);
+  std::vector<double> prefix(static_cast<std::size_t>(p.cols + 1));
   for (std::int64_t r = 0; r < p.rows; ++r) {
-    const float* row = raw.data() + r * p.cols;
+    for (std::int64_t c = 0; c < p.cols; ++c)
+      prefix[static_cast<std::size_t>(c + 1)] = prefix[static_cast<std::size_t>(c)] + image[static_cast<std::size_t>(r * p.cols + c)];
+    for (std::int64_t c = 0; c < p.cols; ++c) {
+      const std::int64_t a = std::clamp<std::int64_t>(c + lo, 0, p.cols), b = std::clamp<std::int64_t>(c + hi, 0, p.cols);
+      if (b > a)
+        out[static_cast<std::size_t>(r * p.cols + c)] =
+            static_cast<float>((prefix[static_cast<std::size_t>(b)] - prefix[static_cast<std::size_t>(a)]) / static_cast<double>(b - a));
+    }
+  }
+  return out;
+}
+
+float median_of(std::vector<float> values) {
+  if (values.empty()) return 0.0f;
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
+  return values[values.size() / 2];
+}
+
+// How much each pixel looks like the canal's centre, from two cues that each alone is fooled:
+// - a thin bright ridge: the image minus its grey opening along rows by 25 mm (broad bright regions
+//   such as fat or bowel vanish), less any brightness 6 mm in front of it above the image median;
+// - a body in front and tissue behind: the 5 mm core brighter than the strip 8-18 mm in front, that
+//   strip and the 10-40 mm behind not dark (above 15 % of the core). The ridge alone follows the
+//   bodies' front edge where the tissue in front is dark (SPIDER) and the skin's fat; this cue alone
+//   follows the fat under the skin on series whose canal is faint.
+// Each is scaled by its maximum in the search window, and a pixel scores the smaller of the two.
+std::vector<float> canal_evidence(const std::vector<float>& image, Plane p, double pixel_mm, std::int64_t c0, std::int64_t c1) {
+  const auto half = static_cast<std::int64_t>(std::lround(12.5 / pixel_mm)), ahead = static_cast<std::int64_t>(std::lround(6.0 / pixel_mm));
+  const float median = median_of(image);
+  std::vector<float> ridge(image.size()), eroded(image.size());
+  for (std::int64_t r = 0; r < p.rows; ++r) {
+    const float* row = image.data() + r * p.cols;
     for (std::int64_t c = 0; c < p.cols; ++c) {
       float v = row[c];
       for (std::int64_t d = std::max<std::int64_t>(0, c - half); d <= std::min(p.cols - 1, c + half); ++d) v = std::min(v, row[d]);
@@ -92,28 +118,69 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
       ridge[static_cast<std::size_t>(r * p.cols + c)] = row[c] - opened - std::max(0.0f, in_front - median);
     }
   }
-  // The best path from top to bottom within 30-70 % of the field from the front (lumbar series are centred
-  // on the spine), moving at most 2 columns per row, each column moved costing 10 % of the best ridge.
-  const std::int64_t c0 = p.cols * 3 / 10, c1 = std::max(c0 + 1, p.cols * 7 / 10);
-  float top = 1e-12f;
+  const auto core = row_window_mean(image, p, pixel_mm, -2.5, 2.5), front = row_window_mean(image, p, pixel_mm, -18.0, -8.0),
+             behind = row_window_mean(image, p, pixel_mm, 10.0, 40.0);
+  std::vector<float> context(image.size());
+  for (std::size_t i = 0; i < image.size(); ++i)
+    context[i] = std::min({core[i] - front[i], front[i] - 0.15f * core[i], behind[i] - 0.15f * core[i]});
+  auto top_in_window = [&](const std::vector<float>& m) {
+    float top = 1e-12f;
+    for (std::int64_t r = 0; r < p.rows; ++r)
+      for (std::int64_t c = c0; c < c1; ++c) top = std::max(top, m[static_cast<std::size_t>(r * p.cols + c)]);
+    return top;
+  };
+  const float ridge_top = top_in_window(ridge), context_top = top_in_window(context);
+  std::vector<float> evidence(image.size());
+  for (std::size_t i = 0; i < image.size(); ++i) evidence[i] = std::min(ridge[i] / ridge_top, context[i] / context_top);
+  return evidence;
+}
+
+}  // namespace
+
+std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, double slice_mm) {
+  // The slices within 3 mm of the middle one: a wider slab (the central third of a 1 mm series is 25 mm)
+  // averages the CSF with the pedicles beside it until the canal no longer stands out.
+  const double middle = 0.5 * static_cast<double>(slices - 1);
+  std::int64_t first = static_cast<std::int64_t>(std::lround(middle)), last = first + 1;
+  for (std::int64_t s = 0; s < slices; ++s)
+    if (std::abs(static_cast<double>(s) - middle) * slice_mm <= 3.0) first = std::min(first, s), last = std::max(last, s + 1);
+  std::vector<float> mean(static_cast<std::size_t>(p.size()), 0.0f);
+  for (std::int64_t s = first; s < last; ++s)
+    for (std::int64_t i = 0; i < p.size(); ++i) mean[static_cast<std::size_t>(i)] += volume[static_cast<std::size_t>(s * p.size() + i)] / static_cast<float>(last - first);
+  auto image = gaussian_blur(mean.data(), p, 1.5 / pixel_mm);
+  // Intensities relative to the background (the darker of the outermost 3 % of columns at either side),
+  // so that "dark" means dark on series whose air is not at zero.
+  const std::int64_t border = std::max<std::int64_t>(1, p.cols * 3 / 100);
+  std::vector<float> left, right;
   for (std::int64_t r = 0; r < p.rows; ++r)
-    for (std::int64_t c = c0; c < c1; ++c) top = std::max(top, ridge[static_cast<std::size_t>(r * p.cols + c)]);
-  const float step_cost = 0.1f * top;
+    for (std::int64_t c = 0; c < border; ++c)
+      left.push_back(image[static_cast<std::size_t>(r * p.cols + c)]), right.push_back(image[static_cast<std::size_t>(r * p.cols + p.cols - 1 - c)]);
+  const float background = std::min(median_of(left), median_of(right));
+  for (auto& v : image) v -= background;
+  // The best path from top to bottom within 30-70 % of the field from the front (lumbar series are centred
+  // on the spine), moving at most 2 columns per row. Each column moved costs 5 % of the best evidence,
+  // six times that forwards: below the lumbar curve the canal turns backwards, and where the sacral
+  // canal is faint a cheap forward move let the path leave it for the bowel.
+  const std::int64_t c0 = p.cols * 3 / 10, c1 = std::max(c0 + 1, p.cols * 7 / 10);
+  const auto evidence = canal_evidence(image, p, pixel_mm, c0, c1);
+  constexpr float kStepCost = 0.05f, kForwardFactor = 6.0f;
   constexpr std::int64_t kMaxStep = 2;
   const std::int64_t width = c1 - c0;
   std::vector<float> score(static_cast<std::size_t>(width)), next(score.size());
   std::vector<std::int64_t> from(static_cast<std::size_t>(p.rows * width), 0);
-  for (std::int64_t c = 0; c < width; ++c) score[static_cast<std::size_t>(c)] = ridge[static_cast<std::size_t>(c0 + c)];
+  for (std::int64_t c = 0; c < width; ++c) score[static_cast<std::size_t>(c)] = evidence[static_cast<std::size_t>(c0 + c)];
   for (std::int64_t r = 1; r < p.rows; ++r) {
     for (std::int64_t c = 0; c < width; ++c) {
       float best = -1e30f;
       std::int64_t arg = c;
       for (std::int64_t d = -kMaxStep; d <= kMaxStep; ++d) {
         if (c + d < 0 || c + d >= width) continue;
-        const float v = score[static_cast<std::size_t>(c + d)] - step_cost * static_cast<float>(std::abs(d));
+        // d > 0: the path came from a column further back, so it moves forwards on this row
+        const float cost = kStepCost * static_cast<float>(std::abs(d)) * (d > 0 ? kForwardFactor : 1.0f);
+        const float v = score[static_cast<std::size_t>(c + d)] - cost;
         if (v > best) best = v, arg = c + d;
       }
-      next[static_cast<std::size_t>(c)] = best + ridge[static_cast<std::size_t>(r * p.cols + c0 + c)];
+      next[static_cast<std::size_t>(c)] = best + evidence[static_cast<std::size_t>(r * p.cols + c0 + c)];
       from[static_cast<std::size_t>(r * width + c)] = arg;
     }
     std::swap(score, next);

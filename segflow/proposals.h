@@ -26,10 +26,12 @@ struct ProposalParams {
 // stay at about 1 mm.
 std::vector<ProposalParams> proposal_grid();
 
-// Where the spinal canal runs: for each row, the column of its centre, found on the mean of the central
-// slices as the smooth path (dynamic programming, at most 2 columns per row) along the brightest thin
-// ridge (CSF) that has no bright tissue just in front of it; shared by every slice's proposals.
-std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm);
+// Where the spinal canal runs: for each row, the column of its centre, found on the slices within 3 mm
+// of the middle one as the smooth path (dynamic programming, at most 2 columns per row, forward moves
+// dearer) along pixels that are both a thin bright ridge (CSF) and have a body in front and tissue
+// behind them; shared by every slice's proposals.
+std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm,
+                               double slice_mm);
 
 // The typical intensity of vertebral bodies at each row: the median of the strip 6-20 mm in front of
 // the canal (bodies and discs, mostly bodies) on the central slices, over the rows within 40 mm (rows in

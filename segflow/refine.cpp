@@ -329,7 +329,9 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
   std::vector<std::uint8_t> labels(mask.size(), 0);
   std::deque<std::int64_t> frontier;
   for (std::size_t k = 0; k < kept.size(); ++k) {  // k = 0 is the lowest: S1 (label 6)
-    const std::uint8_t label = k < 6 ? static_cast<std::uint8_t>(6 - k) : 7;
+    // 1-6 are L1..S1; above L1 each body its own label, T12 = 7, T11 = 8, ..., so none is scored or
+    // drawn as two bodies at once
+    const auto label = static_cast<std::uint8_t>(k < 6 ? 6 - k : std::min<std::size_t>(k + 1, 255));
     for (std::int64_t i : kept[k]->voxels) {
       labels[static_cast<std::size_t>(i)] = label;
       frontier.push_back(i);

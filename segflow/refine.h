@@ -1,7 +1,7 @@
 // SegFlow's refinement: a small U-Net (Ronneberger et al. 2015, two levels, nearest upsampling) trained
 // on the voted labels, ignoring the uncertain band, then applied slice by slice; the binary mask is
 // split into 3-D connected components named L1..L5, S1 from the bottom up (S1 is the lowest body;
-// the sixth from the bottom is L1; anything above is labelled 7, another vertebra).
+// the sixth from the bottom is L1; above it T12 = 7, T11 = 8 and so on).
 #pragma once
 #include <climits>
 #include <cstdint>
@@ -43,7 +43,7 @@ std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>
 // Binary vertebra mask (0/1) of a volume.
 std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
 
-// Names the vertebrae of a binary mask L1..L5, S1 from the bottom (labels 1-6; 7 above L1). Seeds are
+// Names the vertebrae of a binary mask L1..L5, S1 from the bottom (labels 1-6; T12 = 7, T11 = 8, ...). Seeds are
 // the 3-D connected components, on the central third of the slices, of the mask eroded in-plane by
 // `erosion_px` (which cuts the thin bridges a network may leave across a disc); a seed more than 2.5
 // times taller than deep or taller than `max_seed_rows` (bodies joined across a disc) is eroded further,

@@ -15,7 +15,7 @@ Votes vote(const Volume& v, const VoteOptions& o) {
             "SegFlow needs square pixels, got " << v.spacing_mm[1] << " x " << v.spacing_mm[2] << " mm");
   const double pixel_mm = v.spacing_mm[1];
   const std::vector<float> volume = v.intensities();
-  const auto canal = find_canal(volume, slices, p, pixel_mm);
+  const auto canal = find_canal(volume, slices, p, pixel_mm, v.spacing_mm[0]);
   const auto body = body_level(volume, slices, p, pixel_mm, canal);
   const auto grid = proposal_grid();
   // Own votes per slice: the number of settings that mark each pixel.

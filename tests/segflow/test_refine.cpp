@@ -42,7 +42,7 @@ TEST_CASE("the refinement network trained on votes segments a held-out volume") 
   CHECK(dice > 0.85);
 }
 
-TEST_CASE("connected components are named S1, L5 .. L1 from the bottom and 7 above") {
+TEST_CASE("connected components are named S1, L5 .. L1 from the bottom, then T12 = 7, T11 = 8") {
   const std::array<std::int64_t, 3> shape{1, 80, 10};
   std::vector<std::uint8_t> mask(80 * 10, 0);
   for (int blob = 0; blob < 8; ++blob)  // eight 8x8 blocks down the column, gaps of 2 rows
@@ -52,8 +52,8 @@ TEST_CASE("connected components are named S1, L5 .. L1 from the bottom and 7 abo
   const auto labels = segflow::name_vertebrae(mask, shape, 10);
   CHECK(labels[static_cast<std::size_t>(75 * 10 + 5)] == 6);  // lowest block: S1
   CHECK(labels[static_cast<std::size_t>(25 * 10 + 5)] == 1);  // sixth from the bottom: L1
-  CHECK(labels[static_cast<std::size_t>(15 * 10 + 5)] == 7);  // above L1
-  CHECK(labels[static_cast<std::size_t>(5 * 10 + 5)] == 7);
+  CHECK(labels[static_cast<std::size_t>(15 * 10 + 5)] == 7);  // T12
+  CHECK(labels[static_cast<std::size_t>(5 * 10 + 5)] == 8);   // T11
   CHECK(labels[static_cast<std::size_t>(79 * 10)] == 0);
 }
 
