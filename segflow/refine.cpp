@@ -196,16 +196,12 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
         mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] =
             logits[static_cast<std::size_t>((s * g.padded_rows + (r >> g.halvings)) * g.padded_cols + (c >> g.halvings))] > 0.0f;
   // A body is solid: the network's mask of textured marrow (SPIDER's contrast-stretched slices) has
-  // gaps and holes that cost it the naming's 3 mm erosion. Each slice is closed by 1.5 mm (kept a
-  // superset of the network's mask) and its holes filled; a disc is thicker than the 3 mm this bridges.
+  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies
+  // (closing the mask did, on the lateral slices of 3-D series: docs/decisions.md).
   const kernels::Plane p{volume.shape[1], volume.shape[2]};
-  const int radius = std::max(1, static_cast<int>(std::lround(1.5 / volume.spacing_mm[1])));
   for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
     const auto first = mask.begin() + s * p.size();
-    const std::vector<std::uint8_t> slice(first, first + p.size());
-    auto closed = morph(morph(slice, p, radius, false), p, radius, true);
-    for (std::size_t i = 0; i < closed.size(); ++i) closed[i] = closed[i] || slice[i];
-    const auto filled = fill_holes(closed, p);
+    const auto filled = fill_holes(std::vector<std::uint8_t>(first, first + p.size()), p);
     std::copy(filled.begin(), filled.end(), first);
   }
   return mask;
