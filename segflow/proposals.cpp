@@ -4,6 +4,8 @@
 #include <cmath>
 #include <deque>
 
+#include "segflow/morphology.h"
+
 namespace ldd::segflow {
 namespace {
 
@@ -29,25 +31,6 @@ std::vector<float> gaussian_blur(const float* image, Plane p, double sigma_px) {
       for (int i = -radius; i <= radius; ++i)
         s += kernel[static_cast<std::size_t>(i + radius)] * tmp[static_cast<std::size_t>(std::clamp<std::int64_t>(r + i, 0, p.rows - 1) * p.cols + c)];
       out[static_cast<std::size_t>(r * p.cols + c)] = s;
-    }
-  return out;
-}
-
-// Binary erosion (erode = true) or dilation with a disc of `radius` pixels.
-std::vector<std::uint8_t> morph(const std::vector<std::uint8_t>& in, Plane p, int radius, bool erode) {
-  std::vector<std::uint8_t> out(in.size());
-  for (std::int64_t r = 0; r < p.rows; ++r)
-    for (std::int64_t c = 0; c < p.cols; ++c) {
-      bool any = false, all = true;
-      for (int dr = -radius; dr <= radius && (erode ? all : !any); ++dr)
-        for (int dc = -radius; dc <= radius; ++dc) {
-          if (dr * dr + dc * dc > radius * radius) continue;
-          const std::int64_t rr = r + dr, cc = c + dc;
-          const bool v = rr >= 0 && rr < p.rows && cc >= 0 && cc < p.cols && in[static_cast<std::size_t>(rr * p.cols + cc)];
-          any = any || v;
-          all = all && v;
-        }
-      out[static_cast<std::size_t>(r * p.cols + c)] = erode ? all : any;
     }
   return out;
 }

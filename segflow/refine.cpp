@@ -10,6 +10,7 @@
 #include "nn/ops.h"
 #include "kernels/optical_flow.h"
 #include "nn/optim/adam.h"
+#include "segflow/morphology.h"
 
 namespace ldd::segflow {
 namespace {
@@ -194,6 +195,15 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
       for (std::int64_t c = 0; c < volume.shape[2]; ++c)
         mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] =
             logits[static_cast<std::size_t>((s * g.padded_rows + (r >> g.halvings)) * g.padded_cols + (c >> g.halvings))] > 0.0f;
+  // A body is solid: the network's mask of textured marrow (SPIDER's contrast-stretched slices) has
+  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies
+  // (closing the mask did, on the lateral slices of 3-D series: docs/decisions.md).
+  const kernels::Plane p{volume.shape[1], volume.shape[2]};
+  for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
+    const auto first = mask.begin() + s * p.size();
+    const auto filled = fill_holes(std::vector<std::uint8_t>(first, first + p.size()), p);
+    std::copy(filled.begin(), filled.end(), first);
+  }
   return mask;
 }
 
