@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <utility>
 
 #include "segflow/morphology.h"
 
@@ -34,19 +35,6 @@ std::vector<float> gaussian_blur(const float* image, Plane p, double sigma_px) {
     }
   return out;
 }
-
-}  // namespace
-
-std::vector<ProposalParams> proposal_grid() {
-  std::vector<ProposalParams> grid;
-  for (double smoothing : {0.5, 0.8, 1.1})
-    for (auto [low, high] : {std::pair{0.75, 1.3}, std::pair{0.7, 1.4}})
-      for (double gradient : {0.05, 0.08})
-        for (double opening : {1.5, 2.5}) grid.push_back({smoothing, low, high, gradient, opening});
-  return grid;
-}
-
-namespace {
 
 // Mean of each row over the columns [c + lo, c + hi) (in mm; negative is anterior) for every column c,
 // the window clipped to the field; 0 where it lies wholly outside.
@@ -119,6 +107,15 @@ std::vector<float> canal_evidence(const std::vector<float>& image, Plane p, doub
 }
 
 }  // namespace
+
+std::vector<ProposalParams> proposal_grid() {
+  std::vector<ProposalParams> grid;
+  for (double smoothing : {0.5, 0.8, 1.1})
+    for (auto [low, high] : {std::pair{0.75, 1.3}, std::pair{0.7, 1.4}})
+      for (double gradient : {0.05, 0.08})
+        for (double opening : {1.5, 2.5}) grid.push_back({smoothing, low, high, gradient, opening});
+  return grid;
+}
 
 std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, double slice_mm) {
   // The slices within 3 mm of the middle one: a wider slab (the central third of a 1 mm series is 25 mm)
@@ -193,9 +190,7 @@ std::vector<float> body_level(const std::vector<float>& volume, std::int64_t sli
     std::vector<float> values;
     for (std::int64_t r = std::max<std::int64_t>(0, r0); r < std::min(p.rows, r1); ++r)
       values.insert(values.end(), strip[static_cast<std::size_t>(r)].begin(), strip[static_cast<std::size_t>(r)].end());
-    if (values.empty()) return 0.0f;
-    std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
-    return values[values.size() / 2];
+    return median_of(std::move(values));
   };
   // Only the central two thirds of the rows count: near the field's top and bottom edges the strip
   // runs over soft tissue above the spine or the pelvis, and a level set there made them "bodies".
