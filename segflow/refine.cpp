@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <deque>
+#include <tuple>
 
 #include "kernels/check.h"
 #include "nn/init.h"
@@ -189,12 +190,29 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
   net.eval();
   const NetworkGrid g = grid_for(volume);
   const auto logits = net.forward(network_input(volume, g)).to_vector();
+  // Network pixel (R, C) was trained on the label of pixel (R, C) * 2^halvings (network_labels), and the
+  // input's binomial halving is centred there too: each pixel's logit is interpolated bilinearly at its
+  // own position on that grid. Copying the nearest logit instead gives 2 mm staircase outlines on 1 mm
+  // series (docs/decisions.md).
   std::vector<std::uint8_t> mask(volume.voxels.size());
-  for (std::int64_t s = 0; s < volume.shape[0]; ++s)
-    for (std::int64_t r = 0; r < volume.shape[1]; ++r)
-      for (std::int64_t c = 0; c < volume.shape[2]; ++c)
-        mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] =
-            logits[static_cast<std::size_t>((s * g.padded_rows + (r >> g.halvings)) * g.padded_cols + (c >> g.halvings))] > 0.0f;
+  const double step = 1.0 / static_cast<double>(std::int64_t{1} << g.halvings);
+  auto corners = [&](std::int64_t i, std::int64_t padded) {
+    const double x = static_cast<double>(i) * step;
+    const auto low = std::min(static_cast<std::int64_t>(x), padded - 1);
+    return std::tuple{low, std::min(low + 1, padded - 1), static_cast<float>(x - static_cast<double>(low))};
+  };
+  for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
+    const float* plane = logits.data() + s * g.padded_rows * g.padded_cols;
+    for (std::int64_t r = 0; r < volume.shape[1]; ++r) {
+      const auto [r0, r1, fr] = corners(r, g.padded_rows);
+      for (std::int64_t c = 0; c < volume.shape[2]; ++c) {
+        const auto [c0, c1, fc] = corners(c, g.padded_cols);
+        const float top = plane[r0 * g.padded_cols + c0] * (1 - fc) + plane[r0 * g.padded_cols + c1] * fc;
+        const float bottom = plane[r1 * g.padded_cols + c0] * (1 - fc) + plane[r1 * g.padded_cols + c1] * fc;
+        mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] = top * (1 - fr) + bottom * fr > 0.0f;
+      }
+    }
+  }
   // A body is solid: the network's mask of textured marrow (SPIDER's contrast-stretched slices) has
   // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies
   // (closing the mask did, on the lateral slices of 3-D series: docs/decisions.md).
