@@ -214,12 +214,21 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
     }
   }
   // A body is solid: the network's mask of textured marrow (SPIDER's contrast-stretched slices) has
-  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies
-  // (closing the mask did, on the lateral slices of 3-D series: docs/decisions.md).
+  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies.
+  // A single-slice series is also closed by 1.5 mm first (kept a superset of the network's mask), which
+  // mends the notches that split its bodies; on 3-D series closing bridged neighbouring bodies on the
+  // lateral slices and the naming then grew one label through both (docs/decisions.md).
   const kernels::Plane p{volume.shape[1], volume.shape[2]};
+  const int closing = volume.shape[0] == 1 ? std::max(1, static_cast<int>(std::lround(1.5 / volume.spacing_mm[1]))) : 0;
   for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
     const auto first = mask.begin() + s * p.size();
-    const auto filled = fill_holes(std::vector<std::uint8_t>(first, first + p.size()), p);
+    std::vector<std::uint8_t> slice(first, first + p.size());
+    if (closing > 0) {
+      auto closed = morph(morph(slice, p, closing, false), p, closing, true);
+      for (std::size_t i = 0; i < closed.size(); ++i) closed[i] = closed[i] || slice[i];
+      slice = std::move(closed);
+    }
+    const auto filled = fill_holes(slice, p);
     std::copy(filled.begin(), filled.end(), first);
   }
   return mask;
