@@ -235,7 +235,7 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
 }
 
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
-                                         std::int64_t min_voxels, int erosion_px, std::int64_t max_seed_rows) {
+                                         std::int64_t min_voxels, int erosion_px, std::int64_t max_seed_rows, int reach_px) {
   const std::int64_t plane = shape[1] * shape[2];
   auto neighbours = [&](std::int64_t i, std::int64_t out[6]) {
     const std::int64_t s = i / plane, r = (i % plane) / shape[2], c = i % shape[2];
@@ -264,6 +264,7 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
     if (mask[static_cast<std::size_t>(i)] && survives(i, erosion_px)) candidates.push_back(i);
   struct Component {
     std::vector<std::int64_t> voxels;
+    int radius = 0;  // the in-plane erosion this seed survived
     double mean_row = 0, mean_col = 0;
     std::int64_t row_min = INT64_MAX, row_max = -1, col_min = INT64_MAX, col_max = -1;
     double tall() const { return static_cast<double>(row_max - row_min + 1); }
@@ -322,6 +323,7 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
           if (survives(i, radius + 1)) inner.push_back(i);
         pending.emplace_back(std::move(inner), radius + 1);
       } else {
+        comp.radius = radius;
         found.push_back(std::move(comp));
       }
     }
@@ -374,13 +376,28 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
       frontier.push_back(i);
     }
   }
-  while (!frontier.empty()) {  // grow the seeds back through the mask, breadth first
+  // Each seed grows back through the mask, breadth first, but only within its reach: in the sagittal
+  // plane, no further from the seed's outline (over all its slices) than the erosion it survived plus
+  // reach_px. A body's lateral sections lie within its central one, so that is all a body needs; without
+  // the limit a seed flooded a neighbour whose own seed was lost (T10 taken by T11, L5 by S1) through
+  // any bridge on any slice.
+  const kernels::Plane sagittal{shape[1], shape[2]};
+  std::vector<std::vector<std::uint8_t>> reach(256);
+  for (const Component* c : kept) {
+    std::vector<std::uint8_t> outline(static_cast<std::size_t>(plane), 0);
+    for (std::int64_t i : c->voxels) outline[static_cast<std::size_t>(i % plane)] = 1;
+    if (reach_px >= 0) outline = morph(outline, sagittal, c->radius + reach_px, false);
+    else std::fill(outline.begin(), outline.end(), std::uint8_t{1});
+    reach[labels[static_cast<std::size_t>(c->voxels.front())]] = std::move(outline);
+  }
+  while (!frontier.empty()) {
     const std::int64_t i = frontier.front();
     frontier.pop_front();
+    const auto& within = reach[labels[static_cast<std::size_t>(i)]];
     std::int64_t next[6];
     neighbours(i, next);
     for (std::int64_t n : next)
-      if (n >= 0 && mask[static_cast<std::size_t>(n)] && labels[static_cast<std::size_t>(n)] == 0) {
+      if (n >= 0 && mask[static_cast<std::size_t>(n)] && labels[static_cast<std::size_t>(n)] == 0 && within[static_cast<std::size_t>(n % plane)]) {
         labels[static_cast<std::size_t>(n)] = labels[static_cast<std::size_t>(i)];
         frontier.push_back(n);
       }
@@ -397,7 +414,8 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
   const double voxel_mm3 = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2], pixel_mm2 = v.spacing_mm[1] * v.spacing_mm[2];
   const std::int64_t seeded_slices = std::max<std::int64_t>(1, v.shape[0] - 2 * (v.shape[0] / 3));
   const double noise = std::min(500.0 / voxel_mm3, 40.0 / pixel_mm2 * static_cast<double>(seeded_slices));
-  return name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion, std::llround(40.0 / v.spacing_mm[1]));
+  return name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion, std::llround(40.0 / v.spacing_mm[1]),
+                        static_cast<int>(std::ceil(3.0 / v.spacing_mm[1])));
 }
 
 }  // namespace ldd::segflow
