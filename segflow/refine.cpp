@@ -381,14 +381,23 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
   // reach_px. A body's lateral sections lie within its central one, so that is all a body needs; without
   // the limit a seed flooded a neighbour whose own seed was lost (T10 taken by T11, L5 by S1) through
   // any bridge on any slice.
-  const kernels::Plane sagittal{shape[1], shape[2]};
   std::vector<std::vector<std::uint8_t>> reach(256);
   for (const Component* c : kept) {
-    std::vector<std::uint8_t> outline(static_cast<std::size_t>(plane), 0);
-    for (std::int64_t i : c->voxels) outline[static_cast<std::size_t>(i % plane)] = 1;
-    if (reach_px >= 0) outline = morph(outline, sagittal, c->radius + reach_px, false);
-    else std::fill(outline.begin(), outline.end(), std::uint8_t{1});
-    reach[labels[static_cast<std::size_t>(c->voxels.front())]] = std::move(outline);
+    std::vector<std::uint8_t> within(static_cast<std::size_t>(plane), reach_px < 0);
+    if (reach_px >= 0) {
+      // dilated within the seed's bounding box grown by the radius, not the whole plane: on a 0.5 mm
+      // slice the radius is 12-24 pixels
+      const int radius = c->radius + reach_px;
+      const std::int64_t r0 = std::max<std::int64_t>(0, c->row_min - radius), r1 = std::min(shape[1] - 1, c->row_max + radius);
+      const std::int64_t c0 = std::max<std::int64_t>(0, c->col_min - radius), c1 = std::min(shape[2] - 1, c->col_max + radius);
+      const kernels::Plane box{r1 - r0 + 1, c1 - c0 + 1};
+      std::vector<std::uint8_t> outline(static_cast<std::size_t>(box.size()), 0);
+      for (std::int64_t i : c->voxels) outline[static_cast<std::size_t>(((i % plane) / shape[2] - r0) * box.cols + i % shape[2] - c0)] = 1;
+      outline = morph(outline, box, radius, false);
+      for (std::int64_t r = 0; r < box.rows; ++r)
+        std::copy_n(outline.begin() + r * box.cols, box.cols, within.begin() + (r0 + r) * shape[2] + c0);
+    }
+    reach[labels[static_cast<std::size_t>(c->voxels.front())]] = std::move(within);
   }
   while (!frontier.empty()) {
     const std::int64_t i = frontier.front();
