@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <deque>
+#include <tuple>
 
 #include "kernels/check.h"
 #include "nn/init.h"
@@ -189,26 +190,52 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
   net.eval();
   const NetworkGrid g = grid_for(volume);
   const auto logits = net.forward(network_input(volume, g)).to_vector();
+  // Network pixel (R, C) was trained on the label of pixel (R, C) * 2^halvings (network_labels), and the
+  // input's binomial halving is centred there too: each pixel's logit is interpolated bilinearly at its
+  // own position on that grid. Copying the nearest logit instead gives 2 mm staircase outlines on 1 mm
+  // series (docs/decisions.md).
   std::vector<std::uint8_t> mask(volume.voxels.size());
-  for (std::int64_t s = 0; s < volume.shape[0]; ++s)
-    for (std::int64_t r = 0; r < volume.shape[1]; ++r)
-      for (std::int64_t c = 0; c < volume.shape[2]; ++c)
-        mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] =
-            logits[static_cast<std::size_t>((s * g.padded_rows + (r >> g.halvings)) * g.padded_cols + (c >> g.halvings))] > 0.0f;
+  const double step = 1.0 / static_cast<double>(std::int64_t{1} << g.halvings);
+  auto corners = [&](std::int64_t i, std::int64_t padded) {
+    const double x = static_cast<double>(i) * step;
+    const auto low = std::min(static_cast<std::int64_t>(x), padded - 1);
+    return std::tuple{low, std::min(low + 1, padded - 1), static_cast<float>(x - static_cast<double>(low))};
+  };
+  for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
+    const float* plane = logits.data() + s * g.padded_rows * g.padded_cols;
+    for (std::int64_t r = 0; r < volume.shape[1]; ++r) {
+      const auto [r0, r1, fr] = corners(r, g.padded_rows);
+      for (std::int64_t c = 0; c < volume.shape[2]; ++c) {
+        const auto [c0, c1, fc] = corners(c, g.padded_cols);
+        const float top = plane[r0 * g.padded_cols + c0] * (1 - fc) + plane[r0 * g.padded_cols + c1] * fc;
+        const float bottom = plane[r1 * g.padded_cols + c0] * (1 - fc) + plane[r1 * g.padded_cols + c1] * fc;
+        mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] = top * (1 - fr) + bottom * fr > 0.0f;
+      }
+    }
+  }
   // A body is solid: the network's mask of textured marrow (SPIDER's contrast-stretched slices) has
-  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies
-  // (closing the mask did, on the lateral slices of 3-D series: docs/decisions.md).
+  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies.
+  // A single-slice series is also closed by 1.5 mm first (kept a superset of the network's mask), which
+  // mends the notches that split its bodies; on 3-D series closing bridged neighbouring bodies on the
+  // lateral slices and the naming then grew one label through both (docs/decisions.md).
   const kernels::Plane p{volume.shape[1], volume.shape[2]};
+  const int closing = volume.shape[0] == 1 ? std::max(1, static_cast<int>(std::lround(1.5 / volume.spacing_mm[1]))) : 0;
   for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
     const auto first = mask.begin() + s * p.size();
-    const auto filled = fill_holes(std::vector<std::uint8_t>(first, first + p.size()), p);
+    std::vector<std::uint8_t> slice(first, first + p.size());
+    if (closing > 0) {
+      auto closed = morph(morph(slice, p, closing, false), p, closing, true);
+      for (std::size_t i = 0; i < closed.size(); ++i) closed[i] = closed[i] || slice[i];
+      slice = std::move(closed);
+    }
+    const auto filled = fill_holes(slice, p);
     std::copy(filled.begin(), filled.end(), first);
   }
   return mask;
 }
 
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
-                                         std::int64_t min_voxels, int erosion_px, std::int64_t max_seed_rows) {
+                                         std::int64_t min_voxels, int erosion_px, std::int64_t max_seed_rows, int reach_px) {
   const std::int64_t plane = shape[1] * shape[2];
   auto neighbours = [&](std::int64_t i, std::int64_t out[6]) {
     const std::int64_t s = i / plane, r = (i % plane) / shape[2], c = i % shape[2];
@@ -237,6 +264,7 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
     if (mask[static_cast<std::size_t>(i)] && survives(i, erosion_px)) candidates.push_back(i);
   struct Component {
     std::vector<std::int64_t> voxels;
+    int radius = 0;  // the in-plane erosion this seed survived
     double mean_row = 0, mean_col = 0;
     std::int64_t row_min = INT64_MAX, row_max = -1, col_min = INT64_MAX, col_max = -1;
     double tall() const { return static_cast<double>(row_max - row_min + 1); }
@@ -295,6 +323,7 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
           if (survives(i, radius + 1)) inner.push_back(i);
         pending.emplace_back(std::move(inner), radius + 1);
       } else {
+        comp.radius = radius;
         found.push_back(std::move(comp));
       }
     }
@@ -347,13 +376,37 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
       frontier.push_back(i);
     }
   }
-  while (!frontier.empty()) {  // grow the seeds back through the mask, breadth first
+  // Each seed grows back through the mask, breadth first, but only within its reach: in the sagittal
+  // plane, no further from the seed's outline (over all its slices) than the erosion it survived plus
+  // reach_px. A body's lateral sections lie within its central one, so that is all a body needs; without
+  // the limit a seed flooded a neighbour whose own seed was lost (T10 taken by T11, L5 by S1) through
+  // any bridge on any slice.
+  std::vector<std::vector<std::uint8_t>> reach(256);
+  for (const Component* c : kept) {
+    std::vector<std::uint8_t> within(static_cast<std::size_t>(plane), reach_px < 0);
+    if (reach_px >= 0) {
+      // dilated within the seed's bounding box grown by the radius, not the whole plane: on a 0.5 mm
+      // slice the radius is 12-24 pixels
+      const int radius = c->radius + reach_px;
+      const std::int64_t r0 = std::max<std::int64_t>(0, c->row_min - radius), r1 = std::min(shape[1] - 1, c->row_max + radius);
+      const std::int64_t c0 = std::max<std::int64_t>(0, c->col_min - radius), c1 = std::min(shape[2] - 1, c->col_max + radius);
+      const kernels::Plane box{r1 - r0 + 1, c1 - c0 + 1};
+      std::vector<std::uint8_t> outline(static_cast<std::size_t>(box.size()), 0);
+      for (std::int64_t i : c->voxels) outline[static_cast<std::size_t>(((i % plane) / shape[2] - r0) * box.cols + i % shape[2] - c0)] = 1;
+      outline = morph(outline, box, radius, false);
+      for (std::int64_t r = 0; r < box.rows; ++r)
+        std::copy_n(outline.begin() + r * box.cols, box.cols, within.begin() + (r0 + r) * shape[2] + c0);
+    }
+    reach[labels[static_cast<std::size_t>(c->voxels.front())]] = std::move(within);
+  }
+  while (!frontier.empty()) {
     const std::int64_t i = frontier.front();
     frontier.pop_front();
+    const auto& within = reach[labels[static_cast<std::size_t>(i)]];
     std::int64_t next[6];
     neighbours(i, next);
     for (std::int64_t n : next)
-      if (n >= 0 && mask[static_cast<std::size_t>(n)] && labels[static_cast<std::size_t>(n)] == 0) {
+      if (n >= 0 && mask[static_cast<std::size_t>(n)] && labels[static_cast<std::size_t>(n)] == 0 && within[static_cast<std::size_t>(n % plane)]) {
         labels[static_cast<std::size_t>(n)] = labels[static_cast<std::size_t>(i)];
         frontier.push_back(n);
       }
@@ -370,7 +423,8 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
   const double voxel_mm3 = v.spacing_mm[0] * v.spacing_mm[1] * v.spacing_mm[2], pixel_mm2 = v.spacing_mm[1] * v.spacing_mm[2];
   const std::int64_t seeded_slices = std::max<std::int64_t>(1, v.shape[0] - 2 * (v.shape[0] / 3));
   const double noise = std::min(500.0 / voxel_mm3, 40.0 / pixel_mm2 * static_cast<double>(seeded_slices));
-  return name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion, std::llround(40.0 / v.spacing_mm[1]));
+  return name_vertebrae(mask, v.shape, std::max<std::int64_t>(1, std::llround(noise)), erosion, std::llround(40.0 / v.spacing_mm[1]),
+                        static_cast<int>(std::ceil(3.0 / v.spacing_mm[1])));
 }
 
 }  // namespace ldd::segflow

@@ -50,12 +50,14 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
 // up to 3 x erosion_px, until it splits. Seeds under `min_voxels`, still too tall, or more than 4.5 times
 // deeper than tall are dropped; of two seeds closer than 0.55 of the median spacing the smaller goes, and
 // a seed at either end of the column more than 2.5 median spacings from the next is dropped. Every
-// mask voxel then takes the label of the seed that reaches it first through the mask.
+// mask voxel then takes the label of the seed that reaches it first through the mask, within the
+// seed's reach: in the sagittal plane, its erosion plus `reach_px` from the seed's outline (-1: anywhere).
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
-                                         std::int64_t min_voxels, int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX);
+                                         std::int64_t min_voxels, int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX,
+                                         int reach_px = -1);
 
 // name_vertebrae with the settings a volume's spacing implies: seeds eroded by 3 mm, at most 40 mm tall,
-// and at least 500 mm^3 (40 mm^2 per seeded slice on thick 2-D slices).
+// at least 500 mm^3 (40 mm^2 per seeded slice on thick 2-D slices), reaching 3 mm past their erosion.
 std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const Volume& volume);
 
 }  // namespace ldd::segflow

@@ -57,6 +57,26 @@ TEST_CASE("connected components are named S1, L5 .. L1 from the bottom, then T12
   CHECK(labels[static_cast<std::size_t>(79 * 10)] == 0);
 }
 
+TEST_CASE("a seed does not grow into a neighbour whose own seed was dropped") {
+  // A wide block (seeded) joined by a one-pixel bridge to a block 3 pixels wide, whose seed the erosion
+  // leaves under the size floor: the wide block's label stays within its reach, the narrow one unnamed.
+  const std::array<std::int64_t, 3> shape{1, 50, 12};
+  std::vector<std::uint8_t> mask(50 * 12, 0);
+  auto set = [&](int r0, int r1, int c0, int c1) {
+    for (int r = r0; r <= r1; ++r)
+      for (int c = c0; c <= c1; ++c) mask[static_cast<std::size_t>(r * 12 + c)] = 1;
+  };
+  set(0, 19, 1, 10);
+  set(20, 29, 5, 5);
+  set(30, 49, 4, 6);
+  const auto reached = segflow::name_vertebrae(mask, shape, 30, 1, INT64_MAX, 3);
+  CHECK(reached[static_cast<std::size_t>(10 * 12 + 5)] == 6);  // the only seed: S1
+  CHECK(reached[static_cast<std::size_t>(22 * 12 + 5)] == 6);  // within erosion + 3 pixels of the seed
+  CHECK(reached[static_cast<std::size_t>(40 * 12 + 5)] == 0);
+  const auto flooded = segflow::name_vertebrae(mask, shape, 30, 1, INT64_MAX, -1);
+  CHECK(flooded[static_cast<std::size_t>(40 * 12 + 5)] == 6);  // without a reach, the bridge floods it
+}
+
 TEST_CASE("volumes of different fields of view train one refinement network") {
   // Real series differ in size: the second volume is the first cut to a smaller field (as another
   // scanner's protocol would give), the third keeps the full field.
