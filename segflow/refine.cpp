@@ -190,37 +190,39 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
   net.eval();
   const NetworkGrid g = grid_for(volume);
   const auto logits = net.forward(network_input(volume, g)).to_vector();
-  // Network pixel (R, C) was trained on the label of pixel (R, C) * 2^halvings (network_labels), and the
-  // input's binomial halving is centred there too: each pixel's logit is interpolated bilinearly at its
-  // own position on that grid. Copying the nearest logit instead gives 2 mm staircase outlines on 1 mm
-  // series (docs/decisions.md).
-  std::vector<std::uint8_t> mask(volume.voxels.size());
-  const double step = 1.0 / static_cast<double>(std::int64_t{1} << g.halvings);
-  auto corners = [&](std::int64_t i, std::int64_t padded) {
+  const kernels::Plane grid{g.padded_rows, g.padded_cols}, pixels{volume.shape[1], volume.shape[2]};
+  std::vector<std::uint8_t> mask;
+  mask.reserve(volume.voxels.size());
+  for (std::int64_t s = 0; s < volume.shape[0]; ++s)
+    for (float logit : logits_at_pixels(logits.data() + s * grid.size(), grid, g.halvings, pixels)) mask.push_back(logit > 0.0f);
+  return solid_bodies(std::move(mask), volume.shape, volume.spacing_mm[1]);
+}
+
+std::vector<float> logits_at_pixels(const float* logits, kernels::Plane grid, int halvings, kernels::Plane pixels) {
+  const double step = 1.0 / static_cast<double>(std::int64_t{1} << halvings);
+  auto corners = [&](std::int64_t i, std::int64_t size) {
     const double x = static_cast<double>(i) * step;
-    const auto low = std::min(static_cast<std::int64_t>(x), padded - 1);
-    return std::tuple{low, std::min(low + 1, padded - 1), static_cast<float>(x - static_cast<double>(low))};
+    const auto low = std::min(static_cast<std::int64_t>(x), size - 1);
+    return std::tuple{low, std::min(low + 1, size - 1), static_cast<float>(x - static_cast<double>(low))};
   };
-  for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
-    const float* plane = logits.data() + s * g.padded_rows * g.padded_cols;
-    for (std::int64_t r = 0; r < volume.shape[1]; ++r) {
-      const auto [r0, r1, fr] = corners(r, g.padded_rows);
-      for (std::int64_t c = 0; c < volume.shape[2]; ++c) {
-        const auto [c0, c1, fc] = corners(c, g.padded_cols);
-        const float top = plane[r0 * g.padded_cols + c0] * (1 - fc) + plane[r0 * g.padded_cols + c1] * fc;
-        const float bottom = plane[r1 * g.padded_cols + c0] * (1 - fc) + plane[r1 * g.padded_cols + c1] * fc;
-        mask[static_cast<std::size_t>((s * volume.shape[1] + r) * volume.shape[2] + c)] = top * (1 - fr) + bottom * fr > 0.0f;
-      }
+  std::vector<float> out;
+  out.reserve(static_cast<std::size_t>(pixels.size()));
+  for (std::int64_t r = 0; r < pixels.rows; ++r) {
+    const auto [r0, r1, fr] = corners(r, grid.rows);
+    for (std::int64_t c = 0; c < pixels.cols; ++c) {
+      const auto [c0, c1, fc] = corners(c, grid.cols);
+      const float top = logits[r0 * grid.cols + c0] * (1 - fc) + logits[r0 * grid.cols + c1] * fc;
+      const float bottom = logits[r1 * grid.cols + c0] * (1 - fc) + logits[r1 * grid.cols + c1] * fc;
+      out.push_back(top * (1 - fr) + bottom * fr);
     }
   }
-  // A body is solid: the network's mask of textured marrow (SPIDER's contrast-stretched slices) has
-  // holes that cost it the naming's 3 mm erosion. Filling a slice's holes cannot join two bodies.
-  // A single-slice series is also closed by 1.5 mm first (kept a superset of the network's mask), which
-  // mends the notches that split its bodies; on 3-D series closing bridged neighbouring bodies on the
-  // lateral slices and the naming then grew one label through both (docs/decisions.md).
-  const kernels::Plane p{volume.shape[1], volume.shape[2]};
-  const int closing = volume.shape[0] == 1 ? std::max(1, static_cast<int>(std::lround(1.5 / volume.spacing_mm[1]))) : 0;
-  for (std::int64_t s = 0; s < volume.shape[0]; ++s) {
+  return out;
+}
+
+std::vector<std::uint8_t> solid_bodies(std::vector<std::uint8_t> mask, const std::array<std::int64_t, 3>& shape, double pixel_mm) {
+  const kernels::Plane p{shape[1], shape[2]};
+  const int closing = shape[0] == 1 ? std::max(1, static_cast<int>(std::lround(1.5 / pixel_mm))) : 0;
+  for (std::int64_t s = 0; s < shape[0]; ++s) {
     const auto first = mask.begin() + s * p.size();
     std::vector<std::uint8_t> slice(first, first + p.size());
     if (closing > 0) {

@@ -3,6 +3,7 @@
 // split into 3-D connected components named L1..L5, S1 from the bottom up (S1 is the lowest body;
 // the sixth from the bottom is L1; above it T12 = 7, T11 = 8 and so on).
 #pragma once
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "data/cohort/cohort_file.h"
+#include "kernels/optical_flow.h"
 #include "nn/layers.h"
 #include "nn/random.h"
 #include "segflow/vote.h"
@@ -42,6 +44,18 @@ std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>
 
 // Binary vertebra mask (0/1) of a volume.
 std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
+
+// One slice's logits on the network grid (`grid`, `halvings` times coarser than the slice) at every
+// pixel of the slice, interpolated bilinearly: network pixel (R, C) stands for pixel (R, C) * 2^halvings,
+// the pixel whose voted label it was trained on and on which the input's halving is centred. (The
+// nearest network pixel instead gives 2 mm staircase outlines on 1 mm series.)
+std::vector<float> logits_at_pixels(const float* logits, kernels::Plane grid, int halvings, kernels::Plane pixels);
+
+// A body is solid: each slice's holes filled (the network's mask of textured marrow has holes that cost
+// it the naming's erosion; filling cannot join two bodies). A single-slice series is closed by 1.5 mm
+// first, kept a superset of the mask, which mends the notches that split its bodies; on 3-D series
+// closing bridged neighbouring bodies on the lateral slices (docs/decisions.md).
+std::vector<std::uint8_t> solid_bodies(std::vector<std::uint8_t> mask, const std::array<std::int64_t, 3>& shape, double pixel_mm);
 
 // Names the vertebrae of a binary mask L1..L5, S1 from the bottom (labels 1-6; T12 = 7, T11 = 8, ...). Seeds are
 // the 3-D connected components, on the central third of the slices, of the mask eroded in-plane by

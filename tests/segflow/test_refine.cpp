@@ -104,3 +104,52 @@ TEST_CASE("volumes of different fields of view train one refinement network") {
   CHECK(segflow::segment(*net, cut).size() == cut.voxels.size());
   CHECK(segflow::segment(*net, volumes[0]).size() == volumes[0].voxels.size());
 }
+
+TEST_CASE("logits reach every pixel bilinearly, network pixel (R, C) standing for pixel (R, C) * 2^halvings") {
+  // A plane on the network grid, linear in row and column, is reproduced exactly at every pixel of a
+  // slice 2 or 4 times finer, including an odd-sized one; past the last network row or column it is held.
+  for (int halvings : {1, 2}) {
+    const kernels::Plane grid{5, 7};
+    const kernels::Plane pixels{(grid.rows - 1) * (1 << halvings) + 1, (grid.cols - 1) * (1 << halvings) - 1};
+    std::vector<float> logits;
+    for (std::int64_t r = 0; r < grid.rows; ++r)
+      for (std::int64_t c = 0; c < grid.cols; ++c) logits.push_back(static_cast<float>(0.75 * r - 0.5 * c + 0.25));
+    const auto at = segflow::logits_at_pixels(logits.data(), grid, halvings, pixels);
+    REQUIRE(at.size() == static_cast<std::size_t>(pixels.size()));
+    const double step = 1.0 / (1 << halvings);
+    for (std::int64_t r = 0; r < pixels.rows; ++r)
+      for (std::int64_t c = 0; c < pixels.cols; ++c)
+        CHECK(at[static_cast<std::size_t>(r * pixels.cols + c)] == doctest::Approx(0.75 * r * step - 0.5 * c * step + 0.25).epsilon(1e-5));
+  }
+  const kernels::Plane grid{2, 2}, pixels{5, 5};  // a 2x2 grid stretched past its end: held at the last value
+  const std::vector<float> logits{0.0f, 1.0f, 2.0f, 3.0f};
+  const auto at = segflow::logits_at_pixels(logits.data(), grid, 1, pixels);
+  CHECK(at[4] == doctest::Approx(1.0));                 // row 0, col 4 (grid col 2 -> clamped to 1)
+  CHECK(at[4 * 5 + 4] == doctest::Approx(3.0));
+  CHECK(at[1 * 5 + 1] == doctest::Approx(1.5));         // midway between all four
+}
+
+TEST_CASE("solid bodies: holes filled on every slice, notches closed only on a single-slice series") {
+  // A 12 x 12 body at 0.5 mm with a one-pixel hole and a 2-pixel notch cut into its side.
+  const std::int64_t rows = 20, cols = 20;
+  std::vector<std::uint8_t> slice(static_cast<std::size_t>(rows * cols), 0);
+  for (std::int64_t r = 4; r < 16; ++r)
+    for (std::int64_t c = 4; c < 16; ++c) slice[static_cast<std::size_t>(r * cols + c)] = 1;
+  slice[static_cast<std::size_t>(9 * cols + 9)] = 0;                       // hole
+  for (std::int64_t c = 4; c < 8; ++c) slice[static_cast<std::size_t>(10 * cols + c)] = 0;  // notch from the left side
+  const auto hole = static_cast<std::size_t>(9 * cols + 9), notch = static_cast<std::size_t>(10 * cols + 5);
+  const auto outside = static_cast<std::size_t>(2 * cols + 2);
+
+  const auto single = segflow::solid_bodies(slice, {1, rows, cols}, 0.5);
+  CHECK(single[hole] == 1);
+  CHECK(single[notch] == 1);
+  CHECK(single[outside] == 0);
+
+  std::vector<std::uint8_t> three;
+  for (int s = 0; s < 3; ++s) three.insert(three.end(), slice.begin(), slice.end());
+  const auto series = segflow::solid_bodies(three, {3, rows, cols}, 0.5);
+  for (int s = 0; s < 3; ++s) {
+    CHECK(series[static_cast<std::size_t>(s * rows * cols) + hole] == 1);
+    CHECK(series[static_cast<std::size_t>(s * rows * cols) + notch] == 0);
+  }
+}
