@@ -205,12 +205,14 @@ std::vector<float> logits_at_pixels(const float* logits, kernels::Plane grid, in
     const auto low = std::min(static_cast<std::int64_t>(x), size - 1);
     return std::tuple{low, std::min(low + 1, size - 1), static_cast<float>(x - static_cast<double>(low))};
   };
+  std::vector<decltype(corners(0, 1))> columns;  // the same for every row
+  for (std::int64_t c = 0; c < pixels.cols; ++c) columns.push_back(corners(c, grid.cols));
   std::vector<float> out;
   out.reserve(static_cast<std::size_t>(pixels.size()));
   for (std::int64_t r = 0; r < pixels.rows; ++r) {
     const auto [r0, r1, fr] = corners(r, grid.rows);
     for (std::int64_t c = 0; c < pixels.cols; ++c) {
-      const auto [c0, c1, fc] = corners(c, grid.cols);
+      const auto [c0, c1, fc] = columns[static_cast<std::size_t>(c)];
       const float top = logits[r0 * grid.cols + c0] * (1 - fc) + logits[r0 * grid.cols + c1] * fc;
       const float bottom = logits[r1 * grid.cols + c0] * (1 - fc) + logits[r1 * grid.cols + c1] * fc;
       out.push_back(top * (1 - fr) + bottom * fr);
@@ -383,22 +385,21 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
   // reach_px. A body's lateral sections lie within its central one, so that is all a body needs; without
   // the limit a seed flooded a neighbour whose own seed was lost (T10 taken by T11, L5 by S1) through
   // any bridge on any slice.
-  std::vector<std::vector<std::uint8_t>> reach(256);
+  std::vector<std::vector<std::uint8_t>> reach(256);  // per label, a sagittal plane; empty: anywhere
   for (const Component* c : kept) {
-    std::vector<std::uint8_t> within(static_cast<std::size_t>(plane), reach_px < 0);
-    if (reach_px >= 0) {
-      // dilated within the seed's bounding box grown by the radius, not the whole plane: on a 0.5 mm
-      // slice the radius is 12-24 pixels
-      const int radius = c->radius + reach_px;
-      const std::int64_t r0 = std::max<std::int64_t>(0, c->row_min - radius), r1 = std::min(shape[1] - 1, c->row_max + radius);
-      const std::int64_t c0 = std::max<std::int64_t>(0, c->col_min - radius), c1 = std::min(shape[2] - 1, c->col_max + radius);
-      const kernels::Plane box{r1 - r0 + 1, c1 - c0 + 1};
-      std::vector<std::uint8_t> outline(static_cast<std::size_t>(box.size()), 0);
-      for (std::int64_t i : c->voxels) outline[static_cast<std::size_t>(((i % plane) / shape[2] - r0) * box.cols + i % shape[2] - c0)] = 1;
-      outline = morph(outline, box, radius, false);
-      for (std::int64_t r = 0; r < box.rows; ++r)
-        std::copy_n(outline.begin() + r * box.cols, box.cols, within.begin() + (r0 + r) * shape[2] + c0);
-    }
+    if (reach_px < 0) break;
+    // dilated within the seed's bounding box grown by the radius, not the whole plane: on a 0.5 mm
+    // slice the radius is 12-24 pixels
+    const int radius = c->radius + reach_px;
+    const std::int64_t r0 = std::max<std::int64_t>(0, c->row_min - radius), r1 = std::min(shape[1] - 1, c->row_max + radius);
+    const std::int64_t c0 = std::max<std::int64_t>(0, c->col_min - radius), c1 = std::min(shape[2] - 1, c->col_max + radius);
+    const kernels::Plane box{r1 - r0 + 1, c1 - c0 + 1};
+    std::vector<std::uint8_t> outline(static_cast<std::size_t>(box.size()), 0);
+    for (std::int64_t i : c->voxels) outline[static_cast<std::size_t>(((i % plane) / shape[2] - r0) * box.cols + i % shape[2] - c0)] = 1;
+    outline = morph(outline, box, radius, false);
+    std::vector<std::uint8_t> within(static_cast<std::size_t>(plane), 0);
+    for (std::int64_t r = 0; r < box.rows; ++r)
+      std::copy_n(outline.begin() + r * box.cols, box.cols, within.begin() + (r0 + r) * shape[2] + c0);
     reach[labels[static_cast<std::size_t>(c->voxels.front())]] = std::move(within);
   }
   while (!frontier.empty()) {
@@ -408,7 +409,8 @@ std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, 
     std::int64_t next[6];
     neighbours(i, next);
     for (std::int64_t n : next)
-      if (n >= 0 && mask[static_cast<std::size_t>(n)] && labels[static_cast<std::size_t>(n)] == 0 && within[static_cast<std::size_t>(n % plane)]) {
+      if (n >= 0 && mask[static_cast<std::size_t>(n)] && labels[static_cast<std::size_t>(n)] == 0 &&
+          (within.empty() || within[static_cast<std::size_t>(n % plane)])) {
         labels[static_cast<std::size_t>(n)] = labels[static_cast<std::size_t>(i)];
         frontier.push_back(n);
       }

@@ -130,7 +130,7 @@ TEST_CASE("logits reach every pixel bilinearly, network pixel (R, C) standing fo
 }
 
 TEST_CASE("solid bodies: holes filled on every slice, notches closed only on a single-slice series") {
-  // A 12 x 12 body at 0.5 mm with a one-pixel hole and a 2-pixel notch cut into its side.
+  // A 12 x 12 body at 0.5 mm with a one-pixel hole and a notch, one pixel tall and four deep, cut into its side.
   const std::int64_t rows = 20, cols = 20;
   std::vector<std::uint8_t> slice(static_cast<std::size_t>(rows * cols), 0);
   for (std::int64_t r = 4; r < 16; ++r)
