@@ -8,6 +8,7 @@
 #include "nn/ops/linear.h"
 #include "nn/ops/loss.h"
 #include "nn/ops/lrn.h"
+#include "nn/ops/ordinal.h"
 #include "nn/ops/pool.h"
 #include "nn/ops/reduce.h"
 #include "nn/ops/resample.h"

@@ -132,9 +132,11 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
   std::vector<FoldOutcome> done;
   for (int k = 0; k < c.folds; ++k) {
     const auto dir = folder / ("fold-" + std::to_string(k + 1));
-    const auto predictions = dir / "predictions.csv";
+    const auto predictions = dir / "predictions.csv", fit = dir / "fit_predictions.csv";
     if (std::filesystem::exists(predictions)) {
-      done.push_back({k, read_fold_predictions(predictions, data), read_history(dir / "history.csv")});
+      done.push_back({k, read_fold_predictions(predictions, data),
+                      std::filesystem::exists(fit) ? read_fold_predictions(fit, data) : std::vector<DiscOutput>{},
+                      read_history(dir / "history.csv")});
       continue;
     }
     if (o.only_fold >= 0 && o.only_fold != k) continue;
@@ -160,8 +162,22 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
     };
     const FoldResult r = train_fold(c, imbalance, data, s, k, dir, fo);
     write_history(dir / "history.csv", r.history);
-    write_fold_predictions(predictions, data, k, r.test);  // written last: its presence marks the fold complete
-    done.push_back({k, r.test, r.history});
+    // Evaluated from what the files hold, as a resumed run is: the same numbers either way.
+    std::vector<DiscOutput> fit_outputs;
+    std::optional<double> threshold;
+    if (!r.fit.empty()) {
+      write_fold_predictions(fit, data, k, r.fit);
+      fit_outputs = read_fold_predictions(fit, data);
+      std::vector<double> scores;
+      std::vector<bool> positive;
+      for (const auto& o : fit_outputs) {
+        scores.push_back(o.p_progression);
+        positive.push_back(data.samples[o.sample].followup > data.samples[o.sample].baseline);
+      }
+      if (c.decision.rule == DecisionRule::Threshold) threshold = choose_threshold(scores, positive, c.decision.criterion);
+    }
+    write_fold_predictions(predictions, data, k, r.test, threshold);  // written last: its presence marks the fold complete
+    done.push_back({k, read_fold_predictions(predictions, data), fit_outputs, r.history});
   }
   return done;
 }
@@ -194,6 +210,8 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");
   const auto splits = make_splits(c, data);
+  // Synthetic ground truth, for the report's oracles only: nothing above or in training reads it.
+  const auto truth = c.target == Target::FollowUp ? load_true_risk(c.cohort, data) : std::nullopt;
 
   const std::vector<ImbalanceConfig> strategies = c.compare.empty() ? std::vector<ImbalanceConfig>{c.imbalance} : c.compare;
   std::vector<std::pair<std::string, RunMetrics>> compared;
@@ -217,7 +235,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
       write_grading_run_data(folder, c, data, folds, metrics);
       write_grading_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
     } else {
-      const RunMetrics metrics = evaluate_run(data, folds, c.classes());
+      const RunMetrics metrics = evaluate_run(data, folds, c.classes(), c.decision, truth ? &*truth : nullptr);
       write_run_data(folder, c, data, folds, metrics, name);
       write_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
       compared.emplace_back(name, metrics);

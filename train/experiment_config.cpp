@@ -102,7 +102,8 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   const Fields root = Fields::parse(text, source_name);
   root.reject_unknown({"name", "pathology", "dataset", "segflow", "crop", "model", "optimizer", "schedule", "training",
-                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device", "target"});
+                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device", "target",
+                       "decision"});
   ExperimentConfig c;
   c.source = source_name;
   c.name = root.text("name");
@@ -140,7 +141,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   if (root.has("model")) {
     const auto f = root.child("model");
-    f.reject_unknown({"conv_channels", "fc_width", "dropout"});
+    f.reject_unknown({"conv_channels", "fc_width", "dropout", "baseline_input", "head"});
     if (f.has("conv_channels")) {
       const auto v = f.numbers("conv_channels", 1, 4096);
       if (v.size() != 5) f.fail("conv_channels", "expected 5 widths (conv1 .. conv5), got " + std::to_string(v.size()));
@@ -152,6 +153,15 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
     }
     if (f.has("fc_width")) c.fc_width = f.integer("fc_width", 1, 16384);
     if (f.has("dropout")) c.dropout = f.number("dropout", 0.0, 0.95);
+    if (f.has("baseline_input")) c.baseline_input = f.flag("baseline_input");
+    if (f.has("head")) c.head = choice(f, "head", {"softmax", "ordinal"}) == "ordinal" ? GradeHead::Ordinal : GradeHead::Softmax;
+  }
+  if (root.has("decision")) {
+    const auto f = root.child("decision");
+    f.reject_unknown({"rule", "criterion"});
+    if (f.has("rule")) c.decision.rule = choice(f, "rule", {"paper", "threshold"}) == "paper" ? DecisionRule::Paper : DecisionRule::Threshold;
+    if (f.has("criterion"))
+      c.decision.criterion = choice(f, "criterion", {"f1", "youden"}) == "youden" ? ThresholdCriterion::Youden : ThresholdCriterion::F1;
   }
   if (root.has("optimizer")) {
     const auto f = root.child("optimizer");
@@ -195,6 +205,13 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX));
   if (root.has("device")) c.device = choice(root, "device", {"cpu", "cuda"}) == "cuda" ? Device::CUDA : Device::CPU;
   if (root.has("target")) c.target = choice(root, "target", {"followup", "current"}) == "current" ? Target::Current : Target::FollowUp;
+  if (c.target == Target::Current) {
+    // Grading the image seen: the baseline grade is the label, so it cannot be an input.
+    if (root.has("model") && root.child("model").has("baseline_input") && c.baseline_input)
+      root.child("model").fail("baseline_input", "with target: current the baseline grade is the label; it cannot also be an input");
+    c.baseline_input = false;
+    if (root.has("decision")) root.fail("decision", "a progression decision is for target: followup; target: current grades the image");
+  }
   if (c.target == Target::Current && !c.compare.empty())
     root.fail("compare", "a comparison of imbalance strategies is for target: followup (progression); with target: current "
                          "run one experiment per strategy");
@@ -223,7 +240,8 @@ std::string ExperimentConfig::to_yaml() const {
   o << "crop:\n  slices: " << crop_slices << "\n  size: " << crop_size << "\n";
   o << "model:\n  conv_channels: ";
   emit_list(o, conv_channels);
-  o << "\n  fc_width: " << fc_width << "\n  dropout: " << dropout << "\n";
+  o << "\n  fc_width: " << fc_width << "\n  dropout: " << dropout << "\n  baseline_input: " << (baseline_input ? "true" : "false")
+    << "\n  head: " << (head == GradeHead::Ordinal ? "ordinal" : "softmax") << "\n";
   o << "optimizer:\n  kind: " << optimizer << "\n  learning_rate: " << learning_rate << "\n  momentum: " << momentum
     << "\n  weight_decay: " << weight_decay << "\n";
   o << "schedule:\n  kind: " << schedule << "\n  step_size: " << step_size << "\n  gamma: " << gamma
@@ -244,6 +262,9 @@ std::string ExperimentConfig::to_yaml() const {
       o << s;
     }
   }
+  if (target == Target::FollowUp)
+    o << "decision:\n  rule: " << kDecisionRuleNames[static_cast<std::size_t>(decision.rule)]
+      << "\n  criterion: " << kThresholdCriterionNames[static_cast<std::size_t>(decision.criterion)] << "\n";
   o << "validation:\n  fraction: " << validation_fraction << "\n  patience: " << patience << "\n";
   o << "folds: " << folds << "\nseed: " << seed << "\ndevice: " << to_string(device)
     << "\ntarget: " << (target == Target::Current ? "current" : "followup") << "\n";

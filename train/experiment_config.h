@@ -11,6 +11,8 @@
 #include "data/cohort/grades.h"
 #include "data/synth/config.h"
 #include "kernels/device.h"
+#include "nn/models/disc_grader.h"
+#include "train/decision.h"
 #include "train/disc_dataset.h"
 
 namespace ldd::train {
@@ -51,6 +53,11 @@ struct ExperimentConfig {
   std::vector<std::int64_t> conv_channels{96, 256, 512, 512, 512};
   std::int64_t fc_width = 4096;
   double dropout = 0.5;
+  // The baseline grade as the network's side input (progression experiments only: for target: current it
+  // is the label). The head: softmax over grades, or ordinal (cumulative link).
+  bool baseline_input = true;
+  GradeHead head = GradeHead::Softmax;
+  DecisionConfig decision;  // how P(follow-up > baseline) becomes a progression call (train/decision.h)
 
   std::string optimizer = "sgd";  // sgd | adam | adamw
   double learning_rate = 0.01, momentum = 0.9, weight_decay = 5e-4;

@@ -8,7 +8,7 @@
 #include "data/imbalance.h"
 #include "kernels/check.h"
 #include "nn/checkpoint.h"
-#include "nn/models/vggm.h"
+#include "nn/models/disc_grader.h"
 #include "nn/ops.h"
 #include "nn/optim/adam.h"
 #include "nn/optim/schedule.h"
@@ -24,6 +24,7 @@ struct TrainingPool {
   const DiscDataset* data = nullptr;
   std::vector<std::size_t> items;     // sample index, or data->samples.size() + k for synthetic crop k
   std::vector<int> labels;            // follow-up grade index of each item
+  std::vector<int> baselines;         // baseline grade index of each item (a SMOTE crop: its seed sample's)
   std::vector<std::vector<float>> synthetic;
 
   const float* crop(std::size_t item) const {
@@ -37,7 +38,10 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
   TrainingPool pool;
   pool.data = &data;
   pool.items = train;
-  for (std::size_t i : train) pool.labels.push_back(data.samples[i].label);
+  for (std::size_t i : train) {
+    pool.labels.push_back(data.samples[i].label);
+    pool.baselines.push_back(data.samples[i].baseline);
+  }
   if (imbalance.strategy != ImbalanceStrategy::Smote && imbalance.strategy != ImbalanceStrategy::BorderlineSmote) return pool;
   // SMOTE in crop space: each crop is one point of slices x rows x cols dimensions.
   std::vector<std::vector<float>> features;
@@ -50,6 +54,7 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
   for (std::size_t k = 0; k < s.features.size(); ++k) {
     pool.items.push_back(data.samples.size() + k);
     pool.labels.push_back(s.labels[k]);
+    pool.baselines.push_back(pool.baselines[s.parents[k].first]);
   }
   pool.synthetic = std::move(s.features);
   return pool;
@@ -96,8 +101,17 @@ std::vector<double> softmax_row(const float* z, int classes) {
   return p;
 }
 
+// The side input of a batch: one-hot baseline grades (an undefined tensor for a model without one).
+Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, Device device) {
+  const std::int64_t width = model.config().side_inputs;
+  if (width == 0) return Tensor();
+  std::vector<float> one_hot(baselines.size() * static_cast<std::size_t>(width), 0.0f);
+  for (std::size_t i = 0; i < baselines.size(); ++i) one_hot[i * static_cast<std::size_t>(width) + static_cast<std::size_t>(baselines[i])] = 1.0f;
+  return Tensor::from_vector({static_cast<std::int64_t>(baselines.size()), width}, one_hot, device);
+}
+
 // Logits of the given samples in evaluation mode, batch by batch.
-std::vector<float> predict_logits(Module& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
+std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
                                   std::int64_t batch_size, int classes, Device device) {
   NoGrad no_grad;
   model.eval();
@@ -106,15 +120,35 @@ std::vector<float> predict_logits(Module& model, const DiscDataset& data, const 
   for (std::size_t start = 0; start < samples.size(); start += static_cast<std::size_t>(batch_size)) {
     const std::size_t end = std::min(samples.size(), start + static_cast<std::size_t>(batch_size));
     std::vector<float> batch(static_cast<std::size_t>(static_cast<std::int64_t>(end - start) * n));
-    for (std::size_t i = start; i < end; ++i)
+    std::vector<int> baselines;
+    for (std::size_t i = start; i < end; ++i) {
       std::copy(data.crop(samples[i]), data.crop(samples[i]) + n, batch.begin() + static_cast<std::int64_t>(i - start) * n);
+      baselines.push_back(data.samples[samples[i]].baseline);
+    }
     const Tensor x = Tensor::from_vector({static_cast<std::int64_t>(end - start), data.slices, data.rows, data.cols}, batch, device);
-    const auto out = model(x).to_vector();
+    const auto out = model.forward(x, side_input(model, baselines, device)).to_vector();
     LDD_CHECK(out.size() == (end - start) * static_cast<std::size_t>(classes), "predict: unexpected output size");
     logits.insert(logits.end(), out.begin(), out.end());
   }
   model.train();
   return logits;
+}
+
+// Each sample's grade probabilities, arg-max and P(follow-up grade > baseline grade).
+std::vector<DiscOutput> predict(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
+                                std::int64_t batch_size, int classes, Device device) {
+  const auto z = predict_logits(model, data, samples, batch_size, classes, device);
+  std::vector<DiscOutput> outputs;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    DiscOutput out;
+    out.sample = samples[i];
+    out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
+    out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+    if (data.target == Target::FollowUp)
+      for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
 }
 
 std::string history_text(const std::vector<EpochRecord>& history) {
@@ -165,17 +199,19 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   std::filesystem::create_directories(dir);
   const auto checkpoint = dir / "checkpoint.h5", best = dir / "best.h5";
 
-  VggMConfig mc;
-  mc.in_channels = data.slices;
-  mc.height = data.rows;
-  mc.width = data.cols;
-  mc.classes = classes;
-  std::copy(c.conv_channels.begin(), c.conv_channels.end(), mc.conv_channels.begin());
-  mc.fc_width = c.fc_width;
-  mc.dropout = static_cast<float>(c.dropout);
-  mc.validate();
+  DiscGraderConfig mc;
+  mc.vggm.in_channels = data.slices;
+  mc.vggm.height = data.rows;
+  mc.vggm.width = data.cols;
+  mc.vggm.classes = classes;
+  std::copy(c.conv_channels.begin(), c.conv_channels.end(), mc.vggm.conv_channels.begin());
+  mc.vggm.fc_width = c.fc_width;
+  mc.vggm.dropout = static_cast<float>(c.dropout);
+  mc.vggm.validate();
+  mc.side_inputs = c.baseline_input && data.target == Target::FollowUp ? classes : 0;
+  mc.head = c.head;
   Generator init_gen(mix_seed({c.seed, f, 0}));
-  VggM model(mc, InitScheme::Kaiming, init_gen);
+  DiscGrader model(mc, InitScheme::Kaiming, init_gen);
   model.to(options.device);
   const auto optimizer = make_optimizer(c, model);
   const LearningRateSchedule schedule = make_schedule(c);
@@ -223,14 +259,16 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
       const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(c.batch_size));
       const auto m = static_cast<std::int64_t>(end - begin);
       std::vector<float> batch(static_cast<std::size_t>(m * n));
-      std::vector<int> targets;
+      std::vector<int> targets, baselines;
       for (std::size_t i = begin; i < end; ++i) {
         augment_crop(pool.crop(order[i]), batch.data() + static_cast<std::int64_t>(i - begin) * n, data.slices, data.rows, data.cols,
                      augment, gen);
         targets.push_back(pool.labels[order[i]]);
+        baselines.push_back(pool.baselines[order[i]]);
       }
       optimizer->zero_grad();
-      const Tensor logits = model(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch, options.device));
+      const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch, options.device),
+                                          side_input(model, baselines, options.device));
       const Tensor loss = imbalance.strategy == ImbalanceStrategy::Focal
                               ? focal_loss(logits, targets, imbalance.gamma)
                               : cross_entropy(logits, targets, {.class_weights = weights});
@@ -285,16 +323,10 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   }
   if (validate && std::filesystem::exists(best)) load_checkpoint(best, model);
 
-  const auto z = predict_logits(model, data, split.test, c.batch_size, classes, options.device);
-  for (std::size_t i = 0; i < split.test.size(); ++i) {
-    DiscOutput out;
-    out.sample = split.test[i];
-    out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
-    out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
-    if (data.target == Target::FollowUp)
-      for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
-    result.test.push_back(std::move(out));
-  }
+  result.test = predict(model, data, split.test, c.batch_size, classes, options.device);
+  // The discs a progression threshold is chosen on: the validation split, else the training discs.
+  if (data.target == Target::FollowUp)
+    result.fit = predict(model, data, validate ? split.validation : split.train, c.batch_size, classes, options.device);
   return result;
 }
 

@@ -35,6 +35,9 @@ struct DiscOutput {
 
 struct FoldResult {
   std::vector<DiscOutput> test;
+  // Progression experiments: the validation discs' outputs when the fold has a validation split, else the
+  // training discs' (evaluation mode, no augmentation), on which the decision threshold is chosen.
+  std::vector<DiscOutput> fit;
   std::vector<EpochRecord> history;
   std::int64_t best_epoch = 0;  // the epoch whose weights predicted the test discs
 };

@@ -64,7 +64,7 @@ Metrics evaluate(const std::vector<DiscPrediction>& discs, int classes) {
   for (const auto& d : discs) {
     LDD_CHECK(d.true_followup >= 0 && d.true_followup < classes && d.predicted_followup >= 0 && d.predicted_followup < classes,
               "evaluate: grade index outside [0, " << classes << ")");
-    const bool actual = d.true_followup > d.baseline, called = d.predicted_followup > d.baseline;
+    const bool actual = d.true_followup > d.baseline, called = d.called;
     tp += actual && called;
     tn += !actual && !called;
     fp += !actual && called;
@@ -99,9 +99,11 @@ std::vector<DiscPrediction> baseline_predictions(const std::vector<DiscPredictio
     if (b == Baseline::FollowUpEqualsBaseline) {
       d.predicted_followup = d.baseline;
       d.p_progression = 0.0;
+      d.called = false;
     } else {  // one grade worse, which the top grade cannot be: it counts as a (wrong) call of "no change"
       d.predicted_followup = std::min(d.baseline + 1, classes - 1);
       d.p_progression = 1.0;
+      d.called = d.predicted_followup > d.baseline;
     }
   }
   return out;

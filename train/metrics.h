@@ -11,7 +11,10 @@ namespace ldd::train {
 struct DiscPrediction {
   int baseline = 0, true_followup = 0, predicted_followup = 0;  // grade indices from 0
   double p_progression = 0.0;                                    // P(follow-up > baseline)
+  bool called = false;                                           // progression called (train/decision.h)
 };
+// The paper's rule: progression is called when the predicted follow-up grade is above the baseline.
+inline bool paper_rule(const DiscPrediction& d) { return d.predicted_followup > d.baseline; }
 
 struct Metrics {
   std::int64_t discs = 0;
@@ -26,7 +29,8 @@ struct Metrics {
 Metrics evaluate(const std::vector<DiscPrediction>& discs, int classes);
 
 // Trivial predictors on the same discs: "never progresses" (and "follow-up = baseline", the same
-// progression calls, here with the baseline as the predicted grade), "every disc progresses".
+// progression calls, here with the baseline as the predicted grade), "every disc progresses". The grade
+// prior, learnt on training folds, is in train/reference_predictors.h.
 enum class Baseline { FollowUpEqualsBaseline, EveryDiscProgresses };
 std::vector<DiscPrediction> baseline_predictions(const std::vector<DiscPrediction>& discs, Baseline b, int classes);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "data/io/text_file.h"
@@ -33,12 +34,28 @@ const NamedFields<Metrics>& summary_fields() {
   return fields;
 }
 
-std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::vector<DiscOutput>& test) {
+// The model's predictions with progression called by the paper's rule, or at `threshold` when given.
+std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::vector<DiscOutput>& test,
+                                           std::optional<double> threshold) {
   std::vector<DiscPrediction> out;
   for (const auto& t : test) {
     const auto& s = data.samples[t.sample];
-    out.push_back({s.baseline, s.followup, t.predicted, t.p_progression});
+    DiscPrediction d{s.baseline, s.followup, t.predicted, t.p_progression};
+    d.called = threshold ? t.p_progression >= *threshold : paper_rule(d);
+    out.push_back(d);
   }
+  return out;
+}
+
+std::vector<bool> progressed(const DiscDataset& data, const std::vector<DiscOutput>& outputs) {
+  std::vector<bool> out;
+  for (const auto& o : outputs) out.push_back(data.samples[o.sample].followup > data.samples[o.sample].baseline);
+  return out;
+}
+
+std::vector<std::size_t> samples_of(const std::vector<DiscOutput>& outputs) {
+  std::vector<std::size_t> out;
+  for (const auto& o : outputs) out.push_back(o.sample);
   return out;
 }
 
@@ -56,7 +73,8 @@ const char* predicted_column(const DiscDataset& data) {
   return data.target == Target::Current ? "predicted_grade" : "predicted_followup_grade";
 }
 
-std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOutput>& test) {
+// predicted_progression: P(progression) >= threshold when one is given, else the paper's rule.
+std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOutput>& test, std::optional<double> threshold) {
   const int lowest = scale_of(data.pathology).lowest;
   const bool followup = data.target == Target::FollowUp;
   std::ostringstream o;
@@ -66,7 +84,9 @@ std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOu
     if (followup) o << s.baseline + lowest << ',';
     o << s.label + lowest << ',' << t.predicted + lowest;
     for (double p : t.probabilities) o << ',' << number(p);
-    if (followup) o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ',' << (t.predicted > s.baseline);
+    if (followup)
+      o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ','
+        << (threshold ? t.p_progression >= *threshold : t.predicted > s.baseline);
     o << '\n';
   }
   return o.str();
@@ -134,19 +154,12 @@ std::string fold_row(const std::string& label, const Metrics& m) {
   return buffer;
 }
 
-std::string extra_row(const std::string& label, const std::vector<Metrics>& folds) {
-  return "| " + label + " | " + fixed3(over(folds, [](const Metrics& m) { return m.grade_accuracy; })) + " | " +
-         fixed3(over(folds, [](const Metrics& m) { return m.balanced_accuracy; })) + " | " +
-         fixed3(over(folds, [](const Metrics& m) { return m.kappa; })) + " | " +
-         fixed3(over(folds, [](const Metrics& m) { return m.roc_auc; })) + " | " +
-         fixed3(over(folds, [](const Metrics& m) { return m.f1; })) + " |\n";
-}
-
 }  // namespace
 
-void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds) {
+void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds,
+                       const std::vector<std::optional<double>>& thresholds) {
   std::string csv = csv_header(data);
-  for (const auto& f : folds) csv += csv_rows(data, f.fold, f.test);
+  for (std::size_t i = 0; i < folds.size(); ++i) csv += csv_rows(data, folds[i].fold, folds[i].test, i < thresholds.size() ? thresholds[i] : std::nullopt);
   io::write_text_atomically(path, csv);
 }
 
@@ -156,8 +169,9 @@ std::string left_out_text(const DiscDataset& data) {
   return text;
 }
 
-void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& test) {
-  io::write_text_atomically(path, csv_header(data) + csv_rows(data, fold, test));
+void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& outputs,
+                            std::optional<double> threshold) {
+  io::write_text_atomically(path, csv_header(data) + csv_rows(data, fold, outputs, threshold));
 }
 
 std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data) {
@@ -215,32 +229,109 @@ std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
   return out;
 }
 
-RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes) {
+RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes, const DecisionConfig& decision,
+                        const TrueRiskOfDiscs* truth) {
   RunMetrics r;
   for (const auto& f : folds) {
-    const auto discs = predictions_of(data, f.test);
-    r.model.push_back(evaluate(discs, classes));
+    LDD_CHECK(!f.fit.empty(), "fold " << f.fold + 1 << ": no predictions on the discs its threshold is chosen on (fit_predictions.csv);"
+                                      << " the fold was trained by an older ldd: start the run again without --resume");
+    std::vector<double> fit_scores;
+    for (const auto& o : f.fit) fit_scores.push_back(o.p_progression);
+    const double threshold = choose_threshold(fit_scores, progressed(data, f.fit), decision.criterion);
+    r.thresholds.push_back(threshold);
+    r.model_paper_rule.push_back(evaluate(predictions_of(data, f.test, std::nullopt), classes));
+    r.model_threshold.push_back(evaluate(predictions_of(data, f.test, threshold), classes));
+    r.model.push_back(decision.rule == DecisionRule::Paper ? r.model_paper_rule.back() : r.model_threshold.back());
+    const auto discs = predictions_of(data, f.test, std::nullopt);
     r.never_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::FollowUpEqualsBaseline, classes), classes));
     r.every_disc_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::EveryDiscProgresses, classes), classes));
+    const auto test = samples_of(f.test);
+    auto reference = [&](Reference which) {
+      return evaluate(reference_calls(data, test, score_reference(which, data, truth, test, decision.criterion)), classes);
+    };
+    r.grade_prior.push_back(reference(Reference::GradePrior));
+    if (truth) {
+      r.image_oracle.push_back(reference(Reference::ImageOracle));
+      r.full_oracle.push_back(reference(Reference::FullOracle));
+    }
   }
   return r;
 }
 
+namespace {
+
+// Every predictor of a progression report, in the order the report lists them; oracles only when present.
+struct Row {
+  std::string label, json;
+  const std::vector<Metrics>* folds;
+  bool grades;  // predicts grades (grade accuracy and kappa mean something)
+};
+
+std::vector<Row> predictor_rows(const ExperimentConfig& c, const RunMetrics& m) {
+  const bool paper = c.decision.rule == DecisionRule::Paper;
+  const std::string criterion = kThresholdCriterionNames[static_cast<std::size_t>(c.decision.criterion)];
+  std::vector<Row> rows{
+      {"**model**, " + std::string(paper ? "paper's rule (arg-max follow-up > baseline)" : "threshold on P(progression), " + criterion),
+       "model", &m.model, true},
+      {paper ? "model, threshold on P(progression) (" + criterion + ")" : "model, paper's rule (arg-max follow-up > baseline)",
+       paper ? "model_threshold" : "model_paper_rule", paper ? &m.model_threshold : &m.model_paper_rule, true},
+      {"never progresses (follow-up = baseline)", "never_progresses", &m.never_progresses, true},
+      {"every disc progresses (follow-up = baseline + 1)", "every_disc_progresses", &m.every_disc_progresses, true},
+      {"grade prior: P(progression | baseline grade)", "grade_prior", &m.grade_prior, false},
+  };
+  if (!m.image_oracle.empty()) {
+    rows.push_back({"*image oracle*: baseline grade + the rendered risk signs", "image_oracle", &m.image_oracle, false});
+    rows.push_back({"*full oracle*: baseline grade + the hidden propensity", "full_oracle", &m.full_oracle, false});
+  }
+  return rows;
+}
+
+std::string comparison_row(const Row& row) {
+  const auto& f = *row.folds;
+  auto dash_or = [&](auto field) { return row.grades ? fixed3(over(f, field)) : std::string("—"); };
+  return "| " + row.label + " | " + percent(over(f, [](const Metrics& x) { return x.accuracy; })) + " | " +
+         percent(over(f, [](const Metrics& x) { return x.precision; })) + " | " + percent(over(f, [](const Metrics& x) { return x.recall; })) +
+         " | " + percent(over(f, [](const Metrics& x) { return x.f1; })) + " | " +
+         fixed3(over(f, [](const Metrics& x) { return x.balanced_accuracy; })) + " | " +
+         fixed3(over(f, [](const Metrics& x) { return x.roc_auc; })) + " | " + dash_or([](const Metrics& x) { return x.kappa; }) + " |\n";
+}
+
+MeanSd field_of(const std::vector<Metrics>& f, double Metrics::*field) {
+  return over(f, [field](const Metrics& x) { return x.*field; });
+}
+
+// "reaches 93 % of the image oracle's balanced accuracy (0.74 vs 0.80)".
+std::string share_of(const char* what, MeanSd model, MeanSd oracle) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer, "%.0f %% of the image oracle's %s (%.3f vs %.3f)", oracle.mean > 0 ? 100 * model.mean / oracle.mean : 0.0,
+                what, model.mean, oracle.mean);
+  return buffer;
+}
+
+}  // namespace
+
 void write_run_data(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
                     const std::vector<FoldOutcome>& folds, const RunMetrics& m, const std::string& strategy) {
   const GradeScale scale = scale_of(c.pathology);
-  write_predictions(folder / "predictions.csv", data, folds);
+  std::vector<std::optional<double>> thresholds;
+  for (double t : m.thresholds) thresholds.emplace_back(c.decision.rule == DecisionRule::Threshold ? std::optional<double>(t) : std::nullopt);
+  write_predictions(folder / "predictions.csv", data, folds, thresholds);
 
   std::ostringstream j;
   j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
     << "\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
   j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()
-    << ",\n  \"folds\": [\n";
+    << ",\n  \"decision\": {\"rule\": \"" << kDecisionRuleNames[static_cast<std::size_t>(c.decision.rule)] << "\", \"criterion\": \""
+    << kThresholdCriterionNames[static_cast<std::size_t>(c.decision.criterion)] << "\", \"thresholds\": [";
+  for (std::size_t i = 0; i < m.thresholds.size(); ++i) j << (i ? ", " : "") << number(m.thresholds[i]);
+  j << "]},\n  \"folds\": [\n";
   for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, summary_fields(), "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
-  j << "  ],\n  \"summary\": " << json_summary(m.model, summary_fields(), "  ") << ",\n  \"baselines\": {\n    \"never_progresses\": "
-    << json_summary(m.never_progresses, summary_fields(), "    ") << ",\n    \"every_disc_progresses\": " << json_summary(m.every_disc_progresses, summary_fields(), "    ")
-    << "\n  }\n}\n";
+  j << "  ],\n  \"summary\": " << json_summary(m.model, summary_fields(), "  ") << ",\n  \"predictors\": {";
+  const auto rows = predictor_rows(c, m);
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    j << (i > 1 ? ",\n" : "\n") << "    \"" << rows[i].json << "\": " << json_summary(*rows[i].folds, summary_fields(), "    ");
+  j << "\n  }\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
 
   io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
@@ -249,37 +340,63 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
 void write_report(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
                   const std::vector<FoldOutcome>& folds, const RunMetrics& m, const RunContext& context) {
   const GradeScale scale = scale_of(c.pathology);
+  const bool paper = c.decision.rule == DecisionRule::Paper;
+  const std::string criterion = c.decision.criterion == ThresholdCriterion::F1 ? "F1" : "Youden's J";
   std::ostringstream r;
   r << "# " << c.name << ": " << scale.name << " progression, " << folds.size() << "-fold cross-validation\n\n";
   r << "Config `" << c.source << "` (resolved copy: `config.yaml`); cohort `" << c.cohort << "`; imbalance strategy **"
     << context.strategy << "**; " << c.epochs << " epochs at most, batch " << c.batch_size << ", " << c.optimizer << " lr "
-    << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << ". "
-    << data.subjects.size() << " subjects, " << test_discs(folds) << " discs evaluated (" << data.left_out.size()
+    << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << "; "
+    << (c.baseline_input ? "the baseline grade is an input of the network; " : "") << (c.head == GradeHead::Ordinal ? "ordinal" : "softmax")
+    << " head. " << data.subjects.size() << " subjects, " << test_discs(folds) << " discs evaluated (" << data.left_out.size()
     << " subjects or discs left out: no SegFlow result or no grades; see `left_out.txt`). Device " << context.device << ", "
     << context.threads << " threads, " << number(std::round(context.seconds)) << " s in this invocation.\n\n";
-  r << "Progression = predicted follow-up grade above the baseline grade. Fold = subjects (both visits and all discs of a "
-       "person in one fold), stratified by progression.\n\n";
+  r << "Progression: ";
+  if (paper) {
+    r << "the paper's rule, a predicted (arg-max) follow-up grade above the baseline grade.";
+  } else {
+    r << "P(follow-up grade > baseline grade) from the predicted distribution at or above a threshold chosen per fold to maximise "
+      << criterion << " on the fold's " << (c.validation_fraction > 0 ? "validation" : "training") << " discs (never its test discs); "
+      << "thresholds";
+    for (double t : m.thresholds) r << " " << number(std::round(1000 * t) / 1000);
+    r << ".";
+  }
+  r << " Fold = subjects (both visits and all discs of a person in one fold), stratified by progression.\n\n";
   r << "## Table 4 for this run (mean ± sd over folds)\n\n";
   r << "| | TP | TN | FP | FN | Accuracy | Precision | Recall | F1 |\n|---|---|---|---|---|---|---|---|---|\n";
   r << table4_row("**this run**", m.model);
   for (std::size_t i = 0; i < folds.size(); ++i) r << fold_row("fold " + std::to_string(folds[i].fold + 1), m.model[i]);
+  if (!m.image_oracle.empty()) r << table4_row("*image oracle, same folds*", m.image_oracle);
   const PaperRow p = paper_table4(c.pathology);
   r << "| paper (its cohort, for context) | " << p.tp << " | " << p.tn << " | " << p.fp << " | " << p.fn << " | " << p.accuracy
     << " | " << p.precision << " | " << p.recall << " | " << p.f1 << " |\n\n";
   r << "TP/TN/FP/FN are % of the fold's discs. Precision is 0 in a fold where no disc is called progressing.\n\n";
-  r << "## What the paper did not report, and trivial baselines on the same folds\n\n";
-  r << "| predictor | grade accuracy | balanced accuracy | quadratic kappa | ROC-AUC | F1 |\n|---|---|---|---|---|---|\n";
-  r << extra_row("**model**", m.model) << extra_row("never progresses (follow-up = baseline)", m.never_progresses)
-    << extra_row("every disc progresses (follow-up = baseline + 1)", m.every_disc_progresses) << "\n";
-  auto field = [&](const std::vector<Metrics>& f, auto g) { return over(f, g); };
-  const auto bal = [](const Metrics& x) { return x.balanced_accuracy; };
-  const auto f1 = [](const Metrics& x) { return x.f1; };
+  r << "## The model beside trivial predictors" << (m.image_oracle.empty() ? "" : " and the oracles") << ", same folds\n\n";
+  r << "| predictor | accuracy | precision | recall | F1 | balanced accuracy | ROC-AUC | grade kappa |\n|---|---|---|---|---|---|---|---|\n";
+  const auto rows = predictor_rows(c, m);
+  for (const auto& row : rows) r << comparison_row(row);
+  r << "\nThe grade prior and the oracles are fitted on each fold's training discs (logistic regression for the oracles) and "
+       "call progression at a threshold chosen there by the same criterion as the model's; they predict progression, not "
+       "grades. ";
+  if (!m.image_oracle.empty())
+    r << "The image oracle reads what a perfect reader of the baseline image could: the baseline grade and the amount of each "
+         "sign of risk the generator drew (`data/synth/README.md`); the full oracle also knows the hidden propensity, so it "
+         "bounds what is learnable from a disc at all.";
+  r << "\n\n";
+  double Metrics::*const ba = &Metrics::balanced_accuracy;
+  double Metrics::*const f1 = &Metrics::f1;
+  double Metrics::*const auc = &Metrics::roc_auc;
+  r << "- " << verdict("Balanced accuracy vs 'never progresses'", field_of(m.model, ba), field_of(m.never_progresses, ba)) << ".\n";
+  r << "- " << verdict("Balanced accuracy vs the grade prior", field_of(m.model, ba), field_of(m.grade_prior, ba)) << ".\n";
+  r << "- " << verdict("F1 of progression vs the grade prior", field_of(m.model, f1), field_of(m.grade_prior, f1)) << ".\n";
+  r << "- " << verdict("ROC-AUC vs the grade prior", field_of(m.model, auc), field_of(m.grade_prior, auc)) << ".\n";
+  r << "- " << verdict("F1 of progression vs 'every disc progresses'", field_of(m.model, f1), field_of(m.every_disc_progresses, f1)) << ".\n";
   const auto kappa = [](const Metrics& x) { return x.kappa; };
-  r << "- " << verdict("Balanced accuracy vs 'never progresses'", field(m.model, bal), field(m.never_progresses, bal)) << ".\n";
-  r << "- " << verdict("Balanced accuracy vs 'every disc progresses'", field(m.model, bal), field(m.every_disc_progresses, bal)) << ".\n";
-  r << "- " << verdict("F1 of progression vs 'every disc progresses'", field(m.model, f1), field(m.every_disc_progresses, f1)) << ".\n";
-  r << "- " << verdict("Grade kappa vs 'follow-up = baseline'", field(m.model, kappa), field(m.never_progresses, kappa)) << ".\n\n";
-  r << "\"Beats\" means a mean difference larger than the larger fold sd. ROC-AUC is of P(progression) = the predicted "
+  r << "- " << verdict("Grade kappa vs 'follow-up = baseline'", over(m.model, kappa), over(m.never_progresses, kappa)) << ".\n";
+  if (!m.image_oracle.empty())
+    r << "- The model reaches " << share_of("balanced accuracy", field_of(m.model, ba), field_of(m.image_oracle, ba)) << " and "
+      << share_of("ROC-AUC", field_of(m.model, auc), field_of(m.image_oracle, auc)) << ".\n";
+  r << "\n\"Beats\" means a mean difference larger than the larger fold sd. ROC-AUC is of P(progression) = the predicted "
        "probability of a follow-up grade above the baseline one.\n\n";
   r << "## Follow-up grade confusion matrices (rows: true grade, columns: predicted)\n\n";
   for (std::size_t i = 0; i < folds.size(); ++i) {
@@ -293,20 +410,13 @@ void write_comparison(const std::filesystem::path& path, const ExperimentConfig&
                       const std::vector<std::pair<std::string, RunMetrics>>& runs) {
   std::ostringstream r;
   r << "# " << c.name << ": imbalance strategies on the same " << c.folds << " folds (" << scale_of(c.pathology).name << ")\n\n";
-  r << "Mean ± sd over folds; each strategy's full report is in its folder.\n\n";
-  r << "| strategy | accuracy | precision | recall | F1 | balanced accuracy | grade kappa | ROC-AUC |\n|---|---|---|---|---|---|---|---|\n";
-  auto row = [&](const std::string& name, const std::vector<Metrics>& f) {
-    r << "| " << name << " | " << percent(over(f, [](const Metrics& m) { return m.accuracy; })) << " | "
-      << percent(over(f, [](const Metrics& m) { return m.precision; })) << " | " << percent(over(f, [](const Metrics& m) { return m.recall; }))
-      << " | " << percent(over(f, [](const Metrics& m) { return m.f1; })) << " | "
-      << fixed3(over(f, [](const Metrics& m) { return m.balanced_accuracy; })) << " | "
-      << fixed3(over(f, [](const Metrics& m) { return m.kappa; })) << " | " << fixed3(over(f, [](const Metrics& m) { return m.roc_auc; }))
-      << " |\n";
-  };
-  for (const auto& [name, m] : runs) row(name, m.model);
+  r << "Mean ± sd over folds; each strategy's full report is in its folder. Progression is called by the run's decision ("
+    << kDecisionRuleNames[static_cast<std::size_t>(c.decision.rule)] << ").\n\n";
+  r << "| strategy | accuracy | precision | recall | F1 | balanced accuracy | ROC-AUC | grade kappa |\n|---|---|---|---|---|---|---|---|\n";
+  for (const auto& [name, m] : runs) r << comparison_row({name, "", &m.model, true});
   if (!runs.empty()) {
-    row("*never progresses*", runs.front().second.never_progresses);
-    row("*every disc progresses*", runs.front().second.every_disc_progresses);
+    const auto rows = predictor_rows(c, runs.front().second);
+    for (std::size_t i = 2; i < rows.size(); ++i) r << comparison_row(rows[i]);
   }
   io::write_text_atomically(path, r.str());
 }

@@ -4,34 +4,46 @@
 // Every file is written under a temporary name and renamed.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "train/fold_trainer.h"
 #include "train/metrics.h"
+#include "train/reference_predictors.h"
 
 namespace ldd::train {
 
 struct FoldOutcome {
   int fold = 0;  // 0-based
   std::vector<DiscOutput> test;
+  std::vector<DiscOutput> fit;  // the discs the decision threshold is chosen on (FoldResult::fit)
   std::vector<EpochRecord> history;
 };
 
-// One fold's test predictions, in predictions.csv's columns; read back when a run resumes.
-void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& test);
+// One fold's test (or fit) predictions, in predictions.csv's columns; read back when a run resumes.
+// predicted_progression is P(progression) >= threshold when one is given, else the paper's rule.
+void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& outputs,
+                            std::optional<double> threshold = std::nullopt);
 std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data);
 // predictions.csv of a whole run (every fold's test discs), and left_out.txt's text.
-void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds);
+void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds,
+                       const std::vector<std::optional<double>>& thresholds = {});
 std::string left_out_text(const DiscDataset& data);
 void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
 std::vector<EpochRecord> read_history(const std::filesystem::path& path);
 
-// Metrics of the model and of the trivial predictors, per fold and as mean +- sd over folds.
+// Metrics of the model and of the predictors it stands beside, per fold (mean +- sd in the report).
 struct RunMetrics {
-  std::vector<Metrics> model, never_progresses, every_disc_progresses;  // per fold
+  std::vector<Metrics> model;                              // the run's decision rule
+  std::vector<Metrics> model_paper_rule, model_threshold;  // both rules on the same predictions
+  std::vector<double> thresholds;                          // the model's threshold per fold
+  std::vector<Metrics> never_progresses, every_disc_progresses, grade_prior;
+  std::vector<Metrics> image_oracle, full_oracle;          // empty without synthetic ground truth
 };
-RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes);
+// `truth`: the synthetic cohort's ground truth for the oracles, or null (real data).
+RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes, const DecisionConfig& decision,
+                        const TrueRiskOfDiscs* truth);
 
 struct RunContext {
   std::string strategy;   // the imbalance strategy's name

@@ -82,10 +82,12 @@ void CohortWriter::add_true_disc_centres(const std::string& id, Visit visit,
   file_.write<double>(visit_group(id, visit) + "/truth/disc_centres", flat, {kLevels, 2});
 }
 
-void CohortWriter::add_true_propensity(const std::string& id, const std::array<float, kLevels>& propensity,
-                                       const std::array<float, kLevels>& visible_cue) {
+void CohortWriter::add_true_risk(const std::string& id, const std::array<float, kLevels>& propensity,
+                                 const std::vector<float>& risk_signs, std::int64_t signs_per_disc) {
+  LDD_CHECK(static_cast<std::int64_t>(risk_signs.size()) == kLevels * signs_per_disc,
+            "add_true_risk: " << risk_signs.size() << " sign values for " << kLevels << " x " << signs_per_disc);
   file_.write<float>(subject_group(id) + "/truth/propensity", propensity, {kLevels});
-  file_.write<float>(subject_group(id) + "/truth/visible_cue", visible_cue, {kLevels});
+  file_.write<float>(subject_group(id) + "/truth/risk_signs", risk_signs, {kLevels, signs_per_disc});
 }
 
 void CohortWriter::commit() { file_.commit(); }
@@ -142,6 +144,21 @@ std::optional<std::vector<std::uint8_t>> CohortReader::true_vertebra_mask(const 
   const std::string path = visit_group(id, visit) + "/truth/vertebra_mask";
   if (!file_.exists(path)) return std::nullopt;
   return file_.read<std::uint8_t>(path);
+}
+
+std::optional<TrueRisk> CohortReader::true_risk(const std::string& id) const {
+  const std::string group = subject_group(id) + "/truth";
+  if (!file_.exists(group + "/propensity") || !file_.exists(group + "/risk_signs")) return std::nullopt;
+  TrueRisk r;
+  const auto propensity = file_.read<float>(group + "/propensity");
+  LDD_CHECK(propensity.size() == kLevels, file_.path().string() << ": " << group << "/propensity has " << propensity.size()
+                                                                 << " values, expected " << kLevels);
+  std::copy(propensity.begin(), propensity.end(), r.propensity.begin());
+  hdf5::Dims shape;
+  r.signs = file_.read<float>(group + "/risk_signs", &shape);
+  LDD_CHECK(shape.size() == 2 && shape[0] == kLevels, file_.path().string() << ": " << group << "/risk_signs is not levels x signs");
+  r.signs_per_disc = shape[1];
+  return r;
 }
 
 Provenance CohortReader::provenance() const {

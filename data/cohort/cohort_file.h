@@ -35,6 +35,13 @@ struct Volume {
   std::vector<float> intensities() const;
 };
 
+// Synthetic ground truth of progression risk, per disc (evaluation only: the oracles of a report).
+struct TrueRisk {
+  std::array<float, kLevels> propensity{};
+  std::vector<float> signs;  // levels x signs_per_disc
+  std::int64_t signs_per_disc = 0;
+};
+
 class CohortWriter {
  public:
   CohortWriter(const std::filesystem::path& path, const Provenance& provenance, int compression_level = 1);
@@ -45,8 +52,10 @@ class CohortWriter {
                               const std::vector<std::uint8_t>& labels);
   // (row, col) pixel position of each disc's centre L1-L2 .. L5-S1 on the mid-sagittal plane.
   void add_true_disc_centres(const std::string& subject_id, Visit visit, const std::array<std::array<double, 2>, kLevels>& centres);
-  void add_true_propensity(const std::string& subject_id, const std::array<float, kLevels>& propensity,
-                           const std::array<float, kLevels>& visible_cue);
+  // The hidden per-disc propensity, and the amounts of the risk signs the baseline image shows
+  // (levels x signs, row-major; data/synth/risk_signs.h).
+  void add_true_risk(const std::string& subject_id, const std::array<float, kLevels>& propensity,
+                     const std::vector<float>& risk_signs, std::int64_t signs_per_disc);
   void commit();
 
  private:
@@ -63,6 +72,8 @@ class CohortReader {
   bool has_volume(const std::string& id, Visit visit) const;
   Volume volume(const std::string& id, Visit visit) const;
   std::optional<std::vector<std::uint8_t>> true_vertebra_mask(const std::string& id, Visit visit) const;
+  // A synthetic subject's hidden propensity and rendered risk signs; nullopt for real subjects.
+  std::optional<TrueRisk> true_risk(const std::string& id) const;
   Provenance provenance() const;
   const hdf5::File& file() const { return file_; }
   hdf5::File& file_for_update() { return file_; }

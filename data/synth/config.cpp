@@ -67,8 +67,12 @@ std::string SynthConfig::to_yaml() const {
   emit(o, d.institution_intensity);
   const auto& l = latent;
   o << "\nlatent:\n  level_weight: " << l.level_weight << "\n  age_severity_weight: " << l.age_severity_weight
-    << "\n  shared_severity_weight: " << l.shared_severity_weight << "\n  propensity_weight: " << l.propensity_weight
-    << "\n  propensity_visibility: " << l.propensity_visibility << "\n";
+    << "\n  shared_severity_weight: " << l.shared_severity_weight << "\n  propensity_weight:";
+  for (int p = 0; p < kPathologies; ++p) o << "\n    " << name_of(p) << ": " << l.propensity_weight[static_cast<std::size_t>(p)];
+  o << "\n  propensity_visibility: " << l.propensity_visibility << "\nrisk_signs:";
+  const auto amplitudes = risk_signs.as_array();
+  for (int k = 0; k < kRiskSigns; ++k) o << "\n  " << kRiskSignNames[k] << ": " << amplitudes[static_cast<std::size_t>(k)];
+  o << "\n";
   const auto& i = imaging;
   o << "imaging:\n  slices: " << i.slices << "\n  rows: " << i.rows << "\n  cols: " << i.cols << "\n  pixel_mm: "
     << i.pixel_mm << "\n  slice_thickness_mm: " << i.slice_thickness_mm << "\n  slice_gap_mm: " << i.slice_gap_mm
@@ -129,7 +133,7 @@ void SynthConfig::validate() const {
 SynthConfig parse_synth_config(const std::string& yaml, const std::string& source_name) {
   const config::Fields root = config::Fields::parse(yaml, source_name);
   SynthConfig c;
-  root.reject_unknown({"cohort", "demographics", "latent", "imaging", "tables"});
+  root.reject_unknown({"cohort", "demographics", "latent", "risk_signs", "imaging", "tables"});
   if (root.has("cohort")) {
     const auto f = root.child("cohort");
     f.reject_unknown({"subjects", "seed"});
@@ -158,8 +162,23 @@ SynthConfig parse_synth_config(const std::string& yaml, const std::string& sourc
     if (f.has("level_weight")) l.level_weight = f.number("level_weight", 0, 1);
     if (f.has("age_severity_weight")) l.age_severity_weight = f.number("age_severity_weight", 0, 1);
     if (f.has("shared_severity_weight")) l.shared_severity_weight = f.number("shared_severity_weight", 0, 1);
-    if (f.has("propensity_weight")) l.propensity_weight = f.number("propensity_weight", 0, 1);
+    if (f.has("propensity_weight")) {
+      const auto w = f.child("propensity_weight");
+      w.reject_unknown({"schneiderman", "bulging", "pfirrmann"});
+      for (int p = 0; p < kPathologies; ++p)
+        if (w.has(name_of(p))) l.propensity_weight[static_cast<std::size_t>(p)] = w.number(name_of(p), 0, 1);
+    }
     if (f.has("propensity_visibility")) l.propensity_visibility = f.number("propensity_visibility", 0, 1);
+  }
+  if (root.has("risk_signs")) {
+    const auto f = root.child("risk_signs");
+    f.reject_unknown({std::begin(kRiskSignNames), std::end(kRiskSignNames)});
+    auto& a = c.risk_signs;
+    double* fields[kRiskSigns] = {&a.nucleus_signal_loss, &a.annulus_signal, &a.height_loss,
+                                  &a.modic_change,        &a.high_intensity_zone, &a.posterior_bulge_mm};
+    static constexpr double kHighest[kRiskSigns] = {0.3, 0.35, 0.3, 1.0, 1000, 5};  // keeps every drawn signal and height positive
+    for (int k = 0; k < kRiskSigns; ++k)
+      if (f.has(kRiskSignNames[k])) *fields[k] = f.number(kRiskSignNames[k], 0, kHighest[k]);
   }
   if (root.has("imaging")) {
     const auto f = root.child("imaging");

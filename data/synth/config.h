@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/cohort/grades.h"
+#include "data/synth/risk_signs.h"
 
 namespace ldd::synth {
 
@@ -31,8 +32,10 @@ struct Latent {
   double level_weight = 0.35;            // lower levels degenerate more
   double age_severity_weight = 0.15;     // older discs start more degenerate (more would fight Table 1)
   double shared_severity_weight = 0.60;  // one disc's three scales move together
-  double propensity_weight = 0.80;       // the hidden per-disc propensity's share of progression
-  double propensity_visibility = 0.60;   // how much of the propensity the baseline image shows
+  // The hidden per-disc propensity's share of each scale's progression latent (Schneiderman, bulging,
+  // Pfirrmann); with the visibility below, calibrated so the image oracle reaches the paper's Table 4.
+  std::array<double, kPathologies> propensity_weight{0.85, 0.99, 0.85};
+  double propensity_visibility = 0.80;   // correlation of each baseline risk sign with the propensity
 };
 
 struct Imaging {
@@ -52,6 +55,7 @@ struct SynthConfig {
   Demographics demographics;
   Latent latent;
   Imaging imaging;
+  RiskSignAmplitudes risk_signs;
   std::array<GradeTable, kPathologies> tables = paper_tables();
 
   static std::array<GradeTable, kPathologies> paper_tables();

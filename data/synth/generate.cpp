@@ -38,7 +38,9 @@ GenerationSummary generate_cohort(const SynthConfig& config, const std::filesyst
         writer.add_true_vertebra_mask(s.record.id, static_cast<Visit>(v), shape, r.visits[static_cast<std::size_t>(v)].vertebra_mask);
         writer.add_true_disc_centres(s.record.id, static_cast<Visit>(v), r.visits[static_cast<std::size_t>(v)].disc_centres);
       }
-      writer.add_true_propensity(s.record.id, s.propensity, s.visible_cue);
+      std::vector<float> signs;
+      for (const auto& level : s.risk_signs) signs.insert(signs.end(), level.begin(), level.end());
+      writer.add_true_risk(s.record.id, s.propensity, signs, kRiskSigns);
       if (progress) progress(first + i + 1, n);
     }
   }

@@ -36,7 +36,7 @@ struct DiscLatents {
   int level;
   double age_z, severity, propensity;
   std::array<double, kPathologies> severity_noise, progression_noise;
-  double cue_noise;
+  std::array<double, kRiskSigns> sign_noise;
 };
 
 // Follow-up grade indices of every disc for one scale, given baselines and the age weight.
@@ -114,10 +114,10 @@ Population draw_population(const SynthConfig& c) {
     subject.institution = static_cast<int>(gen.next_u64() % demo.institution_intensity.size());
     const double age_z = (subject.age - demo.age_mean) / demo.age_sd;
     for (int l = 0; l < kLevels; ++l) {
-      DiscLatents d{s, l, age_z, gen.normal(), gen.normal(), {}, {}, 0.0};
+      DiscLatents d{s, l, age_z, gen.normal(), gen.normal(), {}, {}, {}};
       for (auto& e : d.severity_noise) e = gen.normal();
       for (auto& e : d.progression_noise) e = gen.normal();
-      d.cue_noise = gen.normal();
+      for (auto& e : d.sign_noise) e = gen.normal();
       discs.push_back(d);
     }
   }
@@ -149,7 +149,7 @@ Population draw_population(const SynthConfig& c) {
     double best_weight = 0.0, best_error = 1e30;
     for (int step = 0; step <= 40; ++step) {
       const double w = kMaxAgeWeight * step / 40.0;
-      const auto f = followups(discs, baseline, p, f_given_b, w, lat.propensity_weight);
+      const auto f = followups(discs, baseline, p, f_given_b, w, lat.propensity_weight[static_cast<std::size_t>(p)]);
       std::array<double, 3> progressed{}, total{};
       for (std::size_t d = 0; d < discs.size(); ++d) {
         const int g = age_group(pop.subjects[discs[d].subject].record.age, demo);
@@ -165,19 +165,26 @@ Population draw_population(const SynthConfig& c) {
       }
     }
     pop.fitted_age_weight[static_cast<std::size_t>(p)] = best_weight;
-    const auto f = followups(discs, baseline, p, f_given_b, best_weight, lat.propensity_weight);
+    const auto f = followups(discs, baseline, p, f_given_b, best_weight, lat.propensity_weight[static_cast<std::size_t>(p)]);
     for (std::size_t d = 0; d < discs.size(); ++d) {
       auto& subject = pop.subjects[discs[d].subject].record;
       subject.grades[0][static_cast<std::size_t>(p)][static_cast<std::size_t>(discs[d].level)] = baseline[d] + lowest;
       subject.grades[1][static_cast<std::size_t>(p)][static_cast<std::size_t>(discs[d].level)] = f[d] + lowest;
     }
   }
+  // Each risk sign shows the propensity at the same visibility, with noise of its own; a sign with no
+  // amplitude is not drawn, so the image (and the oracle) know nothing of it.
   const double v = lat.propensity_visibility;
+  const auto amplitudes = c.risk_signs.as_array();
   for (const auto& d : discs) {
     auto& subject = pop.subjects[d.subject];
-    subject.propensity[static_cast<std::size_t>(d.level)] = static_cast<float>(d.propensity);
-    subject.visible_cue[static_cast<std::size_t>(d.level)] =
-        static_cast<float>(v * d.propensity + std::sqrt(1.0 - v * v) * d.cue_noise);
+    const auto level = static_cast<std::size_t>(d.level);
+    subject.propensity[level] = static_cast<float>(d.propensity);
+    for (int k = 0; k < kRiskSigns; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      const double latent = v * d.propensity + std::sqrt(1.0 - v * v) * d.sign_noise[i];
+      subject.risk_signs[level][i] = amplitudes[i] > 0 ? static_cast<float>(sign_amount(static_cast<RiskSign>(k), latent)) : 0.0f;
+    }
   }
   return pop;
 }

@@ -14,13 +14,14 @@
 #include "data/cohort/grades.h"
 #include "data/cohort/record.h"
 #include "data/synth/config.h"
+#include "data/synth/risk_signs.h"
 
 namespace ldd::synth {
 
 struct SyntheticSubject {
   SubjectRecord record;
-  std::array<float, kLevels> propensity{};      // hidden, standard normal: evaluation only
-  std::array<float, kLevels> visible_cue{};     // what the baseline image shows of the propensity
+  std::array<float, kLevels> propensity{};            // hidden, standard normal: evaluation only
+  std::array<RiskSignAmounts, kLevels> risk_signs{};  // what the baseline image shows of it (sign_amount), per level
 };
 
 struct Population {

@@ -34,6 +34,8 @@ class NoiseStream {
   std::uint64_t state_;
 };
 
+constexpr double kModicBandMm = 4.0;  // marrow next to an endplate that a Modic change alters
+
 struct Pose {
   double shift_y = 0, shift_z = 0, angle = 0, shift_x = 0;
 };
@@ -56,12 +58,16 @@ struct Frame {  // maps image millimetres to anatomy millimetres
 struct Tissue {
   double disc_height[kLevels];
   double nucleus[kLevels];        // nucleus signal
+  double annulus[kLevels];        // annulus signal
   double heterogeneity[kLevels];  // Schneiderman: patchy signal loss
   double bulge[kLevels];          // mm into the canal
-  double cue[kLevels];            // high-intensity-zone brightness
+  double modic[kLevels];          // relative marrow signal gain next to the disc's endplates
+  double hiz[kLevels];            // high-intensity-zone brightness
 };
 
-Tissue tissue_for(const SubjectRecord& r, Visit visit, const std::array<float, kLevels>& cue) {
+// What the grades draw, then what the signs of risk add (risk_signs.h; their amounts are per level).
+Tissue tissue_for(const SubjectRecord& r, Visit visit, const std::array<RiskSignAmounts, kLevels>& signs,
+                  const RiskSignAmplitudes& amplitudes) {
   static constexpr double kHeight[5] = {1.0, 1.0, 0.9, 0.72, 0.5};          // Pfirrmann 1-5
   static constexpr double kNucleus[5] = {950.0, 820.0, 560.0, 330.0, 210.0};  // Pfirrmann 1-5
   Tissue t{};
@@ -69,11 +75,15 @@ Tissue tissue_for(const SubjectRecord& r, Visit visit, const std::array<float, k
     const int pf = std::clamp(r.grade(visit, Pathology::Pfirrmann, l), 1, 5);
     const int sc = std::clamp(r.grade(visit, Pathology::Schneiderman, l), 0, 3);
     const int bu = std::clamp(r.grade(visit, Pathology::Bulging, l), 0, 3);
-    t.disc_height[l] = kHeight[pf - 1];
-    t.nucleus[l] = kNucleus[pf - 1] * (1.0 - 0.12 * sc);
+    const auto& a = signs[static_cast<std::size_t>(l)];
+    auto amount = [&](RiskSign s) { return static_cast<double>(a[static_cast<std::size_t>(s)]); };
+    t.disc_height[l] = kHeight[pf - 1] * (1.0 - amplitudes.height_loss * amount(RiskSign::HeightLoss));
+    t.nucleus[l] = kNucleus[pf - 1] * (1.0 - 0.12 * sc) * (1.0 - amplitudes.nucleus_signal_loss * amount(RiskSign::NucleusSignalLoss));
+    t.annulus[l] = 190.0 * (1.0 + amplitudes.annulus_signal * amount(RiskSign::AnnulusSignal));
     t.heterogeneity[l] = 0.12 * sc;
-    t.bulge[l] = 1.6 * bu;
-    t.cue[l] = 120.0 * std::max(0.0, static_cast<double>(cue[static_cast<std::size_t>(l)]));
+    t.bulge[l] = 1.6 * bu + amplitudes.posterior_bulge_mm * amount(RiskSign::PosteriorBulge);
+    t.modic[l] = amplitudes.modic_change * amount(RiskSign::ModicChange);
+    t.hiz[l] = amplitudes.high_intensity_zone * amount(RiskSign::HighIntensityZone);
   }
   return t;
 }
@@ -103,7 +113,7 @@ void curve_at(const Anatomy& a, double y, double& centre_z, double& depth) {
 void render_visit(const SynthConfig& config, const Anatomy& base, const SyntheticSubject& subject, Visit visit,
                   const Pose& pose, std::uint64_t noise_seed, RenderedVisit& out) {
   const Imaging& im = config.imaging;
-  const Tissue t = tissue_for(subject.record, visit, subject.visible_cue);
+  const Tissue t = tissue_for(subject.record, visit, subject.risk_signs, config.risk_signs);
   std::array<double, kLevels> factors{};
   for (int l = 0; l < kLevels; ++l) factors[static_cast<std::size_t>(l)] = t.disc_height[l];
   const double field_h = static_cast<double>(im.rows) * im.pixel_mm, field_w = static_cast<double>(im.cols) * im.pixel_mm;
@@ -182,13 +192,13 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
               const double bulge = (graded ? t.bulge[level] : 0.0) * (1.0 - m * m) * std::sqrt(1.0 - lateral * lateral);
               if (w > -half_depth && w < half_depth + bulge) {
                 const double nu = (du - gap / 2) / (0.36 * gap), nv = (w - 0.08 * b.depth) / (0.3 * b.depth);
-                double d = 190.0;  // annulus
+                double d = graded ? t.annulus[level] : 190.0;
                 if (nu * nu + nv * nv < 1.0) {
                   const double patch = std::sin(0.9 * w + 3.1 * du + a.texture_phase[2]) * std::sin(0.6 * x + a.texture_phase[3]);
                   d = nucleus * (1.0 - heterogeneity * (1.0 + patch));
                 }
                 const double hv = (w - 0.4 * b.depth) / 2.5, hu = (du - gap / 2) / (0.2 * gap);
-                if (graded && hv * hv + hu * hu < 1.0) d += t.cue[level];  // posterior high-intensity zone
+                if (graded && hv * hv + hu * hu < 1.0) d += t.hiz[level];  // posterior high-intensity zone
                 v = d;
               }
             }
@@ -196,7 +206,12 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
           if (std::abs(u) < b.height / 2 && std::abs(w) < half_depth) {
             const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(w));
             const double texture = 1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]);
-            v = edge < 1.5 ? 160.0 : a.marrow_intensity * texture;
+            // A Modic change of the disc below (level i - 1) or above (level i - 2) brightens the marrow
+            // within 4 mm of the endplate it shares with that disc.
+            double modic = 0.0;
+            if (i >= 1 && i - 1 < kLevels && b.height / 2 - u < kModicBandMm) modic = t.modic[i - 1];
+            if (i >= 2 && i - 2 < kLevels && u + b.height / 2 < kModicBandMm) modic = std::max(modic, t.modic[i - 2]);
+            v = edge < 1.5 ? 160.0 : a.marrow_intensity * texture * (1.0 + modic);
             label = i == 0 ? kOtherVertebraLabel : static_cast<std::uint8_t>(i);
           }
         }

@@ -1,7 +1,8 @@
 // Renders a synthetic subject's sagittal T2 volumes at both visits, with ground-truth vertebra masks.
 // Discs show their grades: Pfirrmann sets nucleus signal and disc height, Schneiderman adds signal loss
-// and heterogeneity, bulging pushes the posterior contour into the canal; a faint high-intensity zone in
-// the posterior annulus shows the part of the hidden propensity the baseline image can reveal.
+// and heterogeneity, bulging pushes the posterior contour into the canal. Six signs of risk (risk_signs.h:
+// nucleus signal and height below the grade's, a brighter annulus, Modic change, a high-intensity zone, a
+// posterior bulge) show the part of the hidden propensity the baseline image can reveal.
 // The follow-up visit is the same anatomy with follow-up grades, repositioned (shift, rotation, lateral
 // offset). Every voxel comes from a generator seeded by (cohort seed, subject index): rendering subjects
 // in any order or on any number of threads gives the same bytes.

@@ -65,7 +65,7 @@ std::string VggMConfig::describe() const {
 
 void VggMConfig::validate() const {
   LDD_CHECK(in_channels >= 1, "VGG-M: in_channels (slices) must be >= 1, got " << in_channels);
-  LDD_CHECK(classes >= 2, "VGG-M: classes must be >= 2, got " << classes);
+  LDD_CHECK(classes >= 1, "VGG-M: classes (fc8's outputs) must be >= 1, got " << classes);
   LDD_CHECK(fc_width >= 1, "VGG-M: fc_width must be >= 1, got " << fc_width);
   for (auto c : conv_channels) LDD_CHECK(c >= 1, "VGG-M: conv_channels must be >= 1, got " << c);
   LDD_CHECK(dropout >= 0.0f && dropout < 1.0f, "VGG-M: dropout must be in [0, 1), got " << dropout);

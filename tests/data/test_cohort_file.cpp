@@ -51,6 +51,7 @@ TEST_CASE("a generated cohort has the documented layout and reads back" * doctes
     CHECK(f.double_attribute(v, "intensity_scale") == 1.0);
   }
   CHECK(f.shape(s + "/truth/propensity") == hdf5::Dims{5});
+  CHECK(f.shape(s + "/truth/risk_signs") == hdf5::Dims{5, kRiskSigns});
 
   const CohortReader reader(dir / "c.h5");
   CHECK(reader.subject_ids() == std::vector<std::string>{"SYN00001", "SYN00002", "SYN00003"});
@@ -60,6 +61,11 @@ TEST_CASE("a generated cohort has the documented layout and reads back" * doctes
   const Volume v = reader.volume("SYN00002", Visit::FollowUp);
   CHECK(v.shape == std::array<std::int64_t, 3>{4, 224, 168});
   CHECK(reader.true_vertebra_mask("SYN00002", Visit::Baseline).has_value());
+  const auto risk = reader.true_risk("SYN00002");
+  REQUIRE(risk.has_value());
+  CHECK(risk->propensity == summary.population.subjects[1].propensity);
+  CHECK(risk->signs_per_disc == kRiskSigns);
+  CHECK(risk->signs[3 * kRiskSigns + 1] == summary.population.subjects[1].risk_signs[3][1]);
   CHECK_THROWS_WITH_AS(reader.subject("nobody"), doctest::Contains("has no subject 'nobody'"), Error);
 }
 
@@ -114,6 +120,33 @@ TEST_CASE("rendered vertebrae are ordered cranio-caudally and disc signal falls 
   INFO("mean disc-centre signal by Pfirrmann grade 2 / 3 / 4: " << g2 << " / " << g3 << " / " << g4);
   CHECK(g2 > g3);
   CHECK(g3 > g4);
+}
+
+TEST_CASE("every risk sign changes the baseline image where it should, and an amplitude of 0 removes it") {
+  SynthConfig config = small_config(1);
+  const Population pop = draw_population(config);
+  SyntheticSubject plain = pop.subjects[0];
+  for (auto& level : plain.risk_signs) level.fill(0.0f);
+  const auto reference = render_subject(config, plain, 0).visits[0];
+  const std::int64_t rows = 224, cols = 168, plane = rows * cols, mid = 2;
+  for (int k = 0; k < kRiskSigns; ++k) {
+    CAPTURE(kRiskSignNames[k]);
+    SyntheticSubject marked = plain;
+    marked.risk_signs[2][static_cast<std::size_t>(k)] = 2.0f;  // L3-L4
+    const auto drawn = render_subject(config, marked, 0).visits[0];
+    CHECK(drawn.image != reference.image);  // same noise draws: only the sign differs
+    if (k == static_cast<int>(RiskSign::NucleusSignalLoss)) {
+      // The disc centre is darker: the same pixels, 20 % less nucleus signal.
+      const auto [r, c] = reference.disc_centres[2];
+      const auto at = static_cast<std::size_t>(mid * plane + static_cast<std::int64_t>(r) * cols + static_cast<std::int64_t>(c));
+      CHECK(drawn.image[at] < reference.image[at]);
+    }
+    SynthConfig without = config;
+    auto amplitudes = without.risk_signs.as_array();
+    amplitudes[static_cast<std::size_t>(k)] = 0.0;
+    without.risk_signs = {amplitudes[0], amplitudes[1], amplitudes[2], amplitudes[3], amplitudes[4], amplitudes[5]};
+    CHECK(render_subject(without, marked, 0).visits[0].image == reference.image);
+  }
 }
 
 TEST_CASE("a file that is not a cohort is refused with its name") {

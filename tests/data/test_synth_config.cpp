@@ -30,3 +30,16 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
   CHECK(c.seed == 5);
   CHECK(c.imaging.rows == 448);  // untouched keys keep their defaults
 }
+
+TEST_CASE("risk signs and per-scale propensity weights are read by name, with their ranges") {
+  const SynthConfig c = parse_synth_config("latent:\n  propensity_weight:\n    bulging: 0.5\nrisk_signs:\n  modic_change: 0\n", "my.yaml");
+  CHECK(c.latent.propensity_weight[1] == 0.5);
+  CHECK(c.latent.propensity_weight[2] == SynthConfig().latent.propensity_weight[2]);
+  CHECK(c.risk_signs.modic_change == 0.0);
+  CHECK(parse_synth_config(c.to_yaml(), "round trip").to_yaml() == c.to_yaml());
+  CHECK_THROWS_WITH_AS(parse_synth_config("risk_signs:\n  annulus_signal: 0.5\n", "my.yaml"),
+                       doctest::Contains("my.yaml: risk_signs.annulus_signal: expected a number in [0, 0.35]"), Error);
+  CHECK_THROWS_WITH_AS(parse_synth_config("risk_signs:\n  glow: 1\n", "my.yaml"), doctest::Contains("risk_signs.glow: unknown key"), Error);
+  CHECK_THROWS_WITH_AS(parse_synth_config("latent:\n  propensity_weight:\n    disc: 0.5\n", "my.yaml"),
+                       doctest::Contains("latent.propensity_weight.disc: unknown key"), Error);
+}

@@ -69,13 +69,13 @@ TEST_CASE("latent structure: scales agree / lower levels are worse / the propens
       schneiderman.push_back(s.record.grade(Visit::Baseline, Pathology::Schneiderman, l));
       mean_pfirrmann[static_cast<std::size_t>(l)] += pfirrmann.back() / static_cast<double>(pop.subjects.size());
       propensity.push_back(s.propensity[static_cast<std::size_t>(l)]);
-      cue.push_back(s.visible_cue[static_cast<std::size_t>(l)]);
+      cue.push_back(s.risk_signs[static_cast<std::size_t>(l)][static_cast<std::size_t>(RiskSign::NucleusSignalLoss)]);
       progressed.push_back(s.record.grade(Visit::FollowUp, Pathology::Pfirrmann, l) > pfirrmann.back());
     }
   CHECK(correlation(pfirrmann, schneiderman) > 0.3);
   CHECK(mean_pfirrmann[4] > mean_pfirrmann[0] + 0.3);
   CHECK(correlation(propensity, progressed) > 0.2);
-  const double visible = correlation(propensity, cue);
+  const double visible = correlation(propensity, cue);  // a graded sign, linear within +-2.5 sd
   CHECK(visible == doctest::Approx(config.latent.propensity_visibility).epsilon(0.1));
 }
 

@@ -42,6 +42,20 @@ TEST_CASE("defaults fill what a config leaves out") {
   CHECK(c.device == Device::CPU);
   CHECK(c.imbalance.strategy == train::ImbalanceStrategy::None);
   CHECK(!c.synthetic);
+  CHECK(c.baseline_input);
+  CHECK(c.head == GradeHead::Softmax);
+  CHECK(c.decision.rule == train::DecisionRule::Threshold);
+  CHECK(c.decision.criterion == train::ThresholdCriterion::F1);
+  const auto current = parse_experiment(kMinimal + "target: current\n", "exp.yaml");
+  CHECK(!current.baseline_input);  // grading the image seen: the baseline grade is the label
+  const auto set = parse_experiment(kMinimal + "model: {head: ordinal, baseline_input: false}\ndecision: {rule: paper, criterion: youden}\n",
+                                    "exp.yaml");
+  CHECK(set.head == GradeHead::Ordinal);
+  CHECK(!set.baseline_input);
+  CHECK(set.decision.rule == train::DecisionRule::Paper);
+  CHECK(set.decision.criterion == train::ThresholdCriterion::Youden);
+  const std::string again = parse_experiment(set.to_yaml(), "resolved.yaml").to_yaml();
+  CHECK(again.substr(again.find('\n')) == set.to_yaml().substr(set.to_yaml().find('\n')));
 }
 
 TEST_CASE("config errors name the file / the key path and what is accepted") {
@@ -64,6 +78,11 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
   check_error(kMinimal + "  ingest: {image_folder: a, labels: b.csv}\n  synthetic: {}\n",
               "exp.yaml: dataset.ingest: give either synthetic or ingest, not both");
   check_error(kMinimal + "device: gpu\n", "exp.yaml: device: 'gpu' is not one of cpu | cuda");
+  check_error(kMinimal + "decision:\n  rule: argmax\n", "exp.yaml: decision.rule: 'argmax' is not one of paper | threshold");
+  check_error(kMinimal + "decision:\n  criterion: auc\n", "exp.yaml: decision.criterion: 'auc' is not one of f1 | youden");
+  check_error(kMinimal + "model:\n  head: cumulative\n", "exp.yaml: model.head: 'cumulative' is not one of softmax | ordinal");
+  check_error(kMinimal + "target: current\nmodel:\n  baseline_input: true\n", "exp.yaml: model.baseline_input: with target: current");
+  check_error(kMinimal + "target: current\ndecision:\n  rule: paper\n", "exp.yaml: decision: a progression decision is for target: followup");
   check_error(kMinimal + "dataset2: [\n", "exp.yaml: YAML syntax error at line");
   check_error("name: t\npathology: bulging\ndataset:\n  cohort: c.h5\n  synthetic:\n    imaging:\n      rows: 3\n",
               "exp.yaml (dataset.synthetic): imaging.rows");

@@ -31,6 +31,7 @@ void load(std::vector<DiscPrediction>& discs, std::map<std::string, double>& exp
     DiscPrediction d;
     char comma;
     row >> d.baseline >> comma >> d.true_followup >> comma >> d.predicted_followup >> comma >> d.p_progression;
+    d.called = paper_rule(d);  // the rule the fixture's scikit-learn figures use
     discs.push_back(d);
   }
 }
