@@ -43,7 +43,12 @@ int main(int argc, char** argv) {
       print_row("grade prior", cross_validate_reference(Reference::GradePrior, discs, nullptr, 5, 1, ThresholdCriterion::F1));
       print_row("image oracle", cross_validate_reference(Reference::ImageOracle, discs, &truth, 5, 1, ThresholdCriterion::F1));
       print_row("full oracle", cross_validate_reference(Reference::FullOracle, discs, &truth, 5, 1, ThresholdCriterion::F1));
+      const auto amplitudes = config.risk_signs.as_array();
       for (int k = 0; k < synth::kRiskSigns; ++k) {
+        if (amplitudes[static_cast<std::size_t>(k)] == 0) {
+          std::printf("    - %s: not drawn\n", synth::kRiskSignNames[k]);
+          continue;
+        }
         TrueRiskOfDiscs without = truth;
         for (auto& signs : without.signs) signs[static_cast<std::size_t>(k)] = 0.0;
         const std::string label = std::string("  - ") + synth::kRiskSignNames[k];

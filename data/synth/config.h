@@ -35,7 +35,7 @@ struct Latent {
   // The hidden per-disc propensity's share of each scale's progression latent (Schneiderman, bulging,
   // Pfirrmann); with the visibility below, calibrated so the image oracle reaches the paper's Table 4.
   std::array<double, kPathologies> propensity_weight{0.85, 0.99, 0.85};
-  double propensity_visibility = 0.80;   // correlation of each baseline risk sign with the propensity
+  double propensity_visibility = 0.82;   // correlation of each baseline risk sign with the propensity
 };
 
 struct Imaging {

@@ -18,7 +18,7 @@ inline constexpr const char* kRiskSignNames[kRiskSigns] = {"nucleus_signal_loss"
 struct RiskSignAmplitudes {
   double nucleus_signal_loss = 0.10;  // fraction of the grade's nucleus signal lost
   double annulus_signal = 0.25;       // fraction of annulus signal gained (less nucleus/annulus contrast)
-  double height_loss = 0.06;          // fraction of the grade's disc height lost
+  double height_loss = 0.0;           // fraction of the grade's disc height lost (off: data/synth/README.md)
   double modic_change = 0.25;         // fraction of marrow signal gained in the 4 mm next to both endplates
   double high_intensity_zone = 200;   // T2 intensity added to the posterior annulus (0-1000 scale)
   double posterior_bulge_mm = 0.8;    // mm the posterior contour moves into the canal

@@ -124,6 +124,7 @@ TEST_CASE("rendered vertebrae are ordered cranio-caudally and disc signal falls 
 
 TEST_CASE("every risk sign changes the baseline image where it should, and an amplitude of 0 removes it") {
   SynthConfig config = small_config(1);
+  config.risk_signs.height_loss = 0.06;  // off by default; drawn here so every sign is tested
   const Population pop = draw_population(config);
   SyntheticSubject plain = pop.subjects[0];
   for (auto& level : plain.risk_signs) level.fill(0.0f);

@@ -159,7 +159,8 @@ TEST_CASE("the default cohort's image oracle reaches the paper's Table 4 at its 
   for (int p = 0; p < kPathologies; ++p) {
     const Pathology pathology = kAllPathologies[static_cast<std::size_t>(p)];
     const auto [accuracy, f1] = oracle(defaults, pathology, Reference::ImageOracle);
-    MESSAGE(scale_of(pathology).name << ": image oracle accuracy " << accuracy << ", F1 " << f1);
+    const std::string figures = std::string(scale_of(pathology).name) + ": image oracle accuracy " + std::to_string(accuracy) + ", F1 " + std::to_string(f1);
+    MESSAGE(figures);
     CHECK(std::abs(accuracy - paper[p][0]) <= 0.03);
     CHECK(std::abs(f1 - paper[p][1]) <= 0.03);
     const auto full = oracle(defaults, pathology, Reference::FullOracle);
