@@ -8,6 +8,7 @@
 #include "kernels/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
+#include "segflow/naming.h"
 
 namespace ldd::segflow {
 namespace {

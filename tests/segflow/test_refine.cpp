@@ -4,6 +4,7 @@
 
 #include "data/synth/population.h"
 #include "data/synth/render.h"
+#include "segflow/naming.h"
 #include "segflow/refine.h"
 #include "tests/support/synthetic.h"
 
