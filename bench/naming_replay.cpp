@@ -1,5 +1,5 @@
 // naming_replay: the level naming alone, replayed on cached refined masks, scored against a cohort's
-// reference masks: a quick loop for work on segflow/refine.cpp's name_vertebrae. The first run trains the
+// reference masks: a quick loop for work on segflow/naming.cpp. The first run trains the
 // refinement network on the first TRAIN volumes (as `segflow` does) and caches every volume's refined
 // mask in CACHE_DIR; later runs only name. A reference vertebra is named right when the label covering
 // most of it is its level's (reference labels 1.. are the levels given, e.g. T11,T12,L1,L2,L3,L4,L5 for
@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
       std::vector<std::uint8_t> mask(v.voxels.size());
       if (!read_mask(cache / (id + ".mask"), mask)) throw std::runtime_error("cannot read the cached mask of " + id);
       const auto truth = *reader.true_vertebra_mask(id, Visit::Baseline);
-      const auto named = segflow::name_vertebrae(mask, v);
+      const auto naming = segflow::name_vertebrae(mask, v);
+      const auto& named = naming.labels;
       std::map<int, std::map<int, std::int64_t>> cover;  // reference label -> named label -> voxels
       for (std::size_t i = 0; i < truth.size(); ++i)
         if (truth[i] && named[i]) ++cover[truth[i]][named[i]];
@@ -112,7 +113,10 @@ int main(int argc, char** argv) {
       } catch (const std::exception& e) {
         found = std::string("failed: ") + e.what();
       }
-      std::printf("%s: named right %d of %zu (reference:named%s), discs %s\n", id.c_str(), right, references.size(), line.c_str(), found.c_str());
+      std::string notes;
+      for (const auto& n : naming.notes) notes += "; " + n;
+      std::printf("%s: named right %d of %zu (reference:named%s), discs %s, confident positions %d%s\n", id.c_str(), right, references.size(),
+                  line.c_str(), found.c_str(), naming.confident_positions, notes.c_str());
       volumes_right += right == static_cast<int>(references.size());
       bodies += static_cast<int>(references.size());
       bodies_right += right;

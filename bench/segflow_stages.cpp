@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     const auto truth = reader.true_vertebra_mask(ids[k], Visit::Baseline);
     std::int64_t both = 0, a = 0, b = 0;
     for (std::size_t i = 0; i < mask.size(); ++i) a += mask[i], b += truth && (*truth)[i] > 0, both += mask[i] && truth && (*truth)[i] > 0;
-    const auto named = segflow::name_vertebrae(mask, v);
+    const auto named = segflow::name_vertebrae(mask, v).labels;
     int kinds[8] = {};
     for (auto l : named) kinds[l] = 1;
     int n = 0;

@@ -4,27 +4,47 @@
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "data/cohort/cohort_file.h"
 
 namespace ldd::segflow {
 
-// Names the vertebrae of a binary mask L1..L5, S1 from the bottom (labels 1-6; T12 = 7, T11 = 8, ...). Seeds are
-// the 3-D connected components, on the central third of the slices, of the mask eroded in-plane by
-// `erosion_px` (which cuts the thin bridges a network may leave across a disc); a seed more than 2.5
-// times taller than deep or taller than `max_seed_rows` (bodies joined across a disc) is eroded further,
-// up to 3 x erosion_px, until it splits. Seeds under `min_voxels`, still too tall, or more than 4.5 times
-// deeper than tall are dropped; of two seeds closer than 0.55 of the median spacing the smaller goes, and
-// a seed at either end of the column more than 2.5 median spacings from the next is dropped. Every
-// mask voxel then takes the label of the seed that reaches it first through the mask, within the
-// seed's reach: in the sagittal plane, its erosion plus `reach_px` from the seed's outline (-1: anywhere).
-std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape,
-                                         std::int64_t min_voxels, int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX,
-                                         int reach_px = -1);
+struct Naming {
+  std::vector<std::uint8_t> labels;  // same shape as the mask: 0 background, level labels as above
+  // Positions counted from the bottom (S1 = 0, L5 = 1, ..., L1 = 5) named with confidence: the column
+  // below them has no gap the naming could not explain. Discs between two confident positions can be
+  // trusted; above, a name may be shifted.
+  int confident_positions = 0;
+  std::vector<std::string> notes;  // what the naming met: bodies cut at a waist, bodies missed, doubts
+  bool lumbar_confident() const { return confident_positions >= 6; }  // S1 .. L1
+};
+
+// The label of the body at `position` from the bottom: S1 = 6, L5 = 5, ..., L1 = 1, T12 = 7, T11 = 8, ...
+std::uint8_t level_label(int position);
+// The inverse, and the level's name ("L4", "S1", "T12").
+int level_position(std::uint8_t label);
+std::string level_name(std::uint8_t label);
+
+// Names the vertebrae of a binary mask from the bottom up, in stages (segflow/naming.cpp):
+// 1. seeds: 3-D connected components, on the central third of the slices, of the mask eroded in-plane
+//    by `erosion_px` (which cuts the thin bridges a network may leave across a disc); a seed more than
+//    2.5 times taller than deep or taller than `max_seed_rows` is eroded further, up to 3 x erosion_px;
+// 2. a seed 1.6 times the median seed's height with a waist is cut there (two bodies joined);
+// 3. seeds under `min_voxels`, more than 2.5 times taller or 4.5 times deeper than the other way are
+//    dropped; of two seeds closer than 0.55 of the median spacing the smaller goes; a seed at either end
+//    more than 2.5 median spacings from the next is dropped;
+// 4. positions from the bottom, the lowest seed S1, counting the bodies missed in wide gaps; a gap that is
+//    no clear multiple of the spacing, or a wide one above the lowest seed, leaves the names above unsure;
+// 5. every mask voxel takes the label of the seed that reaches it first through the mask, within the
+//    seed's reach: in the sagittal plane, its erosion plus `reach_px` from its outline (-1: anywhere).
+// The sacrum is not found positively yet: the lowest body kept is taken for S1 (issue 16).
+Naming name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape, std::int64_t min_voxels,
+                      int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX, int reach_px = -1);
 
 // name_vertebrae with the settings a volume's spacing implies: seeds eroded by 3 mm, at most 40 mm tall,
 // at least 500 mm^3 (40 mm^2 per seeded slice on thick 2-D slices), reaching 3 mm past their erosion.
-std::vector<std::uint8_t> name_vertebrae(const std::vector<std::uint8_t>& mask, const Volume& volume);
+Naming name_vertebrae(const std::vector<std::uint8_t>& mask, const Volume& volume);
 
 }  // namespace ldd::segflow

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "data/cohort/cohort_file.h"
+#include "data/image/label_text.h"
 #include "data/image/png.h"
 #include "kernels/check.h"
 #include "nn/ops.h"
@@ -18,9 +19,11 @@ struct Job {
   Visit visit;
 };
 
-// Mid-sagittal slice with the mask outline (green) and each disc box (one colour per level) as PNG.
-void write_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v,
-              const std::vector<std::uint8_t>& labels, const DiscGeometry& g) {
+// Mid-sagittal slice with the mask outline (green), each body's level name (yellow; "?" after a name the
+// naming is unsure of) and each disc box (one colour per level) as PNG.
+void write_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v, const Naming& naming,
+              const DiscGeometry& g) {
+  const auto& labels = naming.labels;
   const std::int64_t rows = v.shape[1], cols = v.shape[2], mid = v.shape[0] / 2, plane = rows * cols;
   std::vector<std::uint16_t> slice(v.voxels.begin() + mid * plane, v.voxels.begin() + (mid + 1) * plane);
   std::vector<std::uint16_t> sorted = slice;
@@ -54,6 +57,22 @@ void write_qc(const std::filesystem::path& folder, const std::string& name, cons
               std::lround(b.corner[2] + a1 * b.axes[1][2] + a2 * b.axes[2][2]), kColours[static_cast<std::size_t>(d->level)]);
       }
   }
+  std::array<double, 256> row_sum{}, col_max{}, count{};
+  for (std::int64_t i = 0; i < plane; ++i)
+    if (const auto l = labels[static_cast<std::size_t>(mid * plane + i)]) {
+      row_sum[l] += static_cast<double>(i / cols);
+      col_max[l] = std::max(col_max[l], static_cast<double>(i % cols));
+      count[l] += 1;
+    }
+  const int scale = std::max<int>(1, static_cast<int>(rows / 160));
+  for (int l = 1; l < 256; ++l)
+    if (count[static_cast<std::size_t>(l)] > 0) {
+      const auto label = static_cast<std::uint8_t>(l);
+      const std::string text = level_name(label) + (level_position(label) < naming.confident_positions ? "" : "?");
+      // behind the body, in the canal, where the text hides no bone
+      image::draw_label(rgb, rows, cols, std::lround(row_sum[static_cast<std::size_t>(l)] / count[static_cast<std::size_t>(l)]) - 2 * scale,
+                        std::lround(col_max[static_cast<std::size_t>(l)]) + 2 * scale, text, {255, 255, 0}, scale);
+    }
   std::filesystem::create_directories(folder);
   image::write_png(folder / (name + ".png"), rgb, cols, rows, 3);
 }
@@ -103,7 +122,8 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       try {
         const Volume v = reader.volume(job.id, job.visit);
         const auto mask = segment(*net, v);
-        const auto labels = name_vertebrae(mask, v);
+        const Naming naming = name_vertebrae(mask, v);
+        const auto& labels = naming.labels;
         const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
         file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
                                  {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});
@@ -123,8 +143,12 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
                           {.chunk = {1, o.crop_slices, o.crop_rows, o.crop_cols}, .deflate_level = 4, .shuffle = true});
         file.set_attribute(group, "status", std::string("ok"));
         file.set_attribute(group, "mean_width_mm", g.mean_width_mm);
+        file.set_attribute(group, "naming_confident_positions", static_cast<std::int64_t>(naming.confident_positions));
+        std::string notes;
+        for (const auto& n : naming.notes) notes += (notes.empty() ? "" : "; ") + n;
+        file.set_attribute(group, "naming_notes", notes);
         if (!o.qc_folder.empty())
-          write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, labels, g);
+          write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, naming, g);
         ++summary.succeeded;
       } catch (const std::exception& e) {
         file.create_group(group);

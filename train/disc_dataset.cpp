@@ -71,6 +71,12 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
     }
     const SubjectRecord record = reader.subject(id);
     const auto found = file.read<std::int32_t>(group + "/disc_found");
+    // A disc is attached to its grades by its level's name; where SegFlow's naming is unsure (segflow/naming.h)
+    // the name may be shifted, so the disc is left out rather than trained on another level's grades.
+    const std::int64_t confident = file.has_attribute(group, "naming_confident_positions")
+                                       ? file.int_attribute(group, "naming_confident_positions")
+                                       : std::int64_t{kLevels + 1};  // cohorts from before the naming's confidence
+    const std::string notes = file.has_attribute(group, "naming_notes") ? file.string_attribute(group, "naming_notes") : "";
     std::vector<float> crops;
     const std::size_t subject = d.subjects.size();
     for (int l = 0; l < kLevels; ++l) {
@@ -78,6 +84,10 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
       const std::string where = id + " " + kLevelNames[static_cast<std::size_t>(l)] + ": ";
       if (!found[static_cast<std::size_t>(l)]) {
         d.left_out.push_back(where + "SegFlow did not find this disc");
+        continue;
+      }
+      if (kLevels - l >= confident) {  // the disc's upper body, L1 .. L5, is at position kLevels - l from S1
+        d.left_out.push_back(where + "SegFlow's level naming is unsure here (" + notes + ")");
         continue;
       }
       if (b == kMissingGrade || (f == kMissingGrade && target == Target::FollowUp)) {

@@ -1,10 +1,9 @@
 // SegFlow's refinement network learns from voted labels (no true mask is ever shown to it) and
-// segments a held-out synthetic volume; vertebrae are named from the bottom up.
+// segments a held-out synthetic volume (the naming of its mask: test_naming.cpp).
 #include <doctest/doctest.h>
 
 #include "data/synth/population.h"
 #include "data/synth/render.h"
-#include "segflow/naming.h"
 #include "segflow/refine.h"
 #include "tests/support/synthetic.h"
 
@@ -41,41 +40,6 @@ TEST_CASE("the refinement network trained on votes segments a held-out volume") 
   const double dice = 2 * inter / (predicted + actual);
   INFO("held-out Dice " << dice << " after " << options.steps << " steps (SegFlow's goal on full cohorts: 0.90)");
   CHECK(dice > 0.85);
-}
-
-TEST_CASE("connected components are named S1, L5 .. L1 from the bottom, then T12 = 7, T11 = 8") {
-  const std::array<std::int64_t, 3> shape{1, 80, 10};
-  std::vector<std::uint8_t> mask(80 * 10, 0);
-  for (int blob = 0; blob < 8; ++blob)  // eight 8x8 blocks down the column, gaps of 2 rows
-    for (int r = blob * 10; r < blob * 10 + 8; ++r)
-      for (int c = 1; c < 9; ++c) mask[static_cast<std::size_t>(r * 10 + c)] = 1;
-  mask[static_cast<std::size_t>(79 * 10)] = 1;  // a one-voxel speck: dropped
-  const auto labels = segflow::name_vertebrae(mask, shape, 10);
-  CHECK(labels[static_cast<std::size_t>(75 * 10 + 5)] == 6);  // lowest block: S1
-  CHECK(labels[static_cast<std::size_t>(25 * 10 + 5)] == 1);  // sixth from the bottom: L1
-  CHECK(labels[static_cast<std::size_t>(15 * 10 + 5)] == 7);  // T12
-  CHECK(labels[static_cast<std::size_t>(5 * 10 + 5)] == 8);   // T11
-  CHECK(labels[static_cast<std::size_t>(79 * 10)] == 0);
-}
-
-TEST_CASE("a seed does not grow into a neighbour whose own seed was dropped") {
-  // A wide block (seeded) joined by a one-pixel bridge to a block 3 pixels wide, whose seed the erosion
-  // leaves under the size floor: the wide block's label stays within its reach, the narrow one unnamed.
-  const std::array<std::int64_t, 3> shape{1, 50, 12};
-  std::vector<std::uint8_t> mask(50 * 12, 0);
-  auto set = [&](int r0, int r1, int c0, int c1) {
-    for (int r = r0; r <= r1; ++r)
-      for (int c = c0; c <= c1; ++c) mask[static_cast<std::size_t>(r * 12 + c)] = 1;
-  };
-  set(0, 19, 1, 10);
-  set(20, 29, 5, 5);
-  set(30, 49, 4, 6);
-  const auto reached = segflow::name_vertebrae(mask, shape, 30, 1, INT64_MAX, 3);
-  CHECK(reached[static_cast<std::size_t>(10 * 12 + 5)] == 6);  // the only seed: S1
-  CHECK(reached[static_cast<std::size_t>(22 * 12 + 5)] == 6);  // within erosion + 3 pixels of the seed
-  CHECK(reached[static_cast<std::size_t>(40 * 12 + 5)] == 0);
-  const auto flooded = segflow::name_vertebrae(mask, shape, 30, 1, INT64_MAX, -1);
-  CHECK(flooded[static_cast<std::size_t>(40 * 12 + 5)] == 6);  // without a reach, the bridge floods it
 }
 
 TEST_CASE("volumes of different fields of view train one refinement network") {
