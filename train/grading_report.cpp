@@ -9,6 +9,7 @@
 
 #include "data/io/text_file.h"
 #include "train/format.h"
+#include "train/handcrafted_grader.h"
 
 namespace ldd::train {
 namespace {
@@ -46,12 +47,15 @@ GradingRunMetrics evaluate_grading_run(const DiscDataset& data, const std::vecto
     for (const auto& t : f.test) tested.insert(t.sample);
     // The trivial predictors learn from the fold's training discs only: everything it does not test.
     std::vector<int> training;
+    std::vector<std::size_t> training_samples, test_samples;
     std::array<std::vector<int>, kLevels> by_level;
     for (std::size_t i = 0; i < data.samples.size(); ++i)
       if (!tested.count(i)) {
         training.push_back(data.samples[i].label);
+        training_samples.push_back(i);
         by_level[static_cast<std::size_t>(data.samples[i].level)].push_back(data.samples[i].label);
       }
+    for (const auto& t : f.test) test_samples.push_back(t.sample);
     const int majority = most_common(training, classes, 0);
     std::vector<int> truth, model, overall, per_level;
     for (const auto& t : f.test) {
@@ -64,6 +68,7 @@ GradingRunMetrics evaluate_grading_run(const DiscDataset& data, const std::vecto
     r.model.push_back(evaluate_grading(truth, model, classes));
     r.majority_grade.push_back(evaluate_grading(truth, overall, classes));
     r.level_majority.push_back(evaluate_grading(truth, per_level, classes));
+    r.handcrafted.push_back(evaluate_grading(truth, handcrafted_grades(data, training_samples, test_samples), classes));
   }
   return r;
 }
@@ -81,7 +86,8 @@ void write_grading_run_data(const std::filesystem::path& folder, const Experimen
     << ",\n  \"folds\": [\n";
   for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, fields(), "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
   j << "  ],\n  \"summary\": " << json_summary(m.model, fields(), "  ") << ",\n  \"baselines\": {\n    \"majority_grade\": "
-    << json_summary(m.majority_grade, fields(), "    ") << ",\n    \"level_majority\": " << json_summary(m.level_majority, fields(), "    ") << "\n  }\n}\n";
+    << json_summary(m.majority_grade, fields(), "    ") << ",\n    \"level_majority\": " << json_summary(m.level_majority, fields(), "    ")
+    << ",\n    \"handcrafted\": " << json_summary(m.handcrafted, fields(), "    ") << "\n  }\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
   io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
 }
@@ -104,7 +110,8 @@ void write_grading_report(const std::filesystem::path& folder, const ExperimentC
   r << "## Grading (mean ± sd over folds)\n\n| predictor | grade accuracy | balanced accuracy | quadratic kappa | within one grade |\n"
        "|---|---|---|---|---|\n";
   r << row("**model**", m.model) << row("most common training grade", m.majority_grade)
-    << row("most common training grade of the disc's level", m.level_majority) << "\n";
+    << row("most common training grade of the disc's level", m.level_majority)
+    << row("hand-crafted: disc-to-body signal + level, ordinal logistic regression", m.handcrafted) << "\n";
   for (std::size_t i = 0; i < folds.size(); ++i) {
     char line[160];
     std::snprintf(line, sizeof line, "| fold %d | %.3f | %.3f | %.3f | %.3f |\n", folds[i].fold + 1, m.model[i].accuracy,
@@ -124,6 +131,10 @@ void write_grading_report(const std::filesystem::path& folder, const ExperimentC
     << " vs " << fixed3(level_bal) << ").\n";
   r << "- Quadratic kappa: the model " << beats(model_kappa, level_kappa) << " the level's most common grade ("
     << fixed3(model_kappa) << " vs " << fixed3(level_kappa) << ").\n";
+  const MeanSd hand_bal = over(m.handcrafted, bal), hand_kappa = over(m.handcrafted, kappa);
+  r << "- Against the hand-crafted baseline: balanced accuracy, the model " << beats(model_bal, hand_bal) << " it (" << fixed3(model_bal)
+    << " vs " << fixed3(hand_bal) << "); quadratic kappa, the model " << beats(model_kappa, hand_kappa) << " it (" << fixed3(model_kappa)
+    << " vs " << fixed3(hand_kappa) << ").\n";
   r << "- For context only (another cohort, another method): SpineNet's external validation of Pfirrmann grading reached "
        "78 % balanced accuracy and kappa 0.68.\n\n";
   r << "\"Beats\" means a mean difference larger than the larger fold sd.\n\n## Grade confusion matrices (rows: true grade, "

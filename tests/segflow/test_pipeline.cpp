@@ -2,7 +2,9 @@
 // a volume without a spine flagged while the others go on, nothing of the cohort lost, QC PNGs written.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "data/cohort/cohort_file.h"
 #include "data/synth/population.h"
@@ -79,6 +81,17 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
       b += truth[k] != 0;
     }
     dice_sum += 2 * inter / (a + b);
+    // Naming: each true body (synthetic labels are SegFlow's: L1-L5 1-5, S1 6, T12 7) is mostly covered
+    // by the label of its own level, and the naming says it is sure of the lumbar levels.
+    std::map<int, std::map<int, std::int64_t>> cover;
+    for (std::size_t k = 0; k < mask.size(); ++k)
+      if (truth[k] && mask[k]) ++cover[truth[k]][mask[k]];
+    for (const auto& [level, named] : cover) {
+      const auto best = std::max_element(named.begin(), named.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+      CHECK_MESSAGE(best->first == level, id << ": true label " << level << " named " << best->first);
+    }
+    CHECK(cover.size() == 7);
+    CHECK(f.int_attribute(g, "naming_confident_positions") >= 6);
     CHECK(std::filesystem::exists(dir / "qc" / (std::string(id) + "_baseline.png")));
   }
   INFO("mean Dice of the stored masks " << dice_sum / 3 << ", largest disc-centre error " << worst_centre_mm << " mm");

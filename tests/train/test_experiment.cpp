@@ -223,6 +223,7 @@ TEST_CASE("target current grades the image seen and reports grading metrics agai
   const std::string metrics = read(dir / "run" / "metrics.json");
   CHECK(metrics.find("\"target\": \"current\"") != std::string::npos);
   CHECK(metrics.find("\"level_majority\"") != std::string::npos);
+  CHECK(metrics.find("\"handcrafted\"") != std::string::npos);
   CHECK(read(dir / "run" / "report.md").find("most common training grade of the disc's level") != std::string::npos);
   if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") == 0) {
     const std::string command = "/usr/bin/python3 " LDD_SOURCE_DIR "/scripts/plot_run.py '" + (dir / "run").string() + "' > /dev/null";
