@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <deque>
 
 #include "segflow/morphology.h"
@@ -272,10 +271,6 @@ Column place_in_column(std::vector<const Seed*> kept, std::vector<std::string>& 
     column.position.push_back(position);
   }
   if (!unsure) column.confident = position + 1;
-  if (std::getenv("LDD_NAMING_DEBUG"))
-    for (std::size_t k = 0; k < column.bodies.size(); ++k)
-      std::fprintf(stderr, "  position %d: row %.0f col %.0f, %zu voxels, %.0f tall\n", column.position[k], column.bodies[k]->mean_row,
-                   column.bodies[k]->mean_col, column.bodies[k]->voxels.size(), column.bodies[k]->tall());
   return column;
 }
 
