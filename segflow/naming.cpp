@@ -215,9 +215,10 @@ std::vector<const Seed*> keep_bodies(const std::vector<Seed>& seeds, std::int64_
 // the mask missed: a gap of 1.65-2.35 median spacings holds one missed body (complete real and synthetic
 // columns show 0.73-1.35 spacings between neighbours, growing from T10 to L5). A wider gap, where the
 // count of missed bodies is no longer clear from spacings that vary by level, a gap between 1.45 and 1.65
-// or 2.35 and 2.6, or a wide gap just above the lowest seed (a missed L5, or a stray below the sacrum: the
-// column alone cannot tell) makes every name above it unsure; a lowest seed under 0.7 of the median
-// seed's size there is taken for the stray and dropped.
+// or 2.35 and 2.6, or a wide gap just above the lowest seed makes every name above it unsure. The last
+// is a missed L5 above a small S1 as often as a loop of bowel below the sacrum (both on real 2-D
+// slices), which the column alone cannot tell apart: the seed is kept and the naming says so. Dropping
+// small seeds there took S1 away on 22 of SPIDER's slices.
 struct Column {
   std::vector<const Seed*> bodies;  // bottom to top
   std::vector<int> position;        // per body, from the bottom
@@ -237,24 +238,17 @@ Column place_in_column(std::vector<const Seed*> kept, std::vector<std::string>& 
   for (std::size_t k = 1; k < kept.size(); ++k) gaps.push_back(distance(*kept[k], *kept[k - 1]));
   for (const Seed* s : kept) sizes.push_back(static_cast<double>(s->voxels.size()));
   const double spacing = median_of(gaps), typical_size = median_of(sizes);
-  std::size_t first = 0;
   bool unsure = false;
   char note[160];
   if (gaps.front() >= 1.6 * spacing) {
     unsure = true;
-    if (static_cast<double>(kept.front()->voxels.size()) < 0.7 * typical_size) {
-      std::snprintf(note, sizeof note, "the lowest seed lies %.1f spacings below the next and is %.0f %% of a body's size: taken for a stray",
-                    gaps.front() / spacing, 100.0 * static_cast<double>(kept.front()->voxels.size()) / typical_size);
-      first = 1;
-    } else {
-      std::snprintf(note, sizeof note, "the lowest body lies %.1f spacings below the next: a body was missed above it, or it is not S1",
-                    gaps.front() / spacing);
-    }
+    std::snprintf(note, sizeof note, "the lowest body lies %.2f spacings below the next (%.0f %% of a body's size): a body missed above it, or a "
+                  "stray that is not S1", gaps.front() / spacing, 100.0 * static_cast<double>(kept.front()->voxels.size()) / typical_size);
     notes.emplace_back(note);
   }
   int position = 0;
-  for (std::size_t k = first; k < kept.size(); ++k) {
-    if (k > first) {
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    if (k > 0) {
       const double ratio = gaps[k - 1] / spacing;
       const int missed = ratio >= 1.6 ? static_cast<int>(std::lround(ratio)) - 1 : 0;
       if (missed > 0 || ratio > 1.45) {
