@@ -56,6 +56,16 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
     shape_v.centroid_mm[1] /= static_cast<double>(shape_v.voxels);
     g.vertebrae[v] = shape_v;
   }
+  for (std::size_t v = 1; v + 1 < 6; ++v) {
+    if (g.vertebrae[v] || !g.vertebrae[v - 1] || !g.vertebrae[v + 1]) continue;
+    VertebraShape inferred;
+    inferred.inferred = true;
+    const auto& above = g.vertebrae[v - 1]->centroid_mm;
+    const auto& below = g.vertebrae[v + 1]->centroid_mm;
+    inferred.centroid_mm = {(above[0] + below[0]) / 2, (above[1] + below[1]) / 2};
+    for (const auto& p : points[v - 1].rc) points[v].rc.push_back({p[0] + inferred.centroid_mm[0] - above[0], p[1] + inferred.centroid_mm[1] - above[1]});
+    g.vertebrae[v] = inferred;
+  }
   // Local spine axis at each vertebra: through its neighbours' centroids (one-sided at the ends).
   auto axis_at = [&](std::size_t v) -> std::optional<std::array<double, 2>> {
     const auto& prev = v > 0 && g.vertebrae[v - 1] ? g.vertebrae[v - 1] : g.vertebrae[v];
@@ -74,7 +84,7 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
     const std::array<double, 2> across{-(*axis)[1], (*axis)[0]};
     const auto [lo, hi] = extent(points[v], g.vertebrae[v]->centroid_mm, across, 4.0);
     g.vertebrae[v]->width_mm = hi - lo + spacing[2];
-    if (v < 5) {  // S1 is not a lumbar body: the paper's w averages the vertebral bodies above it
+    if (v < 5 && !g.vertebrae[v]->inferred) {  // S1 is not a lumbar body: w averages the bodies above it
       width_sum += g.vertebrae[v]->width_mm;
       ++widths;
     }

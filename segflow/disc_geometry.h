@@ -19,6 +19,7 @@ struct VertebraShape {
   std::array<double, 2> centroid_mm{};  // (row, col) in the sagittal plane
   double width_mm = 0;                   // antero-posterior extent
   std::int64_t voxels = 0;
+  bool inferred = false;  // counted by the naming but missed by the mask: placed between its neighbours
 };
 
 struct DiscRegion {
@@ -36,7 +37,9 @@ struct DiscGeometry {
 };
 
 // labels: (slices, rows, cols), label k in 1..6 = L1..S1 (others ignored); spacing (slice, row, col) mm.
-// Throws ldd::Error when fewer than two adjacent vertebrae are present.
+// A body between two found neighbours whose own label is absent (the naming counted a body the mask
+// missed, segflow/naming.h) is inferred: midway between them, with the upper neighbour's shape, so the
+// discs beside it are placed too. Throws ldd::Error when fewer than two lumbar vertebrae are found.
 DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::array<std::int64_t, 3>& shape,
                            const std::array<double, 3>& spacing_mm);
 
