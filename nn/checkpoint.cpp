@@ -81,13 +81,37 @@ void save_checkpoint(const std::filesystem::path& path, const Module& model, con
   file.commit();
 }
 
-CheckpointInfo load_checkpoint(const std::filesystem::path& path, Module& model, Optimizer* optimizer) {
-  const hdf5::File file = hdf5::File::open_read(path);
+namespace {
+
+void check_format(const hdf5::File& file, const std::filesystem::path& path) {
   LDD_CHECK(file.has_attribute("/", "format") && file.string_attribute("/", "format") == kFormat,
             "'" << path.string() << "' is not an ldd checkpoint (no format attribute '" << kFormat << "')");
   const std::int64_t version = file.int_attribute("/", "version");
   LDD_CHECK(version == kVersion, "checkpoint '" << path.string() << "' has format version " << version
                                                 << "; this build reads version " << kVersion);
+}
+
+CheckpointInfo info_of(const hdf5::File& file) {
+  CheckpointInfo info;
+  info.model_config = file.string_attribute("/model", "config");
+  info.epoch = file.int_attribute("/training", "epoch");
+  info.step = file.int_attribute("/training", "step");
+  for (const auto& key : file.attribute_names("/training"))
+    if (key != "epoch" && key != "step") info.extras[key] = file.string_attribute("/training", key);
+  return info;
+}
+
+}  // namespace
+
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& path) {
+  const hdf5::File file = hdf5::File::open_read(path);
+  check_format(file, path);
+  return info_of(file);
+}
+
+CheckpointInfo load_checkpoint(const std::filesystem::path& path, Module& model, Optimizer* optimizer) {
+  const hdf5::File file = hdf5::File::open_read(path);
+  check_format(file, path);
   const NamedTensors parameters = model.named_parameters();
   check_matches(file, "/model/parameters", parameters, "parameter");
   if (optimizer) {
@@ -109,13 +133,7 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Module& model,
     optimizer->load_state(buffers, file.int_attribute("/optimizer", "steps"));
     optimizer->set_learning_rate(file.double_attribute("/optimizer", "learning_rate"));
   }
-  CheckpointInfo info;
-  info.model_config = file.string_attribute("/model", "config");
-  info.epoch = file.int_attribute("/training", "epoch");
-  info.step = file.int_attribute("/training", "step");
-  for (const auto& key : file.attribute_names("/training"))
-    if (key != "epoch" && key != "step") info.extras[key] = file.string_attribute("/training", key);
-  return info;
+  return info_of(file);
 }
 
 }  // namespace ldd

@@ -23,5 +23,7 @@ void save_checkpoint(const std::filesystem::path& path, const Module& model, con
 
 // Restores the parameters, and the optimizer's state when one is given (its kind must match).
 CheckpointInfo load_checkpoint(const std::filesystem::path& path, Module& model, Optimizer* optimizer = nullptr);
+// What a checkpoint says of itself, without loading it (to check it fits a model before building one).
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& path);
 
 }  // namespace ldd

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "data/cohort/cohort_file.h"
+#include "data/image/draw.h"
 #include "data/image/label_text.h"
 #include "data/image/png.h"
 #include "kernels/check.h"
@@ -29,13 +30,10 @@ void write_qc(const std::filesystem::path& folder, const std::string& name, cons
   std::vector<std::uint16_t> sorted = slice;
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() * 99 / 100), sorted.end());
   const auto grey = image::window_to_grey(slice, 0, std::max<double>(sorted[sorted.size() * 99 / 100], 1));
-  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(plane * 3));
+  image::RgbImage qc(rows, cols);
   for (std::int64_t i = 0; i < plane; ++i)
-    for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * i + ch)] = grey[static_cast<std::size_t>(i)];
-  auto paint = [&](std::int64_t r, std::int64_t c, std::array<std::uint8_t, 3> colour) {
-    if (r < 0 || r >= rows || c < 0 || c >= cols) return;
-    for (int ch = 0; ch < 3; ++ch) rgb[static_cast<std::size_t>(3 * (r * cols + c) + ch)] = colour[static_cast<std::size_t>(ch)];
-  };
+    for (int ch = 0; ch < 3; ++ch) qc.pixels[static_cast<std::size_t>(3 * i + ch)] = grey[static_cast<std::size_t>(i)];
+  auto paint = [&](std::int64_t r, std::int64_t c, image::Rgb colour) { qc.paint(r, c, colour); };
   for (std::int64_t r = 0; r + 1 < rows; ++r)
     for (std::int64_t c = 0; c + 1 < cols; ++c) {
       const auto l = labels[static_cast<std::size_t>(mid * plane + r * cols + c)];
@@ -47,15 +45,9 @@ void write_qc(const std::filesystem::path& folder, const std::string& name, cons
       {{255, 64, 64}, {255, 160, 0}, {255, 255, 0}, {0, 200, 255}, {255, 0, 255}}};  // L1-L2 .. L5-S1
   for (const auto& d : g.discs) {
     if (!d) continue;
-    const auto& b = d->box;
-    for (int edge = 0; edge < 4; ++edge)  // the box's outline in the sagittal plane
-      for (int t = 0; t <= 200; ++t) {
-        const double f = t / 200.0;
-        const double a1 = edge == 0 ? f : edge == 1 ? 1 : edge == 2 ? 1 - f : 0;
-        const double a2 = edge == 0 ? 0 : edge == 1 ? f : edge == 2 ? 1 : 1 - f;
-        paint(std::lround(b.corner[1] + a1 * b.axes[1][1] + a2 * b.axes[2][1]),
-              std::lround(b.corner[2] + a1 * b.axes[1][2] + a2 * b.axes[2][2]), kColours[static_cast<std::size_t>(d->level)]);
-      }
+    const auto& b = d->box;  // its outline in the sagittal plane
+    image::draw_parallelogram(qc, {b.corner[1], b.corner[2]}, {b.axes[1][1], b.axes[1][2]}, {b.axes[2][1], b.axes[2][2]},
+                              kColours[static_cast<std::size_t>(d->level)]);
   }
   std::array<double, 256> row_sum{}, col_max{}, count{};
   for (std::int64_t i = 0; i < plane; ++i)
@@ -70,11 +62,11 @@ void write_qc(const std::filesystem::path& folder, const std::string& name, cons
       const auto label = static_cast<std::uint8_t>(l);
       const std::string text = level_name(label) + (level_position(label) < naming.confident_positions ? "" : "?");
       // behind the body, in the canal, where the text hides no bone
-      image::draw_label(rgb, rows, cols, std::lround(row_sum[static_cast<std::size_t>(l)] / count[static_cast<std::size_t>(l)]) - 2 * scale,
+      image::draw_label(qc.pixels, rows, cols, std::lround(row_sum[static_cast<std::size_t>(l)] / count[static_cast<std::size_t>(l)]) - 2 * scale,
                         std::lround(col_max[static_cast<std::size_t>(l)]) + 2 * scale, text, {255, 255, 0}, scale);
     }
   std::filesystem::create_directories(folder);
-  image::write_png(folder / (name + ".png"), rgb, cols, rows, 3);
+  image::write_png(folder / (name + ".png"), qc.pixels, cols, rows, 3);
 }
 
 }  // namespace

@@ -46,8 +46,12 @@ bool has_segflow_results(const std::filesystem::path& cohort) {
   return true;
 }
 
+std::string LeftOut::text() const {
+  return subject + (level >= 0 ? std::string(" ") + kLevelNames[static_cast<std::size_t>(level)] : std::string()) + ": " + reason;
+}
+
 DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
-                       std::int64_t size) {
+                       std::int64_t size, Use use) {
   const CohortReader reader(cohort);
   const auto& file = reader.file();
   const GradeScale scale = scale_of(pathology);
@@ -59,14 +63,14 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
   for (const auto& id : reader.subject_ids()) {
     const std::string group = segflow_group(id);
     if (!reader.has_volume(id, Visit::Baseline)) {
-      d.left_out.push_back(id + ": no baseline image");
+      d.left_out.push_back({id, -1, "no baseline image", "no_image"});
       continue;
     }
     LDD_CHECK(file.exists(group), cohort.string() << ": " << id << " has no SegFlow result (" << group
                                                   << "); run `segflow --cohort " << cohort.string() << "` first");
     const std::string status = file.string_attribute(group, "status");
     if (status != "ok") {
-      d.left_out.push_back(id + ": SegFlow " + status);
+      d.left_out.push_back({id, -1, "SegFlow " + status, "segflow_failed"});
       continue;
     }
     const SubjectRecord record = reader.subject(id);
@@ -81,30 +85,35 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
     const std::size_t subject = d.subjects.size();
     for (int l = 0; l < kLevels; ++l) {
       const int b = record.grade(Visit::Baseline, pathology, l), f = record.grade(Visit::FollowUp, pathology, l);
-      const std::string where = id + " " + kLevelNames[static_cast<std::size_t>(l)] + ": ";
       if (!found[static_cast<std::size_t>(l)]) {
-        d.left_out.push_back(where + "SegFlow did not find this disc");
+        d.left_out.push_back({id, l, "SegFlow did not find this disc", "not_found"});
         continue;
       }
-      if (kLevels - l >= confident) {  // the disc's upper body, L1 .. L5, is at position kLevels - l from S1
-        d.left_out.push_back(where + "SegFlow's level naming is unsure here (" + notes + ")");
+      const bool unsure = kLevels - l >= confident;  // the disc's upper body, L1 .. L5, is at position kLevels - l from S1
+      if (unsure && use == Use::Training) {
+        d.left_out.push_back({id, l, "SegFlow's level naming is unsure here (" + notes + ")", "naming_unsure"});
         continue;
       }
-      if (b == kMissingGrade || (f == kMissingGrade && target == Target::FollowUp)) {
-        d.left_out.push_back(where + "no " + scale.name + " grade at " + (b == kMissingGrade ? "baseline" : "follow-up"));
+      // Progression is relative to the baseline grade, which is also the network's side input: it is needed
+      // for prediction too. The grade to learn (follow-up, or the current one) only for training.
+      const bool needs_baseline = use == Use::Training || target == Target::FollowUp;
+      const bool needs_followup = use == Use::Training && target == Target::FollowUp;
+      if ((b == kMissingGrade && needs_baseline) || (f == kMissingGrade && needs_followup)) {
+        d.left_out.push_back({id, l, std::string("no ") + scale.name + " grade at " + (b == kMissingGrade ? "baseline" : "follow-up"), "no_grade"});
         continue;
       }
       if (crops.empty()) crops = crops_of(reader, id, slices, size);
       const std::int64_t n = d.crop_numel();
       d.crops.insert(d.crops.end(), crops.begin() + l * n, crops.begin() + (l + 1) * n);
       normalise(d.crops.data() + static_cast<std::int64_t>(d.samples.size()) * n, n);
-      const int followup = f == kMissingGrade ? -1 : f - scale.lowest;
-      d.samples.push_back({subject, l, b - scale.lowest, followup, target == Target::FollowUp ? followup : b - scale.lowest});
+      const int baseline = b == kMissingGrade ? -1 : b - scale.lowest, followup = f == kMissingGrade ? -1 : f - scale.lowest;
+      d.samples.push_back({subject, l, baseline, followup, target == Target::FollowUp ? followup : baseline, unsure});
     }
     if (!crops.empty()) d.subjects.push_back(record);
   }
   LDD_CHECK(!d.samples.empty(), cohort.string() << ": no disc has both a SegFlow crop and " << scale.name
-                                                << (target == Target::FollowUp ? " grades at both visits" : " grade"));
+                                                << (use == Use::Prediction ? (target == Target::FollowUp ? " grade at baseline" : "")
+                                                    : target == Target::FollowUp ? " grades at both visits" : " grade"));
   return d;
 }
 

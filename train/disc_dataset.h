@@ -19,9 +19,23 @@ enum class Target { FollowUp, Current };
 struct DiscSample {
   std::size_t subject = 0;  // index into DiscDataset::subjects
   int level = 0;            // 0 = L1-L2 .. 4 = L5-S1
-  int baseline = 0, followup = 0;  // grade indices from 0 (grade - the scale's lowest); followup -1 when absent
-  int label = 0;                   // what the network learns: followup, or baseline for Target::Current
+  int baseline = 0, followup = 0;  // grade indices from 0 (grade - the scale's lowest); -1 when absent
+  int label = 0;                   // what the network learns: followup, or baseline for Target::Current; -1 when absent
+  bool naming_unsure = false;      // only for Use::Prediction: SegFlow's level name may be shifted
 };
+
+// A subject (level -1) or disc not in the samples, and why.
+struct LeftOut {
+  std::string subject;
+  int level = -1;
+  std::string reason;
+  std::string qc;  // short code for predictions.csv: no_image, segflow_failed, not_found, naming_unsure, no_grade
+  std::string text() const;  // "SYN00003 L4-L5: SegFlow did not find this disc"
+};
+
+// Training needs every label and a trustworthy level name; prediction keeps every disc with a crop (and,
+// for progression, a baseline grade), its follow-up grade optional and an unsure name flagged.
+enum class Use { Training, Prediction };
 
 struct DiscDataset {
   Pathology pathology = Pathology::Pfirrmann;
@@ -30,7 +44,7 @@ struct DiscDataset {
   std::vector<SubjectRecord> subjects;  // those with at least one usable disc
   std::vector<DiscSample> samples;
   std::vector<float> crops;             // samples x slices x rows x cols
-  std::vector<std::string> left_out;    // one line per subject or disc left out, with the reason
+  std::vector<LeftOut> left_out;        // every subject or disc left out, with the reason
 
   std::int64_t crop_numel() const { return slices * rows * cols; }
   const float* crop(std::size_t i) const { return crops.data() + static_cast<std::int64_t>(i) * crop_numel(); }
@@ -42,6 +56,6 @@ bool has_segflow_results(const std::filesystem::path& cohort);
 // Reads the baseline crops at slices x size x size: the stored crops when they have that size,
 // otherwise cut again from the baseline image and SegFlow's disc boxes (kernels/crop_resize.h).
 DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
-                       std::int64_t size);
+                       std::int64_t size, Use use = Use::Training);
 
 }  // namespace ldd::train

@@ -54,15 +54,8 @@ void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
   }
   if (!has_segflow_results(cohort)) {
     o.log("running SegFlow on the baseline volumes of " + c.cohort + " (results are stored in the cohort)");
-    segflow::SegflowOptions s;
-    s.train_volumes = c.segflow_train_volumes;
-    s.refine.steps = c.segflow_steps;
-    s.refine.seed = c.seed;
-    s.crop_slices = c.crop_slices;
-    s.crop_rows = s.crop_cols = c.crop_size;
-    s.followup = false;
     tools::ProgressBar bar("volumes", o.quiet);
-    const auto summary = segflow::run_segflow(cohort, s, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+    const auto summary = segflow::run_segflow(cohort, segflow_options(c), [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
     o.log("SegFlow: " + std::to_string(summary.succeeded) + " of " + std::to_string(summary.volumes) + " volumes segmented");
   }
 }
@@ -183,6 +176,17 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
 }
 
 }  // namespace
+
+segflow::SegflowOptions segflow_options(const ExperimentConfig& c) {
+  segflow::SegflowOptions s;
+  s.train_volumes = c.segflow_train_volumes;
+  s.refine.steps = c.segflow_steps;
+  s.refine.seed = c.seed;
+  s.crop_slices = c.crop_slices;
+  s.crop_rows = s.crop_cols = c.crop_size;
+  s.followup = false;
+  return s;
+}
 
 RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   RunOptions o = options;

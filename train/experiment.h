@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kernels/device.h"
+#include "segflow/pipeline.h"
 #include "train/experiment_config.h"
 
 namespace ldd::train {
@@ -29,5 +30,9 @@ struct RunResult {
 };
 
 RunResult run_experiment(const ExperimentConfig& config, const RunOptions& options);
+
+// SegFlow as an experiment runs it on its cohort (baseline volumes, the experiment's crop size and seed):
+// `predict` runs it the same way on a new cohort.
+segflow::SegflowOptions segflow_options(const ExperimentConfig& config);
 
 }  // namespace ldd::train

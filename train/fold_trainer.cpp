@@ -17,6 +17,15 @@
 #include "train/augment.h"
 
 namespace ldd::train {
+
+Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, Device device) {
+  const std::int64_t width = model.config().side_inputs;
+  if (width == 0) return Tensor();
+  std::vector<float> one_hot(baselines.size() * static_cast<std::size_t>(width), 0.0f);
+  for (std::size_t i = 0; i < baselines.size(); ++i) one_hot[i * static_cast<std::size_t>(width) + static_cast<std::size_t>(baselines[i])] = 1.0f;
+  return Tensor::from_vector({static_cast<std::int64_t>(baselines.size()), width}, one_hot, device);
+}
+
 namespace {
 
 // Training items: the dataset's crops named by sample index, then synthetic (SMOTE) crops after them.
@@ -101,56 +110,6 @@ std::vector<double> softmax_row(const float* z, int classes) {
   return p;
 }
 
-// The side input of a batch: one-hot baseline grades (an undefined tensor for a model without one).
-Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, Device device) {
-  const std::int64_t width = model.config().side_inputs;
-  if (width == 0) return Tensor();
-  std::vector<float> one_hot(baselines.size() * static_cast<std::size_t>(width), 0.0f);
-  for (std::size_t i = 0; i < baselines.size(); ++i) one_hot[i * static_cast<std::size_t>(width) + static_cast<std::size_t>(baselines[i])] = 1.0f;
-  return Tensor::from_vector({static_cast<std::int64_t>(baselines.size()), width}, one_hot, device);
-}
-
-// Logits of the given samples in evaluation mode, batch by batch.
-std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
-                                  std::int64_t batch_size, int classes, Device device) {
-  NoGrad no_grad;
-  model.eval();
-  std::vector<float> logits;
-  const std::int64_t n = data.crop_numel();
-  for (std::size_t start = 0; start < samples.size(); start += static_cast<std::size_t>(batch_size)) {
-    const std::size_t end = std::min(samples.size(), start + static_cast<std::size_t>(batch_size));
-    std::vector<float> batch(static_cast<std::size_t>(static_cast<std::int64_t>(end - start) * n));
-    std::vector<int> baselines;
-    for (std::size_t i = start; i < end; ++i) {
-      std::copy(data.crop(samples[i]), data.crop(samples[i]) + n, batch.begin() + static_cast<std::int64_t>(i - start) * n);
-      baselines.push_back(data.samples[samples[i]].baseline);
-    }
-    const Tensor x = Tensor::from_vector({static_cast<std::int64_t>(end - start), data.slices, data.rows, data.cols}, batch, device);
-    const auto out = model.forward(x, side_input(model, baselines, device)).to_vector();
-    LDD_CHECK(out.size() == (end - start) * static_cast<std::size_t>(classes), "predict: unexpected output size");
-    logits.insert(logits.end(), out.begin(), out.end());
-  }
-  model.train();
-  return logits;
-}
-
-// Each sample's grade probabilities, arg-max and P(follow-up grade > baseline grade).
-std::vector<DiscOutput> predict(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
-                                std::int64_t batch_size, int classes, Device device) {
-  const auto z = predict_logits(model, data, samples, batch_size, classes, device);
-  std::vector<DiscOutput> outputs;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    DiscOutput out;
-    out.sample = samples[i];
-    out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
-    out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
-    if (data.target == Target::FollowUp)
-      for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
-    outputs.push_back(std::move(out));
-  }
-  return outputs;
-}
-
 std::string history_text(const std::vector<EpochRecord>& history) {
   std::ostringstream o;
   o.precision(17);
@@ -177,7 +136,67 @@ std::vector<EpochRecord> parse_history(const std::string& text) {
   return out;
 }
 
+// Logits of the given samples in evaluation mode, batch by batch.
+std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
+                                  std::int64_t batch_size, int classes, Device device) {
+  NoGrad no_grad;
+  model.eval();
+  std::vector<float> logits;
+  const std::int64_t n = data.crop_numel();
+  for (std::size_t start = 0; start < samples.size(); start += static_cast<std::size_t>(batch_size)) {
+    const std::size_t end = std::min(samples.size(), start + static_cast<std::size_t>(batch_size));
+    std::vector<float> batch(static_cast<std::size_t>(static_cast<std::int64_t>(end - start) * n));
+    std::vector<int> baselines;
+    for (std::size_t i = start; i < end; ++i) {
+      std::copy(data.crop(samples[i]), data.crop(samples[i]) + n, batch.begin() + static_cast<std::int64_t>(i - start) * n);
+      baselines.push_back(data.samples[samples[i]].baseline);
+    }
+    const Tensor x = Tensor::from_vector({static_cast<std::int64_t>(end - start), data.slices, data.rows, data.cols}, batch, device);
+    const auto out = model.forward(x, side_input(model, baselines, device)).to_vector();
+    LDD_CHECK(out.size() == (end - start) * static_cast<std::size_t>(classes), "predict: unexpected output size");
+    logits.insert(logits.end(), out.begin(), out.end());
+  }
+  model.train();
+  return logits;
+}
+
 }  // namespace
+
+std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
+                                      std::int64_t batch_size, Device device) {
+  const int classes = static_cast<int>(model.config().vggm.classes);
+  const auto z = predict_logits(model, data, samples, batch_size, classes, device);
+  std::vector<DiscOutput> outputs;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    DiscOutput out;
+    out.sample = samples[i];
+    out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
+    out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+    if (data.target == Target::FollowUp)
+      for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+DiscGraderConfig grader_config(const ExperimentConfig& c, const DiscDataset& data) {
+  DiscGraderConfig mc;
+  mc.vggm.in_channels = data.slices;
+  mc.vggm.height = data.rows;
+  mc.vggm.width = data.cols;
+  mc.vggm.classes = c.classes();
+  std::copy(c.conv_channels.begin(), c.conv_channels.end(), mc.vggm.conv_channels.begin());
+  mc.vggm.fc_width = c.fc_width;
+  mc.vggm.dropout = static_cast<float>(c.dropout);
+  mc.vggm.validate();
+  mc.side_inputs = c.baseline_input && data.target == Target::FollowUp ? c.classes() : 0;
+  mc.head = c.head;
+  return mc;
+}
+
+std::filesystem::path fold_weights(const std::filesystem::path& fold_dir) {
+  return std::filesystem::exists(fold_dir / "best.h5") ? fold_dir / "best.h5" : fold_dir / "checkpoint.h5";
+}
 
 std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
   std::uint64_t h = 0x9e3779b97f4a7c15ull;
@@ -199,17 +218,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   std::filesystem::create_directories(dir);
   const auto checkpoint = dir / "checkpoint.h5", best = dir / "best.h5";
 
-  DiscGraderConfig mc;
-  mc.vggm.in_channels = data.slices;
-  mc.vggm.height = data.rows;
-  mc.vggm.width = data.cols;
-  mc.vggm.classes = classes;
-  std::copy(c.conv_channels.begin(), c.conv_channels.end(), mc.vggm.conv_channels.begin());
-  mc.vggm.fc_width = c.fc_width;
-  mc.vggm.dropout = static_cast<float>(c.dropout);
-  mc.vggm.validate();
-  mc.side_inputs = c.baseline_input && data.target == Target::FollowUp ? classes : 0;
-  mc.head = c.head;
+  const DiscGraderConfig mc = grader_config(c, data);
   Generator init_gen(mix_seed({c.seed, f, 0}));
   DiscGrader model(mc, InitScheme::Kaiming, init_gen);
   model.to(options.device);
@@ -323,10 +332,10 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   }
   if (validate && std::filesystem::exists(best)) load_checkpoint(best, model);
 
-  result.test = predict(model, data, split.test, c.batch_size, classes, options.device);
+  result.test = predict_discs(model, data, split.test, c.batch_size, options.device);
   // The discs a progression threshold is chosen on: the validation split, else the training discs.
   if (data.target == Target::FollowUp)
-    result.fit = predict(model, data, validate ? split.validation : split.train, c.batch_size, classes, options.device);
+    result.fit = predict_discs(model, data, validate ? split.validation : split.train, c.batch_size, options.device);
   return result;
 }
 

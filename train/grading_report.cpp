@@ -82,7 +82,7 @@ void write_grading_run_data(const std::filesystem::path& folder, const Experimen
   std::ostringstream j;
   j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"target\": \"current\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
-  j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << discs << ",\n  \"left_out\": " << data.left_out.size()
+  j << "],\n  \"subjects\": " << subjects_tested(data, folds) << ",\n  \"discs\": " << discs << ",\n  \"left_out\": " << data.left_out.size()
     << ",\n  \"folds\": [\n";
   for (std::size_t i = 0; i < folds.size(); ++i) j << json_fold(m.model[i], folds[i].fold + 1, fields(), "    ") << (i + 1 < folds.size() ? ",\n" : "\n");
   j << "  ],\n  \"summary\": " << json_summary(m.model, fields(), "  ") << ",\n  \"baselines\": {\n    \"majority_grade\": "
@@ -98,11 +98,14 @@ void write_grading_report(const std::filesystem::path& folder, const ExperimentC
   std::size_t discs = 0;
   for (const auto& f : folds) discs += f.test.size();
   std::ostringstream r;
-  r << "# " << c.name << ": " << scale.name << " grade of the image seen (cross-sectional), " << folds.size()
-    << "-fold cross-validation\n\n";
+  r << "# " << c.name << ": " << scale.name << " grade of the image seen (cross-sectional), ";
+  if (context.external.empty())
+    r << folds.size() << "-fold cross-validation\n\n";
+  else
+    r << "external validation\n\n" << context.external << "\n\n";
   r << "Config `" << c.source << "` (resolved copy: `config.yaml`); cohort `" << c.cohort << "`; imbalance strategy **"
     << context.strategy << "**; " << c.epochs << " epochs at most, batch " << c.batch_size << ", " << c.optimizer << " lr "
-    << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << ". " << data.subjects.size()
+    << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << ". " << subjects_tested(data, folds)
     << " subjects, " << discs << " discs evaluated (" << data.left_out.size()
     << " subjects or discs left out: no SegFlow result or no grade; see `left_out.txt`). Device " << context.device << ", "
     << context.threads << " threads, " << number(std::round(context.seconds)) << " s in this invocation.\n\n";

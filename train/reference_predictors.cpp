@@ -23,6 +23,28 @@ std::vector<double> features(Reference reference, const DiscDataset& data, const
 
 }  // namespace
 
+GradePrior fit_grade_prior(const DiscDataset& data, const std::vector<std::size_t>& samples, ThresholdCriterion criterion) {
+  LDD_CHECK(!samples.empty(), "grade prior: no disc to learn from");
+  const auto grades = static_cast<std::size_t>(scale_of(data.pathology).count());
+  std::vector<double> progressed_count(grades, 0.0), count(grades, 0.0);
+  double overall = 0;
+  std::vector<bool> positive;
+  for (std::size_t i : samples) {
+    const auto b = static_cast<std::size_t>(data.samples[i].baseline);
+    positive.push_back(progressed(data.samples[i]));
+    count[b] += 1;
+    progressed_count[b] += positive.back();
+    overall += positive.back();
+  }
+  overall /= static_cast<double>(samples.size());
+  GradePrior prior;
+  for (std::size_t b = 0; b < grades; ++b) prior.p.push_back((progressed_count[b] + overall) / (count[b] + 1.0));
+  std::vector<double> scores;
+  for (std::size_t i : samples) scores.push_back(prior.p[static_cast<std::size_t>(data.samples[i].baseline)]);
+  prior.threshold = choose_threshold(scores, positive, criterion);
+  return prior;
+}
+
 std::optional<TrueRiskOfDiscs> load_true_risk(const std::filesystem::path& cohort, const DiscDataset& data) {
   const CohortReader reader(cohort);
   TrueRiskOfDiscs out;
@@ -56,21 +78,8 @@ ReferenceScores score_reference(Reference reference, const DiscDataset& data, co
 
   std::function<double(std::size_t)> score;
   if (reference == Reference::GradePrior) {
-    // Progressed share per baseline grade, shrunk towards the overall share by one disc's weight so a
-    // grade seen once or never does not get 0 or 1.
-    const auto grades = static_cast<std::size_t>(scale_of(data.pathology).count());
-    std::vector<double> progressed_count(grades, 0.0), count(grades, 0.0);
-    double overall = 0;
-    for (std::size_t k = 0; k < train.size(); ++k) {
-      const auto b = static_cast<std::size_t>(data.samples[train[k]].baseline);
-      count[b] += 1;
-      progressed_count[b] += train_positive[k];
-      overall += train_positive[k];
-    }
-    overall /= static_cast<double>(train.size());
-    std::vector<double> prior(grades);
-    for (std::size_t b = 0; b < grades; ++b) prior[b] = (progressed_count[b] + overall) / (count[b] + 1.0);
-    score = [&data, prior](std::size_t i) { return prior[static_cast<std::size_t>(data.samples[i].baseline)]; };
+    const GradePrior prior = fit_grade_prior(data, train, criterion);
+    score = [&data, prior](std::size_t i) { return prior.p[static_cast<std::size_t>(data.samples[i].baseline)]; };
   } else {
     std::vector<std::vector<double>> rows;
     for (std::size_t i : train) rows.push_back(features(reference, data, *truth, i));

@@ -31,6 +31,14 @@ struct ReferenceScores {
   std::vector<double> p_progression;  // per test sample, in `test` order
   double threshold = 0;               // chosen on the training discs
 };
+// P(progression | baseline grade) from the given discs, shrunk towards their overall share by one disc's
+// weight (a grade seen once or never gets neither 0 nor 1), and its threshold chosen on them.
+struct GradePrior {
+  std::vector<double> p;  // per baseline grade index
+  double threshold = 0;
+};
+GradePrior fit_grade_prior(const DiscDataset& data, const std::vector<std::size_t>& samples, ThresholdCriterion criterion);
+
 // `truth` is required for the oracles. `test` holds sample indices; every other sample trains.
 ReferenceScores score_reference(Reference reference, const DiscDataset& data, const TrueRiskOfDiscs* truth,
                                 const std::vector<std::size_t>& test, ThresholdCriterion criterion);

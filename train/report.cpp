@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "data/io/text_file.h"
@@ -156,6 +157,13 @@ std::string fold_row(const std::string& label, const Metrics& m) {
 
 }  // namespace
 
+std::size_t subjects_tested(const DiscDataset& data, const std::vector<FoldOutcome>& folds) {
+  std::set<std::size_t> subjects;
+  for (const auto& f : folds)
+    for (const auto& t : f.test) subjects.insert(data.samples[t.sample].subject);
+  return subjects.size();
+}
+
 void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds,
                        const std::vector<std::optional<double>>& thresholds) {
   std::string csv = csv_header(data);
@@ -165,7 +173,7 @@ void write_predictions(const std::filesystem::path& path, const DiscDataset& dat
 
 std::string left_out_text(const DiscDataset& data) {
   std::string text;
-  for (const auto& l : data.left_out) text += l + "\n";
+  for (const auto& l : data.left_out) text += l.text() + "\n";
   return text;
 }
 
@@ -233,11 +241,11 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
                         const TrueRiskOfDiscs* truth) {
   RunMetrics r;
   for (const auto& f : folds) {
-    LDD_CHECK(!f.fit.empty(), "fold " << f.fold + 1 << ": no predictions on the discs its threshold is chosen on (fit_predictions.csv);"
+    LDD_CHECK(f.threshold || !f.fit.empty(), "fold " << f.fold + 1 << ": no predictions on the discs its threshold is chosen on (fit_predictions.csv);"
                                       << " the fold was trained by an older ldd: start the run again without --resume");
     std::vector<double> fit_scores;
     for (const auto& o : f.fit) fit_scores.push_back(o.p_progression);
-    const double threshold = choose_threshold(fit_scores, progressed(data, f.fit), decision.criterion);
+    const double threshold = f.threshold ? *f.threshold : choose_threshold(fit_scores, progressed(data, f.fit), decision.criterion);
     r.thresholds.push_back(threshold);
     r.model_paper_rule.push_back(evaluate(predictions_of(data, f.test, std::nullopt), classes));
     r.model_threshold.push_back(evaluate(predictions_of(data, f.test, threshold), classes));
@@ -321,7 +329,7 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
     << "\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
-  j << "],\n  \"subjects\": " << data.subjects.size() << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()
+  j << "],\n  \"subjects\": " << subjects_tested(data, folds) << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()
     << ",\n  \"decision\": {\"rule\": \"" << kDecisionRuleNames[static_cast<std::size_t>(c.decision.rule)] << "\", \"criterion\": \""
     << kThresholdCriterionNames[static_cast<std::size_t>(c.decision.criterion)] << "\", \"thresholds\": [";
   for (std::size_t i = 0; i < m.thresholds.size(); ++i) j << (i ? ", " : "") << number(m.thresholds[i]);
@@ -343,17 +351,23 @@ void write_report(const std::filesystem::path& folder, const ExperimentConfig& c
   const bool paper = c.decision.rule == DecisionRule::Paper;
   const std::string criterion = c.decision.criterion == ThresholdCriterion::F1 ? "F1" : "Youden's J";
   std::ostringstream r;
-  r << "# " << c.name << ": " << scale.name << " progression, " << folds.size() << "-fold cross-validation\n\n";
+  if (context.external.empty())
+    r << "# " << c.name << ": " << scale.name << " progression, " << folds.size() << "-fold cross-validation\n\n";
+  else
+    r << "# " << c.name << ": " << scale.name << " progression, external validation\n\n" << context.external << "\n\n";
   r << "Config `" << c.source << "` (resolved copy: `config.yaml`); cohort `" << c.cohort << "`; imbalance strategy **"
     << context.strategy << "**; " << c.epochs << " epochs at most, batch " << c.batch_size << ", " << c.optimizer << " lr "
     << c.learning_rate << "; crops " << c.crop_slices << " x " << c.crop_size << " x " << c.crop_size << "; "
     << (c.baseline_input ? "the baseline grade is an input of the network; " : "") << (c.head == GradeHead::Ordinal ? "ordinal" : "softmax")
-    << " head. " << data.subjects.size() << " subjects, " << test_discs(folds) << " discs evaluated (" << data.left_out.size()
+    << " head. " << subjects_tested(data, folds) << " subjects, " << test_discs(folds) << " discs evaluated (" << data.left_out.size()
     << " subjects or discs left out: no SegFlow result or no grades; see `left_out.txt`). Device " << context.device << ", "
     << context.threads << " threads, " << number(std::round(context.seconds)) << " s in this invocation.\n\n";
   r << "Progression: ";
   if (paper) {
     r << "the paper's rule, a predicted (arg-max) follow-up grade above the baseline grade.";
+  } else if (!context.external.empty()) {
+    r << "P(follow-up grade > baseline grade) from the predicted distribution at or above the run's threshold (for an ensemble, "
+         "the mean of its folds' thresholds): " << number(std::round(1000 * m.thresholds.front()) / 1000) << ".";
   } else {
     r << "P(follow-up grade > baseline grade) from the predicted distribution at or above a threshold chosen per fold to maximise "
       << criterion << " on the fold's " << (c.validation_fraction > 0 ? "validation" : "training") << " discs (never its test discs); "
@@ -361,7 +375,8 @@ void write_report(const std::filesystem::path& folder, const ExperimentConfig& c
     for (double t : m.thresholds) r << " " << number(std::round(1000 * t) / 1000);
     r << ".";
   }
-  r << " Fold = subjects (both visits and all discs of a person in one fold), stratified by progression.\n\n";
+  if (context.external.empty()) r << " Fold = subjects (both visits and all discs of a person in one fold), stratified by progression.";
+  r << "\n\n";
   r << "## Table 4 for this run (mean ± sd over folds)\n\n";
   r << "| | TP | TN | FP | FN | Accuracy | Precision | Recall | F1 |\n|---|---|---|---|---|---|---|---|---|\n";
   r << table4_row("**this run**", m.model);

@@ -19,7 +19,10 @@ struct FoldOutcome {
   std::vector<DiscOutput> test;
   std::vector<DiscOutput> fit;  // the discs the decision threshold is chosen on (FoldResult::fit)
   std::vector<EpochRecord> history;
+  std::optional<double> threshold{};  // fixed in advance (external validation: the run's); else chosen on `fit`
 };
+// The subjects with a disc in some fold's test set (in cross-validation, every subject of the data).
+std::size_t subjects_tested(const DiscDataset& data, const std::vector<FoldOutcome>& folds);
 
 // One fold's test (or fit) predictions, in predictions.csv's columns; read back when a run resumes.
 // predicted_progression is P(progression) >= threshold when one is given, else the paper's rule.
@@ -51,6 +54,9 @@ struct RunContext {
   int threads = 1;
   double seconds = 0;     // wall time of this invocation (not in metrics.json: it would break reproducibility)
   std::string plots_note; // where the plots are, or why there are none
+  // Empty for cross-validation; else what was validated externally ("run X's 5 fold models on cohort Y"):
+  // one "fold", the new cohort's discs, its trivial predictors learnt on the run's own cohort.
+  std::string external{};
 };
 
 // predictions.csv, metrics.json and left_out.txt in `folder` (what the plots are made from).

@@ -9,7 +9,7 @@ const std::array<std::uint8_t, 5>* glyph(char c) {
       {7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
       {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 1, 1}, {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7}};
   static const std::array<std::uint8_t, 5> L{4, 4, 4, 4, 7}, S{7, 4, 7, 1, 7}, T{7, 2, 2, 2, 2}, dash{0, 0, 7, 0, 0},
-      question{7, 1, 2, 0, 2};
+      question{7, 1, 2, 0, 2}, P{7, 5, 7, 4, 4}, G{7, 4, 5, 5, 7}, percent{5, 1, 2, 4, 5}, dot{0, 0, 0, 0, 2};
   if (c >= '0' && c <= '9') return &digits[c - '0'];
   switch (c) {
     case 'L': return &L;
@@ -17,6 +17,10 @@ const std::array<std::uint8_t, 5>* glyph(char c) {
     case 'T': return &T;
     case '-': return &dash;
     case '?': return &question;
+    case 'P': return &P;
+    case 'G': return &G;
+    case '%': return &percent;
+    case '.': return &dot;
     default: return nullptr;
   }
 }

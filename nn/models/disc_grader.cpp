@@ -51,15 +51,30 @@ Tensor DiscGrader::forward(const Tensor& x) {
   return forward(x, Tensor());
 }
 
-Tensor DiscGrader::forward(const Tensor& x, const Tensor& side) {
-  const bool with_side = config_.side_inputs > 0;
-  if (with_side)
-    LDD_CHECK(side.defined() && side.rank() == 2 && side.size(0) == x.size(0) && side.size(1) == config_.side_inputs,
-              "disc grader: side input must be (" << x.size(0) << ", " << config_.side_inputs << ")");
+Tensor DiscGrader::forward(const Tensor& x, const Tensor& side) { return classify(features(x), side); }
+
+Tensor DiscGrader::features(const Tensor& x) {
   Tensor h = x;
   for (const auto& [name, layer] : vggm_->layers()) {
     h = (*layer)(h);
-    if (with_side && name == "fc6") h = add(h, (*side_fc6_)(side));
+    if (name == "relu5") break;
+  }
+  return h;
+}
+
+Tensor DiscGrader::classify(const Tensor& features, const Tensor& side) {
+  const bool with_side = config_.side_inputs > 0;
+  if (with_side)
+    LDD_CHECK(side.defined() && side.rank() == 2 && side.size(0) == features.size(0) && side.size(1) == config_.side_inputs,
+              "disc grader: side input must be (" << features.size(0) << ", " << config_.side_inputs << ")");
+  Tensor h = features;
+  bool after = false;
+  for (const auto& [name, layer] : vggm_->layers()) {
+    if (after) {
+      h = (*layer)(h);
+      if (with_side && name == "fc6") h = add(h, (*side_fc6_)(side));
+    }
+    after = after || name == "relu5";
   }
   if (with_side) h = add(h, (*side_fc8_)(side));
   return config_.head == GradeHead::Ordinal ? cumulative_link_log_probs(h, *cutpoints_) : h;

@@ -30,6 +30,10 @@ class DiscGrader : public Module {
   // what cross_entropy and a softmax take. forward(x) is only for a model without side input.
   Tensor forward(const Tensor& x) override;
   Tensor forward(const Tensor& x, const Tensor& side);  // side (N, side_inputs), on x's device
+  // forward in two halves, for saliency (Grad-CAM): the last convolutional block's activations (conv5
+  // after its ReLU, before pool5), and the rest from them.
+  Tensor features(const Tensor& x);
+  Tensor classify(const Tensor& features, const Tensor& side);
 
  private:
   DiscGraderConfig config_;

@@ -9,7 +9,7 @@
 
 namespace ldd::testing {
 
-void write_cohort(const std::filesystem::path& path, int subjects) {
+void write_cohort(const std::filesystem::path& path, int subjects, bool followup_grades) {
   synth::SynthConfig config;
   config.subjects = subjects;
   config.seed = 11;
@@ -17,7 +17,10 @@ void write_cohort(const std::filesystem::path& path, int subjects) {
   {
     CohortWriter writer(path, {"test", "", 11});
     for (const auto& s : pop.subjects) {
-      writer.add_subject(s.record);
+      SubjectRecord record = s.record;
+      if (!followup_grades)
+        for (auto& levels : record.grades[static_cast<std::size_t>(Visit::FollowUp)]) levels.fill(kMissingGrade);
+      writer.add_subject(record);
       writer.add_volume(s.record.id, Visit::Baseline, {{2, 8, 8}, {1, 1, 1}, std::vector<std::uint16_t>(128, 100), 1.0});
     }
     writer.commit();

@@ -7,8 +7,9 @@
 
 namespace ldd::testing {
 
-// Subjects with the synthetic population's grades; subject 3 is recorded as a SegFlow failure.
-void write_cohort(const std::filesystem::path& path, int subjects);
+// Subjects with the synthetic population's grades (without the follow-up ones when `followup_grades` is
+// false, as a cohort to predict may be); subject 3 is recorded as a SegFlow failure.
+void write_cohort(const std::filesystem::path& path, int subjects, bool followup_grades = true);
 // 3 folds, Adam, a narrow VGG-M on 3 x 64 x 64 crops; `extra` is appended YAML.
 std::string experiment_yaml(const std::filesystem::path& cohort, int epochs, const std::string& extra = "");
 
