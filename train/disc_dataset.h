@@ -45,10 +45,21 @@ struct DiscDataset {
   std::vector<DiscSample> samples;
   std::vector<float> crops;             // samples x slices x rows x cols
   std::vector<LeftOut> left_out;        // every subject or disc left out, with the reason
+  std::vector<std::string> covariate_names;  // the clinical covariates asked for (model.covariates)
+  std::vector<float> covariates;             // samples x covariate_names, scaled (covariate_value)
 
   std::int64_t crop_numel() const { return slices * rows * cols; }
   const float* crop(std::size_t i) const { return crops.data() + static_cast<std::int64_t>(i) * crop_numel(); }
+  std::vector<float> covariates_of(std::size_t i) const {
+    const auto k = covariate_names.size();
+    return {covariates.begin() + static_cast<long>(i * k), covariates.begin() + static_cast<long>((i + 1) * k)};
+  }
 };
+
+// A clinical covariate as the network sees it, near zero mean and unit spread at the paper's cohort:
+// age (years - 45) / 10 (the paper's mean 44.8, SD 9.7); sex -1 female, +1 male; bmi (kg/m^2 - 25) / 4.
+// Unknown (age or BMI 0, sex 'U') is 0, the centre.
+float covariate_value(const SubjectRecord& subject, const std::string& name);
 
 // True when every baseline volume of the cohort has a SegFlow result (ok or failed).
 bool has_segflow_results(const std::filesystem::path& cohort);
@@ -56,6 +67,6 @@ bool has_segflow_results(const std::filesystem::path& cohort);
 // Reads the baseline crops at slices x size x size: the stored crops when they have that size,
 // otherwise cut again from the baseline image and SegFlow's disc boxes (kernels/crop_resize.h).
 DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
-                       std::int64_t size, Use use = Use::Training);
+                       std::int64_t size, Use use = Use::Training, const std::vector<std::string>& covariates = {});
 
 }  // namespace ldd::train

@@ -209,7 +209,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
                                      << "only with the same config (compare with --dry-run), or choose another --out");
   }
   prepare_cohort(c, o);
-  const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size);
+  const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);
   io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");

@@ -141,7 +141,8 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   if (root.has("model")) {
     const auto f = root.child("model");
-    f.reject_unknown({"conv_channels", "fc_width", "dropout", "baseline_input", "head"});
+    f.reject_unknown({"conv_channels", "fc_width", "dropout", "baseline_input", "head", "covariates"});
+    if (f.has("covariates")) c.covariates = f.choices("covariates", {"age", "sex", "bmi"});
     if (f.has("conv_channels")) {
       const auto v = f.numbers("conv_channels", 1, 4096);
       if (v.size() != 5) f.fail("conv_channels", "expected 5 widths (conv1 .. conv5), got " + std::to_string(v.size()));
@@ -242,6 +243,11 @@ std::string ExperimentConfig::to_yaml() const {
   emit_list(o, conv_channels);
   o << "\n  fc_width: " << fc_width << "\n  dropout: " << dropout << "\n  baseline_input: " << (baseline_input ? "true" : "false")
     << "\n  head: " << (head == GradeHead::Ordinal ? "ordinal" : "softmax") << "\n";
+  if (!covariates.empty()) {  // only when set: the run folders of earlier versions resume unchanged
+    o << "  covariates: [";
+    for (std::size_t i = 0; i < covariates.size(); ++i) o << (i ? ", " : "") << covariates[i];
+    o << "]\n";
+  }
   o << "optimizer:\n  kind: " << optimizer << "\n  learning_rate: " << learning_rate << "\n  momentum: " << momentum
     << "\n  weight_decay: " << weight_decay << "\n";
   o << "schedule:\n  kind: " << schedule << "\n  step_size: " << step_size << "\n  gamma: " << gamma

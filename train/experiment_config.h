@@ -56,6 +56,9 @@ struct ExperimentConfig {
   // The baseline grade as the network's side input (progression experiments only: for target: current it
   // is the label). The head: softmax over grades, or ordinal (cumulative link).
   bool baseline_input = true;
+  // Clinical covariates joined to the fully connected layers with the baseline grade (train/disc_dataset.h
+  // says how each is scaled): any of age, sex, bmi.
+  std::vector<std::string> covariates;
   GradeHead head = GradeHead::Softmax;
   DecisionConfig decision;  // how P(follow-up > baseline) becomes a progression call (train/decision.h)
 

@@ -18,12 +18,18 @@
 
 namespace ldd::train {
 
-Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, Device device) {
-  const std::int64_t width = model.config().side_inputs;
+Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, const std::vector<float>& covariates, Device device) {
+  const auto width = static_cast<std::size_t>(model.config().side_inputs);
   if (width == 0) return Tensor();
-  std::vector<float> one_hot(baselines.size() * static_cast<std::size_t>(width), 0.0f);
-  for (std::size_t i = 0; i < baselines.size(); ++i) one_hot[i * static_cast<std::size_t>(width) + static_cast<std::size_t>(baselines[i])] = 1.0f;
-  return Tensor::from_vector({static_cast<std::int64_t>(baselines.size()), width}, one_hot, device);
+  const std::size_t n = baselines.size(), k = n ? covariates.size() / n : 0, grades = width - k;
+  LDD_CHECK(covariates.size() == n * k && k <= width, "side input: " << covariates.size() << " covariate values for " << n << " discs and "
+                                                                     << width << " side inputs");
+  std::vector<float> side(n * width, 0.0f);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (grades > 0) side[i * width + static_cast<std::size_t>(baselines[i])] = 1.0f;
+    std::copy(covariates.begin() + static_cast<long>(i * k), covariates.begin() + static_cast<long>((i + 1) * k), side.begin() + static_cast<long>(i * width + grades));
+  }
+  return Tensor::from_vector({static_cast<std::int64_t>(n), static_cast<std::int64_t>(width)}, side, device);
 }
 
 namespace {
@@ -33,7 +39,7 @@ struct TrainingPool {
   const DiscDataset* data = nullptr;
   std::vector<std::size_t> items;     // sample index, or data->samples.size() + k for synthetic crop k
   std::vector<int> labels;            // follow-up grade index of each item
-  std::vector<int> baselines;         // baseline grade index of each item (a SMOTE crop: its seed sample's)
+  std::vector<std::size_t> sources;   // the sample whose baseline grade and covariates an item has (a SMOTE crop: its seed's)
   std::vector<std::vector<float>> synthetic;
 
   const float* crop(std::size_t item) const {
@@ -49,7 +55,7 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
   pool.items = train;
   for (std::size_t i : train) {
     pool.labels.push_back(data.samples[i].label);
-    pool.baselines.push_back(data.samples[i].baseline);
+    pool.sources.push_back(i);
   }
   if (imbalance.strategy != ImbalanceStrategy::Smote && imbalance.strategy != ImbalanceStrategy::BorderlineSmote) return pool;
   // SMOTE in crop space: each crop is one point of slices x rows x cols dimensions.
@@ -63,7 +69,7 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
   for (std::size_t k = 0; k < s.features.size(); ++k) {
     pool.items.push_back(data.samples.size() + k);
     pool.labels.push_back(s.labels[k]);
-    pool.baselines.push_back(pool.baselines[s.parents[k].first]);
+    pool.sources.push_back(pool.sources[s.parents[k].first]);
   }
   pool.synthetic = std::move(s.features);
   return pool;
@@ -147,12 +153,15 @@ std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, co
     const std::size_t end = std::min(samples.size(), start + static_cast<std::size_t>(batch_size));
     std::vector<float> batch(static_cast<std::size_t>(static_cast<std::int64_t>(end - start) * n));
     std::vector<int> baselines;
+    std::vector<float> covariates;
     for (std::size_t i = start; i < end; ++i) {
       std::copy(data.crop(samples[i]), data.crop(samples[i]) + n, batch.begin() + static_cast<std::int64_t>(i - start) * n);
       baselines.push_back(data.samples[samples[i]].baseline);
+      const auto c = data.covariates_of(samples[i]);
+      covariates.insert(covariates.end(), c.begin(), c.end());
     }
     const Tensor x = Tensor::from_vector({static_cast<std::int64_t>(end - start), data.slices, data.rows, data.cols}, batch, device);
-    const auto out = model.forward(x, side_input(model, baselines, device)).to_vector();
+    const auto out = model.forward(x, side_input(model, baselines, covariates, device)).to_vector();
     LDD_CHECK(out.size() == (end - start) * static_cast<std::size_t>(classes), "predict: unexpected output size");
     logits.insert(logits.end(), out.begin(), out.end());
   }
@@ -189,7 +198,7 @@ DiscGraderConfig grader_config(const ExperimentConfig& c, const DiscDataset& dat
   mc.vggm.fc_width = c.fc_width;
   mc.vggm.dropout = static_cast<float>(c.dropout);
   mc.vggm.validate();
-  mc.side_inputs = c.baseline_input && data.target == Target::FollowUp ? c.classes() : 0;
+  mc.side_inputs = (c.baseline_input && data.target == Target::FollowUp ? c.classes() : 0) + static_cast<std::int64_t>(c.covariates.size());
   mc.head = c.head;
   return mc;
 }
@@ -269,15 +278,19 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
       const auto m = static_cast<std::int64_t>(end - begin);
       std::vector<float> batch(static_cast<std::size_t>(m * n));
       std::vector<int> targets, baselines;
+      std::vector<float> covariates;
       for (std::size_t i = begin; i < end; ++i) {
         augment_crop(pool.crop(order[i]), batch.data() + static_cast<std::int64_t>(i - begin) * n, data.slices, data.rows, data.cols,
                      augment, gen);
         targets.push_back(pool.labels[order[i]]);
-        baselines.push_back(pool.baselines[order[i]]);
+        const std::size_t source = pool.sources[order[i]];
+        baselines.push_back(data.samples[source].baseline);
+        const auto c = data.covariates_of(source);
+        covariates.insert(covariates.end(), c.begin(), c.end());
       }
       optimizer->zero_grad();
       const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch, options.device),
-                                          side_input(model, baselines, options.device));
+                                          side_input(model, baselines, covariates, options.device));
       const Tensor loss = imbalance.strategy == ImbalanceStrategy::Focal
                               ? focal_loss(logits, targets, imbalance.gamma)
                               : cross_entropy(logits, targets, {.class_weights = weights});

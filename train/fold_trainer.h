@@ -54,15 +54,16 @@ struct FoldOptions {
 FoldResult train_fold(const ExperimentConfig& config, const ImbalanceConfig& imbalance, const DiscDataset& data,
                       const FoldSplit& split, int fold, const std::filesystem::path& dir, const FoldOptions& options);
 
-// The network a fold trains for this experiment and data: VGG-M's widths, the baseline-grade side input
-// (progression only), the head. Its describe() is what checkpoints are checked against.
+// The network a fold trains for this experiment and data: VGG-M's widths, the side input (the baseline
+// grade for progression, the clinical covariates), the head. Its describe() is what checkpoints are checked against.
 DiscGraderConfig grader_config(const ExperimentConfig& config, const DiscDataset& data);
 // Each sample's grade probabilities, arg-max grade and P(follow-up grade > baseline grade), in evaluation mode.
 std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
                                       std::int64_t batch_size, Device device);
-// The network's side input for discs of these baseline grades: one-hot (an undefined tensor for a model
-// without one).
-Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, Device device);
+// The network's side input for these discs: the one-hot baseline grade (when the model takes it), then
+// their clinical covariates (`covariates`: discs x the dataset's covariate_names); an undefined tensor for
+// a model without side input.
+Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, const std::vector<float>& covariates, Device device);
 // The weights that predicted a fold's test discs: best.h5 with a validation split, else checkpoint.h5.
 std::filesystem::path fold_weights(const std::filesystem::path& fold_dir);
 

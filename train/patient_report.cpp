@@ -27,7 +27,7 @@ std::vector<float> saliency(const PatientReportInput& in, std::size_t sample) {
   std::vector<float> mean(static_cast<std::size_t>(in.data.rows * in.data.cols), 0.0f);
   for (const auto& model : in.models) {
     const auto map = grad_cam(*model, in.data.crop(sample), in.data.slices, in.data.rows, in.data.cols, std::max(s.baseline, 0),
-                              followup ? -1 : in.outputs[sample].predicted, in.device);
+                              followup ? -1 : in.outputs[sample].predicted, in.data.covariates_of(sample), in.device);
     for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += map[i] / static_cast<float>(in.models.size());
   }
   return mean;

@@ -207,7 +207,7 @@ std::optional<Validation> validation_set(const TrainedRun& run, const DiscDatase
     return std::nullopt;
   }
   Validation v;
-  v.data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training);
+  v.data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);
   // The oracles' ground truth (synthetic cohorts only), read before the new cohort's subjects join: their
   // ids may be the run cohort's too.
   auto truth = c.target == Target::FollowUp ? load_true_risk(c.cohort, v.data) : std::nullopt;
@@ -221,6 +221,8 @@ std::optional<Validation> validation_set(const TrainedRun& run, const DiscDatase
     d.sample = v.data.samples.size();
     v.data.samples.push_back(s);
     v.data.crops.insert(v.data.crops.end(), cohort.crop(out->sample), cohort.crop(out->sample) + cohort.crop_numel());
+    const auto covariates = cohort.covariates_of(out->sample);
+    v.data.covariates.insert(v.data.covariates.end(), covariates.begin(), covariates.end());
     v.fold.test.push_back(std::move(d));
   }
   v.fold.threshold = threshold;
@@ -282,6 +284,7 @@ PredictSummary predict(const PredictOptions& options) {
   input.target = c.target;
   input.slices = c.crop_slices;
   input.rows = input.cols = c.crop_size;
+  input.covariate_names = c.covariates;
   std::vector<std::unique_ptr<DiscGrader>> models;
   for (int k : folds) models.push_back(load_fold_model(run, input, k, o.device));
   if (!has_segflow_results(o.cohort)) {
@@ -289,7 +292,7 @@ PredictSummary predict(const PredictOptions& options) {
     const auto summary = segflow::run_segflow(o.cohort, segflow_options(c));
     o.log("SegFlow: " + std::to_string(summary.succeeded) + " of " + std::to_string(summary.volumes) + " volumes segmented");
   }
-  const DiscDataset data = load_discs(o.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Prediction);
+  const DiscDataset data = load_discs(o.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Prediction, c.covariates);
   std::vector<std::size_t> all(data.samples.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
 

@@ -11,13 +11,13 @@
 namespace ldd::train {
 
 std::vector<float> grad_cam(DiscGrader& model, const float* crop, std::int64_t slices, std::int64_t rows, std::int64_t cols, int baseline,
-                            int grade, Device device) {
+                            int grade, const std::vector<float>& covariates, Device device) {
   const int classes = static_cast<int>(model.config().vggm.classes);
   LDD_CHECK(grade >= -1 && grade < classes, "grad_cam: grade " << grade << " outside [-1, " << classes << ")");
   LDD_CHECK(grade >= 0 || (baseline >= 0 && baseline < classes), "grad_cam: P(progression) needs the baseline grade");
   model.eval();
   const Tensor x = Tensor::from_vector({1, slices, rows, cols}, std::vector<float>(crop, crop + slices * rows * cols), device);
-  const Tensor side = side_input(model, {std::max(baseline, 0)}, device);
+  const Tensor side = side_input(model, {std::max(baseline, 0)}, covariates, device);
   Tensor a;
   {
     NoGrad no_grad;

@@ -19,7 +19,8 @@ namespace ldd::train {
 // grade); -1 explains log P(follow-up grade > baseline), for which `baseline` (a grade index) is required.
 // `baseline` is also the side input of a model that takes one. Returns rows x cols; the model's gradients
 // are left cleared.
+// `covariates`: the disc's clinical covariates, for a model that takes them.
 std::vector<float> grad_cam(DiscGrader& model, const float* crop, std::int64_t slices, std::int64_t rows, std::int64_t cols, int baseline,
-                            int grade, Device device = Device::CPU);
+                            int grade, const std::vector<float>& covariates = {}, Device device = Device::CPU);
 
 }  // namespace ldd::train

@@ -1,5 +1,6 @@
 #include "data/config/yaml_fields.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "kernels/check.h"
@@ -107,6 +108,22 @@ std::vector<double> Fields::numbers(const std::string& key, double low, double h
       m << "element " << i << ": expected a number in [" << low << ", " << high << "], got " << shown(n[i]);
       fail(key, m.str());
     }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<std::string> Fields::choices(const std::string& key, const std::vector<std::string>& accepted) const {
+  const YAML::Node n = get(key);
+  if (!n.IsSequence()) fail(key, "expected a list, got " + shown(n));
+  std::string names;
+  for (const auto& a : accepted) names += (names.empty() ? "" : ", ") + a;
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string v = n[i].IsScalar() ? n[i].Scalar() : std::string();
+    if (std::find(accepted.begin(), accepted.end(), v) == accepted.end())
+      fail(key, "element " + std::to_string(i) + ": '" + (n[i].IsScalar() ? v : shown(n[i])) + "' is not one of " + names);
+    if (std::find(out.begin(), out.end(), v) != out.end()) fail(key, "'" + v + "' is listed twice");
     out.push_back(v);
   }
   return out;

@@ -24,6 +24,8 @@ class Fields {
   std::string text(const std::string& key) const;
   bool flag(const std::string& key) const;
   std::vector<double> numbers(const std::string& key, double low, double high) const;
+  // A list of strings, each one of `accepted`, none twice.
+  std::vector<std::string> choices(const std::string& key, const std::vector<std::string>& accepted) const;
   std::vector<std::vector<double>> number_rows(const std::string& key, double low, double high) const;
   // Each element of the list under `key`, a mapping, as "key[i]".
   std::vector<Fields> mappings(const std::string& key) const;

@@ -11,9 +11,13 @@
 #include "data/io/csv.h"
 #include "data/io/text_file.h"
 #include "kernels/check.h"
+#include "nn/checkpoint.h"
+#include "nn/models/disc_grader.h"
+#include "nn/random.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_experiment.h"
 #include "train/experiment.h"
+#include "train/fold_trainer.h"
 #include "train/metrics.h"
 #include "train/predict.h"
 
@@ -68,38 +72,77 @@ double summary_mean(const std::string& json, const std::string& field) {
   return std::stod(json.substr(at + key.size()));
 }
 
+// Predicts `run`'s cohort with fold 2's model alone and checks it against fold 2's rows of the run's
+// predictions.csv; returns predict's table.
+io::CsvTable check_fold_two_reproduced(const std::filesystem::path& run, const std::filesystem::path& cohort, const std::filesystem::path& out) {
+  auto o = options(run, cohort, out);
+  o.fold = 1;  // fold 2
+  o.patient_reports = false;
+  const auto summary = train::predict(o);
+  CHECK(summary.discs == 24 * 5);  // every level of every subject, found or not
+  const auto run_rows = io::CsvTable::read(run / "predictions.csv");
+  auto mine = io::CsvTable::read(out / "predictions.csv");
+  const auto index = rows_by_disc(mine);
+  int compared = 0;
+  for (std::size_t r = 0; r < run_rows.rows(); ++r) {
+    if (run_rows.cell(r, "fold") != "2") continue;
+    const auto it = index.find({run_rows.cell(r, "subject"), run_rows.cell(r, "level")});
+    REQUIRE(it != index.end());
+    const std::size_t m = it->second;
+    CHECK(mine.cell(m, "qc") == "ok");
+    for (const char* column : {"p_grade_1", "p_grade_2", "p_grade_3", "p_grade_4", "p_grade_5", "p_progression"})
+      CHECK_MESSAGE(std::abs(std::stod(mine.cell(m, column)) - std::stod(run_rows.cell(r, column))) <= 1e-6, column);
+    CHECK(mine.cell(m, "predicted_progression") == run_rows.cell(r, "predicted_progression"));
+    CHECK(mine.cell(m, "predicted_followup_grade") == run_rows.cell(r, "predicted_followup_grade"));
+    ++compared;
+  }
+  CHECK(compared > 10);
+  return mine;
+}
+
 }  // namespace
 
 TEST_CASE("predict: a fold's model on its own test subjects reproduces the run's predictions of that fold") {
   const auto& t = tiny_run();
   TempDir out;
-  auto o = options(t.run, t.cohort, out / "p");
-  o.fold = 1;  // fold 2
-  const auto summary = train::predict(o);
-  CHECK(summary.discs == 24 * 5);  // every level of every subject, found or not
-  const auto run = io::CsvTable::read(t.run / "predictions.csv");
-  const auto mine = io::CsvTable::read(out / "p" / "predictions.csv");
-  const auto index = rows_by_disc(mine);
-  int compared = 0;
-  for (std::size_t r = 0; r < run.rows(); ++r) {
-    if (run.cell(r, "fold") != "2") continue;
-    const auto it = index.find({run.cell(r, "subject"), run.cell(r, "level")});
-    REQUIRE(it != index.end());
-    const std::size_t m = it->second;
-    CHECK(mine.cell(m, "qc") == "ok");
-    for (const char* column : {"p_grade_1", "p_grade_2", "p_grade_3", "p_grade_4", "p_grade_5", "p_progression"})
-      CHECK_MESSAGE(std::abs(std::stod(mine.cell(m, column)) - std::stod(run.cell(r, column))) <= 1e-6, column);
-    CHECK(mine.cell(m, "predicted_progression") == run.cell(r, "predicted_progression"));
-    CHECK(mine.cell(m, "predicted_followup_grade") == run.cell(r, "predicted_followup_grade"));
-    ++compared;
-  }
-  CHECK(compared > 10);
+  const auto mine = check_fold_two_reproduced(t.run, t.cohort, out / "p");
   // The rows no model predicts say why.
   std::map<std::string, int> qc;
   for (std::size_t r = 0; r < mine.rows(); ++r) ++qc[mine.cell(r, "qc")];
   CHECK(qc["segflow_failed"] == 5);  // subject 3, all five levels
   CHECK(qc["not_found"] == 23);      // L5-S1 of every other subject
   CHECK(qc["ok"] == 23 * 4);
+}
+
+TEST_CASE("predict: clinical covariates (model.covariates) reach the network and are predicted with") {
+  TempDir dir;
+  testing::write_cohort(dir / "c.h5", 24);
+  auto config = train::parse_experiment(testing::experiment_yaml(dir / "c.h5", 2), "tiny.yaml");
+  config.covariates = {"age", "sex", "bmi"};
+  train::RunOptions o;
+  o.out = dir / "run";
+  o.quiet = true;
+  o.plots = false;
+  o.log = [](const std::string&) {};
+  train::run_experiment(config, o);
+  CHECK(read_checkpoint_info(dir / "run" / "fold-1" / "checkpoint.h5").model_config.find("side_inputs=8") != std::string::npos);  // 5 grades + 3
+  check_fold_two_reproduced(dir / "run", dir / "c.h5", dir / "p");
+  // The same disc with another age is another prediction: the covariates are inputs, not ignored.
+  const auto data = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 3, 64, train::Use::Training, config.covariates);
+  REQUIRE(data.covariates.size() == data.samples.size() * 3);
+  CHECK(data.covariates[0] == doctest::Approx(train::covariate_value(data.subjects[0], "age")));
+  Generator gen(1);
+  DiscGrader model(train::grader_config(config, data), InitScheme::Kaiming, gen);
+  load_checkpoint(dir / "run" / "fold-1" / "checkpoint.h5", model);
+  model.eval();
+  const Tensor x = Tensor::from_vector({1, 3, 64, 64}, std::vector<float>(data.crop(0), data.crop(0) + data.crop_numel()));
+  auto covariates = data.covariates_of(0);
+  const auto as_is = model.forward(x, train::side_input(model, {data.samples[0].baseline}, covariates, Device::CPU)).to_vector();
+  covariates[0] += 3.0f;  // 30 years older
+  const auto older = model.forward(x, train::side_input(model, {data.samples[0].baseline}, covariates, Device::CPU)).to_vector();
+  double change = 0;
+  for (std::size_t k = 0; k < as_is.size(); ++k) change += std::abs(as_is[k] - older[k]);
+  CHECK(change > 1e-4);
 }
 
 TEST_CASE("predict: the external validation's metrics are what its predictions.csv scores to") {
