@@ -1,5 +1,6 @@
 #include "train/disc_dataset.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "data/cohort/cohort_file.h"
@@ -30,6 +31,8 @@ std::vector<float> crops_of(const CohortReader& reader, const std::string& id, s
   const auto flat = file.read<float>(group + "/disc_boxes");
   LDD_CHECK(flat.size() == kLevels * 12u, reader.file().path().string() << ": " << group << "/disc_boxes has " << flat.size()
                                                                         << " values, expected " << kLevels * 12);
+  LDD_CHECK(std::all_of(flat.begin(), flat.end(), [](float v) { return std::isfinite(v); }),
+            reader.file().path().string() << ": " << group << "/disc_boxes holds NaN or infinite values; run segflow on the cohort again");
   const auto boxes = segflow::unpack_boxes(flat);
   const Volume v = reader.volume(id, Visit::Baseline);
   NoGrad no_grad;
@@ -83,6 +86,9 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
     }
     const SubjectRecord record = reader.subject(id);
     const auto found = file.read<std::int32_t>(group + "/disc_found");
+    LDD_CHECK(found.size() == static_cast<std::size_t>(kLevels),
+              cohort.string() << ": " << group << "/disc_found has " << found.size() << " values, expected " << kLevels
+                              << " (one per level L1-L2 .. L5-S1); run `segflow --cohort " << cohort.string() << "` again");
     // A disc is attached to its grades by its level's name; where SegFlow's naming is unsure (segflow/naming.h)
     // the name may be shifted, so the disc is left out rather than trained on another level's grades.
     const std::int64_t confident = file.has_attribute(group, "naming_confident_positions")
@@ -110,7 +116,15 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
         d.left_out.push_back({id, l, std::string("no ") + scale.name + " grade at " + (b == kMissingGrade ? "baseline" : "follow-up"), "no_grade"});
         continue;
       }
-      if (crops.empty()) crops = crops_of(reader, id, slices, size);
+      if (crops.empty()) {
+        crops = crops_of(reader, id, slices, size);
+        LDD_CHECK(crops.size() == static_cast<std::size_t>(kLevels * d.crop_numel()),
+                  cohort.string() << ": " << group << "/crops holds " << crops.size() << " values, expected " << kLevels << " x " << slices
+                                  << " x " << size << " x " << size);
+        LDD_CHECK(std::all_of(crops.begin(), crops.end(), [](float v) { return std::isfinite(v); }),
+                  cohort.string() << ": " << group << ": a disc crop holds NaN or infinite values; run `segflow --cohort "
+                                  << cohort.string() << "` again");
+      }
       const std::int64_t n = d.crop_numel();
       d.crops.insert(d.crops.end(), crops.begin() + l * n, crops.begin() + (l + 1) * n);
       normalise(d.crops.data() + static_cast<std::int64_t>(d.samples.size()) * n, n);

@@ -191,6 +191,7 @@ segflow::SegflowOptions segflow_options(const ExperimentConfig& c) {
 RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   RunOptions o = options;
   if (!o.log) o.log = [](const std::string& m) { std::fprintf(stderr, "train: %s\n", m.c_str()); };
+  LDD_CHECK(o.threads >= 0 && o.threads <= 1024, "--threads " << o.threads << ": between 1 and 1024 (0: OMP_NUM_THREADS or all cores)");
   if (o.threads > 0) omp_set_num_threads(o.threads);
   LDD_CHECK(c.device == Device::CPU || kernels::cuda_available(),
             "--device cuda: no usable CUDA device (" << kernels::cuda_unavailable_reason() << "); use --device cpu");

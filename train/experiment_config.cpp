@@ -110,6 +110,8 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   for (char ch : c.name)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
       root.fail("name", "'" + c.name + "' is used as a folder name: letters, digits, '-', '_' and '.' only");
+  if (c.name.empty() || c.name.find_first_not_of('.') == std::string::npos)
+    root.fail("name", "'" + c.name + "' is used as the run's folder name (runs/<name>): it must name a folder of its own");
   c.pathology = parse_pathology(choice(root, "pathology", {"schneiderman", "bulging", "pfirrmann"}));
 
   const auto dataset = root.child("dataset");

@@ -51,6 +51,7 @@ int run(int argc, char** argv) {
   if (vm.count("folds")) overrides.push_back("folds=" + std::to_string(vm["folds"].as<int>()));
   if (vm.count("seed")) overrides.push_back("seed=" + std::to_string(vm["seed"].as<std::uint64_t>()));
   if (vm.count("device")) overrides.push_back("device=" + vm["device"].as<std::string>());
+  const int threads = tools::checked_threads(vm["threads"].as<int>());
   const auto config = train::load_experiment(vm["config"].as<std::string>(), overrides);
   if (vm.count("dry-run")) {
     std::cout << config.to_yaml();
@@ -67,7 +68,7 @@ int run(int argc, char** argv) {
     o.only_fold = fold - 1;
   }
   o.resume = vm.count("resume") > 0;
-  o.threads = vm["threads"].as<int>();
+  o.threads = threads;
   o.quiet = vm.count("quiet") > 0;
   o.plots = vm.count("no-plots") == 0;
   const auto result = train::run_experiment(config, o);

@@ -1,6 +1,8 @@
 #include "data/config/yaml_fields.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <sstream>
 
 #include "kernels/check.h"
@@ -23,6 +25,24 @@ std::string shown(const YAML::Node& node) {
   return node.IsSequence() ? "a list" : node.IsMap() ? "a mapping" : "nothing";
 }
 
+// yaml-cpp keeps the first of two equal keys and says nothing; a config with one is refused, naming both lines.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& source, const std::string& path) {
+  if (node.IsSequence())
+    for (std::size_t i = 0; i < node.size(); ++i) reject_duplicate_keys(node[i], source, path + "[" + std::to_string(i) + "]");
+  if (!node.IsMap()) return;
+  std::map<std::string, int> seen;  // key -> line (1-based)
+  for (const auto& pair : node) {
+    const std::string key = pair.first.Scalar();
+    const int line = pair.first.Mark().line + 1;
+    const std::string where = path.empty() ? key : path + "." + key;
+    if (const auto it = seen.find(key); it != seen.end())
+      throw Error(source + ": " + where + ": given twice (lines " + std::to_string(it->second) + " and " + std::to_string(line) +
+                  "); keep one");
+    seen[key] = line;
+    reject_duplicate_keys(pair.second, source, where);
+  }
+}
+
 }  // namespace
 
 Fields::Fields(YAML::Node node, std::string source, std::string path)
@@ -30,7 +50,9 @@ Fields::Fields(YAML::Node node, std::string source, std::string path)
 
 Fields Fields::load_file(const std::string& path) {
   try {
-    return Fields(YAML::LoadFile(path), path, "");
+    const YAML::Node node = YAML::LoadFile(path);
+    reject_duplicate_keys(node, path, "");
+    return Fields(node, path, "");
   } catch (const YAML::BadFile&) {
     throw Error(path + ": cannot read the file");
   } catch (const YAML::ParserException& e) {
@@ -41,7 +63,9 @@ Fields Fields::load_file(const std::string& path) {
 
 Fields Fields::parse(const std::string& text, const std::string& source_name) {
   try {
-    return Fields(YAML::Load(text), source_name, "");
+    const YAML::Node node = YAML::Load(text);
+    reject_duplicate_keys(node, source_name, "");
+    return Fields(node, source_name, "");
   } catch (const YAML::ParserException& e) {
     throw Error(source_name + ": YAML syntax error at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
@@ -71,7 +95,8 @@ double Fields::number(const std::string& key, double low, double high) const {
   double v = 0;
   std::ostringstream range;
   range << "expected a number in [" << low << ", " << high << "], got ";
-  if (!n.IsScalar() || !convert(n, v) || v < low || v > high) fail(key, range.str() + shown(n));
+  // !(v >= low) rather than v < low: NaN compares false to everything and would pass.
+  if (!n.IsScalar() || !convert(n, v) || !std::isfinite(v) || !(v >= low) || !(v <= high)) fail(key, range.str() + shown(n));
   return v;
 }
 
@@ -103,7 +128,7 @@ std::vector<double> Fields::numbers(const std::string& key, double low, double h
   std::vector<double> out;
   for (std::size_t i = 0; i < n.size(); ++i) {
     double v = 0;
-    if (!n[i].IsScalar() || !convert(n[i], v) || v < low || v > high) {
+    if (!n[i].IsScalar() || !convert(n[i], v) || !std::isfinite(v) || !(v >= low) || !(v <= high)) {
       std::ostringstream m;
       m << "element " << i << ": expected a number in [" << low << ", " << high << "], got " << shown(n[i]);
       fail(key, m.str());

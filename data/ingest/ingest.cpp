@@ -57,6 +57,7 @@ std::map<Key, ImageEntry> images_from_manifest(const std::filesystem::path& csv)
     const bool inserted = out.emplace(Key{subject, static_cast<int>(visit)}, e).second;
     LDD_CHECK(inserted, t.where(r, "subject") << ": subject '" << subject << "' has a second " << t.cell(r, visit_col) << " image");
   }
+  LDD_CHECK(!out.empty(), csv.string() << ": no image listed (a header and no rows); a cohort needs at least one");
   return out;
 }
 

@@ -7,6 +7,8 @@
 #include <exception>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 namespace ldd::tools {
 
@@ -26,6 +28,14 @@ inline std::optional<int> parse_command_line(const char* name, const boost::prog
     return 0;
   }
   return std::nullopt;
+}
+
+// --threads N: 0 keeps OMP_NUM_THREADS or all cores; more than 1024 is refused (an OpenMP runtime asked for
+// 100000 threads crashes rather than says so).
+inline int checked_threads(int threads) {
+  if (threads < 0 || threads > 1024)
+    throw std::invalid_argument("--threads " + std::to_string(threads) + ": between 1 and 1024 (0: OMP_NUM_THREADS or all cores)");
+  return threads;
 }
 
 template <class Run>

@@ -43,7 +43,7 @@ int run(int argc, char** argv) {
   if (vm.count("subjects")) config.subjects = vm["subjects"].as<std::int64_t>();
   if (vm.count("seed")) config.seed = vm["seed"].as<std::uint64_t>();
   config.validate();
-  if (vm.count("threads")) omp_set_num_threads(vm["threads"].as<int>());
+  if (vm.count("threads") && tools::checked_threads(vm["threads"].as<int>()) > 0) omp_set_num_threads(vm["threads"].as<int>());
   const bool report = vm.count("report") > 0;
 
   if (vm.count("in")) {

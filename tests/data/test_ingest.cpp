@@ -265,6 +265,9 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
   images.labels.clear();
   images.demographics.clear();
   study.expect_error(images, "images_missing.csv, line 2, column 'image': image '");
+  study.write("images_header_only.csv", "subject,visit,image\n");
+  images.images = study.dir / "images_header_only.csv";
+  study.expect_error(images, "images_header_only.csv: no image listed");
 
   // Truncated and corrupt files are found while writing; the temporary file is removed.
   const std::string mha = [&] {

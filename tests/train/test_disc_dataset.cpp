@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "data/cohort/cohort_file.h"
 #include "kernels/check.h"
@@ -92,4 +93,38 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
   std::vector<float> first(recut.begin(), recut.begin() + 5 * 72 * 72);
   normalise(first);
   for (std::size_t i = 0; i < first.size(); ++i) REQUIRE(other.crop(0)[i] == doctest::Approx(first[i]).epsilon(1e-4));
+}
+
+TEST_CASE("a cohort's damaged SegFlow results are errors that name the dataset, never a crash or a guess") {
+  TempDir dir;
+  {
+    CohortWriter writer(dir / "c.h5", {"test", "", 1});
+    SubjectRecord r;
+    r.id = "S1";
+    for (auto& visit : r.grades)
+      for (auto& scale : visit) scale.fill(2);
+    writer.add_subject(r);
+    writer.add_volume("S1", Visit::Baseline, {{2, 8, 8}, {1, 1, 1}, std::vector<std::uint16_t>(128, 100), 1.0});
+    writer.commit();
+  }
+  const std::string group = visit_group("S1", Visit::Baseline) + "/segflow";
+  auto write_results = [&](std::vector<std::int32_t> found, float crop_value, float box_value) {
+    CohortReader reader(dir / "c.h5", true);
+    auto& f = reader.file_for_update();
+    f.remove(group);
+    f.create_group(group);
+    f.set_attribute(group, "status", std::string("ok"));
+    f.write<std::int32_t>(group + "/disc_found", found, {static_cast<std::int64_t>(found.size())});
+    f.write<float>(group + "/crops", std::vector<float>(kLevels * 3 * 64 * 64, crop_value), {kLevels, 3, 64, 64});
+    f.write<float>(group + "/disc_boxes", std::vector<float>(kLevels * 12, box_value), {kLevels, 12});
+  };
+  auto load = [&](std::int64_t size = 64) { return train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 3, size); };
+  write_results({}, 1.0f, 0.0f);
+  CHECK_THROWS_WITH_AS(load(), doctest::Contains("disc_found has 0 values, expected 5"), Error);
+  write_results({1, 1}, 1.0f, 0.0f);
+  CHECK_THROWS_WITH_AS(load(), doctest::Contains("disc_found has 2 values, expected 5"), Error);
+  write_results({1, 1, 1, 1, 1}, std::nanf(""), 0.0f);
+  CHECK_THROWS_WITH_AS(load(), doctest::Contains("NaN or infinite"), Error);
+  write_results({1, 1, 1, 1, 1}, 1.0f, std::numeric_limits<float>::infinity());
+  CHECK_THROWS_WITH_AS(load(72), doctest::Contains("disc_boxes holds NaN or infinite values"), Error);  // re-cut at another size
 }

@@ -233,3 +233,14 @@ TEST_CASE("target current grades the image seen and reports grading metrics agai
     CHECK_FALSE(std::filesystem::exists(dir / "run" / "plots" / "roc.png"));
   }
 }
+
+TEST_CASE("train --threads beyond 1024 is refused before anything runs, not a crash in the OpenMP runtime") {
+  TempDir dir;
+  std::ofstream(dir / "tiny.yaml") << experiment_yaml(dir / "c.h5", 1);
+  const std::string command = std::string(LDD_TRAIN_BINARY) + " '" + (dir / "tiny.yaml").string() + "' --threads 100000 --dry-run > '" +
+                              (dir / "out.txt").string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(read(dir / "out.txt").find("--threads 100000: between 1 and 1024") != std::string::npos);
+}

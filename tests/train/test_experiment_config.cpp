@@ -112,3 +112,14 @@ TEST_CASE("model.covariates: any of age, sex, bmi, each once; they survive the r
   check_error(kMinimal + "model:\n  covariates: [sex, sex]\n", "'sex' is listed twice");
   check_error(kMinimal + "model:\n  covariates: age\n", "expected a list");
 }
+
+TEST_CASE("configs refuse what would be silently wrong: NaN, a key given twice, a name that is no folder of its own") {
+  check_error(kMinimal + "training:\n  epochs: 3\noptimizer:\n  learning_rate: .nan\n", "optimizer.learning_rate: expected a number");
+  check_error(kMinimal + "augmentation:\n  rotation_deg: .nan\n", "augmentation.rotation_deg");
+  check_error(kMinimal + "augmentation:\n  intensity_jitter: .inf\n", "augmentation.intensity_jitter");
+  check_error(kMinimal + "folds: 3\nfolds: 4\n", "folds: given twice (lines 5 and 6)");
+  check_error(kMinimal + "optimizer:\n  kind: adam\n  kind: sgd\n", "optimizer.kind: given twice");
+  check_error("name: ..\npathology: bulging\ndataset:\n  cohort: c.h5\n", "must name a folder of its own");
+  check_error("name: ''\npathology: bulging\ndataset:\n  cohort: c.h5\n", "must name a folder of its own");
+  check_error(kMinimal, "learning_rate", {"optimizer.learning_rate=nan"});
+}
