@@ -69,6 +69,11 @@ void write_qc(const std::filesystem::path& folder, const std::string& name, cons
   image::write_png(folder / (name + ".png"), qc.pixels, cols, rows, 3);
 }
 
+// Below this many pixels per slice no lumbar spine fits; the voting stages assume at least this much.
+constexpr std::int64_t kMinimumExtent = 16;
+
+bool too_small(const Volume& v) { return v.shape[0] < 1 || v.shape[1] < kMinimumExtent || v.shape[2] < kMinimumExtent; }
+
 }  // namespace
 
 SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& o,
@@ -95,7 +100,9 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       for (const auto& job : jobs) {
         if (static_cast<int>(volumes.size()) == o.train_volumes) break;
         if (job.visit != Visit::Baseline) continue;
-        volumes.push_back(reader.volume(job.id, job.visit));
+        Volume v = reader.volume(job.id, job.visit);
+        if (too_small(v)) continue;  // fails below, with the reason
+        volumes.push_back(std::move(v));
         votes.push_back(vote(volumes.back()));
       }
       LDD_CHECK(!volumes.empty(), "segflow: the cohort '" << cohort.string() << "' has no baseline volume to learn from");
@@ -113,6 +120,9 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       file.remove(group);  // a result from an earlier run is replaced, never mixed with this one
       try {
         const Volume v = reader.volume(job.id, job.visit);
+        LDD_CHECK(!too_small(v), "the volume is " << v.shape[0] << " x " << v.shape[1] << " x " << v.shape[2]
+                                                  << " voxels: too small to hold a lumbar spine (at least " << kMinimumExtent << " x "
+                                                  << kMinimumExtent << " pixels per slice)");
         const auto mask = segment(*net, v);
         const Naming naming = name_vertebrae(mask, v);
         const auto& labels = naming.labels;

@@ -1,6 +1,8 @@
 // segflow: unsupervised vertebra segmentation, disc regions and disc crops for a cohort file.
 #include <boost/program_options.hpp>
 
+#include <omp.h>
+
 #include <cstdio>
 
 #include "data/tools/command.h"
@@ -16,7 +18,8 @@ int run(int argc, char** argv) {
   po::options_description options(
       "segflow: vertebra masks, disc regions and standardised disc crops for every volume of a cohort file\n\n"
       "  segflow --cohort cohort.h5 [--qc DIR] [--crop 9x112x112] [--train-volumes 8] [--steps 300]\n\n"
-      "Results go back into the cohort under /subjects/<id>/<visit>/segflow (data/SCHEMA.md).\n\nOptions");
+      "Results go back into the cohort under /subjects/<id>/<visit>/segflow (data/SCHEMA.md).\n"
+      "Exit status: 0 every volume segmented, 3 some (or all) failed (each listed, the rest kept), 1 error, 2 usage.\n\nOptions");
   options.add_options()("help,h", "this help")
       ("cohort,c", po::value<std::string>(), "cohort file (written back in place, via a temporary copy)")
       ("qc", po::value<std::string>(), "write a quality-control PNG per volume into this folder")
@@ -24,6 +27,7 @@ int run(int argc, char** argv) {
       ("train-volumes", po::value<int>()->default_value(8), "baseline volumes whose votes train the refinement network")
       ("steps", po::value<int>()->default_value(300), "training steps of the refinement network")
       ("seed", po::value<std::uint64_t>()->default_value(1), "random seed")
+      ("threads,t", po::value<int>()->default_value(0), "OpenMP threads (0: OMP_NUM_THREADS or all cores)")
       ("quiet,q", "no progress bar");
   po::variables_map vm;
   if (const auto exit_code = tools::parse_command_line("segflow", options, argc, argv, vm)) return *exit_code;
@@ -39,6 +43,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "segflow: --crop '%s' is not SxRxC with positive sizes, e.g. 9x112x112\n", crop.c_str());
     return 2;
   }
+  if (const int threads = tools::checked_threads(vm["threads"].as<int>())) omp_set_num_threads(threads);
   o.train_volumes = vm["train-volumes"].as<int>();
   o.refine.steps = vm["steps"].as<int>();
   o.refine.seed = vm["seed"].as<std::uint64_t>();
@@ -47,7 +52,7 @@ int run(int argc, char** argv) {
   const auto s = segflow::run_segflow(vm["cohort"].as<std::string>(), o, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
   std::printf("segflow: %zu of %zu volumes segmented\n", s.succeeded, s.volumes);
   for (const auto& f : s.failures) std::printf("segflow: failed %s\n", f.c_str());
-  return 0;
+  return s.succeeded == s.volumes ? 0 : 3;
 }
 
 }  // namespace

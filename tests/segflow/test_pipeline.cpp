@@ -36,6 +36,10 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
     blank.id = "BLANK";
     writer.add_subject(blank);
     writer.add_volume("BLANK", Visit::Baseline, {shape, {6.0, 1.25, 1.25}, std::vector<std::uint16_t>(6 * 224 * 168, 0), 1.0});
+    SubjectRecord tiny = pop.subjects[0].record;  // an extent no spine fits in: it crashed the canal search
+    tiny.id = "TINY";
+    writer.add_subject(tiny);
+    writer.add_volume("TINY", Visit::Baseline, {{1, 3, 2}, {6.0, 1.25, 1.25}, std::vector<std::uint16_t>(6, 100), 1.0});
     writer.commit();
   }
   segflow::SegflowOptions options;
@@ -45,13 +49,14 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   options.crop_rows = options.crop_cols = 32;
   options.qc_folder = dir / "qc";
   const auto summary = segflow::run_segflow(dir / "c.h5", options);
-  CHECK(summary.volumes == 4);
+  CHECK(summary.volumes == 5);
   CHECK(summary.succeeded == 3);
-  REQUIRE(summary.failures.size() == 1);
+  REQUIRE(summary.failures.size() == 2);
   CHECK(summary.failures[0].rfind("BLANK/baseline: ", 0) == 0);
+  CHECK(summary.failures[1].find("TINY/baseline: the volume is 1 x 3 x 2 voxels: too small") == 0);
 
   const CohortReader reader(dir / "c.h5");
-  CHECK(reader.subject_ids().size() == 4);
+  CHECK(reader.subject_ids().size() == 5);
   CHECK(reader.subject("SYN00002").grades == pop.subjects[1].record.grades);  // nothing lost
   const auto& f = reader.file();
   CHECK(f.string_attribute("/subjects/BLANK/baseline/segflow", "status").rfind("failed: ", 0) == 0);
