@@ -3,7 +3,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -67,9 +69,22 @@ RawVolume read_metaimage(const std::filesystem::path& path) {
   const auto dims = numbers_of(field("DimSize"));
   v.stored_rank = static_cast<int>(dims.size());
   LDD_CHECK(dims.size() >= 2 && dims.size() <= 3, "image '" << path.string() << "': NDims " << dims.size() << " is not 2 or 3");
-  for (std::size_t a = 0; a < dims.size(); ++a) v.dims[a] = static_cast<std::int64_t>(dims[a]);
-  std::vector<double> spacing = header.count("ElementSpacing") ? numbers_of(header["ElementSpacing"]) : std::vector<double>{1, 1, 1};
-  spacing.resize(3, 1.0);
+  // Everything the header declares is checked before anything is allocated or read.
+  double voxels = 1;
+  for (std::size_t a = 0; a < dims.size(); ++a) {
+    LDD_CHECK(std::isfinite(dims[a]) && dims[a] >= 1 && dims[a] == std::floor(dims[a]),
+              "image '" << path.string() << "': DimSize '" << header["DimSize"] << "' is not a list of positive integers");
+    v.dims[a] = static_cast<std::int64_t>(dims[a]);
+    voxels *= dims[a];
+  }
+  LDD_CHECK(voxels <= 2147483648.0, "image '" << path.string() << "': DimSize '" << header["DimSize"] << "' declares " << voxels
+                                              << " voxels, more than any lumbar MRI (2^31 at most)");
+  // The pixel size is what disc regions are measured in: a missing, zero or non-finite one is an error, not 1 mm.
+  std::vector<double> spacing = numbers_of(field("ElementSpacing"));
+  LDD_CHECK(spacing.size() == dims.size() && std::all_of(spacing.begin(), spacing.end(), [](double s) { return std::isfinite(s) && s > 0; }),
+            "image '" << path.string() << "': ElementSpacing '" << header["ElementSpacing"] << "' is not " << dims.size()
+                      << " positive sizes in mm");
+  spacing.resize(3, 1.0);  // a 2-D image's third axis: one slice
   std::vector<double> offset = header.count("Offset") ? numbers_of(header["Offset"])
                                : header.count("Position") ? numbers_of(header["Position"]) : std::vector<double>{0, 0, 0};
   offset.resize(3, 0.0);
@@ -97,26 +112,39 @@ RawVolume read_metaimage(const std::filesystem::path& path) {
 
   std::vector<char> raw;
   const std::string data_file = field("ElementDataFile");
-  if (data_file == "LOCAL") {
-    raw.assign(std::istreambuf_iterator<char>(in), {});
-  } else {
-    std::ifstream data(path.parent_path() / data_file, std::ios::binary);
-    LDD_CHECK(data.good(), "image '" << path.string() << "': its data file '" << data_file << "' cannot be opened");
-    raw.assign(std::istreambuf_iterator<char>(data), {});
-  }
   const bool compressed = header.count("CompressedData") && (header["CompressedData"] == "True" || header["CompressedData"] == "true");
+  // The data's size is known before they are read: a device such as /dev/zero, or more bytes than DimSize
+  // says, is refused rather than read without end or cut.
+  auto read_data = [&](std::ifstream& data, const std::filesystem::path& file, std::uintmax_t start) {
+    LDD_CHECK(std::filesystem::is_regular_file(file), "image '" << path.string() << "': its data '" << file.string() << "' is not a regular file");
+    const std::uintmax_t size = std::filesystem::file_size(file) - start;
+    LDD_CHECK(compressed || size <= expected, "image '" << path.string() << "' holds " << size << " bytes of data, more than the "
+                                                        << expected << " its DimSize and ElementType declare");
+    raw.resize(static_cast<std::size_t>(size));
+    data.read(raw.data(), static_cast<std::streamsize>(size));
+    raw.resize(static_cast<std::size_t>(data.gcount()));
+  };
+  if (data_file == "LOCAL") {
+    read_data(in, path, static_cast<std::uintmax_t>(in.tellg()));
+  } else {
+    const auto file = path.parent_path() / data_file;
+    std::ifstream data(file, std::ios::binary);
+    LDD_CHECK(data.good(), "image '" << path.string() << "': its data file '" << data_file << "' cannot be opened");
+    read_data(data, file, 0);
+  }
   std::vector<char> bytes;
   if (compressed) {
-    bytes.resize(expected);
-    uLongf size = static_cast<uLongf>(expected);
+    bytes.resize(expected + 1);  // one byte more: data that inflate beyond DimSize are caught, not cut
+    uLongf size = static_cast<uLongf>(expected + 1);
     const int status = uncompress(reinterpret_cast<Bytef*>(bytes.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
                                   static_cast<uLong>(raw.size()));
-    LDD_CHECK(status == Z_OK && size == expected, "image '" << path.string() << "': compressed data are corrupt or truncated");
+    LDD_CHECK(status == Z_OK && size == expected, "image '" << path.string() << "': compressed data are corrupt, truncated or longer "
+                                                              << "than DimSize says");
+    bytes.resize(expected);
   } else {
     LDD_CHECK(raw.size() >= expected, "image '" << path.string() << "' is truncated: " << raw.size() << " bytes of data, "
                                                 << expected << " expected for " << v.dims[0] << "x" << v.dims[1] << "x"
                                                 << v.dims[2] << " " << type);
-    raw.resize(expected);
     bytes = std::move(raw);
   }
   const bool big = (header.count("BinaryDataByteOrderMSB") && header["BinaryDataByteOrderMSB"] == "True") ||

@@ -277,10 +277,30 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
   std::ofstream(study.dir / "cut.mha", std::ios::binary) << mha.substr(0, mha.size() - 40);
   std::ofstream(study.dir / "junk.nii.gz", std::ios::binary) << "not an image at all";
   std::ofstream(study.dir / "flat.mha", std::ios::binary)
-      << "ObjectType = Image\nNDims = 2\nDimSize = 2 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" << std::string(4, '\1');
+      << "ObjectType = Image\nNDims = 2\nDimSize = 2 2\nElementSpacing = 1 1\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" << std::string(4, '\1');
+  // Headers that used to be read silently wrong, or without end.
+  auto mha_with = [&](const std::string& name, const std::string& dims, const std::string& spacing, const std::string& data, std::size_t bytes) {
+    std::ofstream out(study.dir / name, std::ios::binary);
+    out << "ObjectType = Image\nNDims = 3\nDimSize = " << dims << "\n" << (spacing.empty() ? "" : "ElementSpacing = " + spacing + "\n")
+        << "ElementType = MET_UCHAR\nElementDataFile = " << data << "\n" << std::string(bytes, '\1');
+  };
+  mha_with("fractional.mha", "2 2 1.5", "1 1 1", "LOCAL", 6);
+  mha_with("huge.mha", "100000 100000 100000", "1 1 1", "LOCAL", 8);
+  mha_with("zero_spacing.mha", "2 2 2", "1 0 1", "LOCAL", 8);
+  mha_with("nan_spacing.mha", "2 2 2", "1 nan 1", "LOCAL", 8);
+  mha_with("no_spacing.mha", "2 2 2", "", "LOCAL", 8);
+  mha_with("long.mha", "2 2 2", "1 1 1", "LOCAL", 12);
+  mha_with("device.mha", "2 2 2", "1 1 1", "/dev/zero", 0);
   for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
            {"cut.mha", "cut.mha' is truncated"}, {"junk.nii.gz", "junk.nii.gz': cannot read it as NIfTI"},
-           {"flat.mha", "flat.mha' is 2-D (2x2); a 3-D volume is required"}}) {
+           {"flat.mha", "flat.mha' is 2-D (2x2); a 3-D volume is required"},
+           {"fractional.mha", "DimSize '2 2 1.5' is not a list of positive integers"},
+           {"huge.mha", "more than any lumbar MRI"},
+           {"zero_spacing.mha", "ElementSpacing '1 0 1' is not 3 positive sizes in mm"},
+           {"nan_spacing.mha", "ElementSpacing '1 nan 1' is not 3 positive sizes"},
+           {"no_spacing.mha", "MetaImage header has no ElementSpacing"},
+           {"long.mha", "holds 12 bytes of data, more than the 8"},
+           {"device.mha", "is not a regular file"}}) {
     study.write("images_bad.csv", "subject,visit,image\nA,baseline," + file + "\n");
     auto bad = images;
     bad.images = study.dir / "images_bad.csv";
