@@ -7,6 +7,7 @@
 #include "data/image/draw.h"
 #include "data/image/label_text.h"
 #include "data/image/png.h"
+#include "data/io/file_lock.h"
 #include "kernels/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
@@ -78,6 +79,8 @@ bool too_small(const Volume& v) { return v.shape[0] < 1 || v.shape[1] < kMinimum
 
 SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& o,
                            const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  LDD_CHECK(std::filesystem::exists(cohort), "segflow: the cohort '" << cohort.string() << "' does not exist");
+  const io::FileLock lock(cohort, "segflow");  // a second segflow on this cohort stops here, naming this one
   std::filesystem::path temporary = cohort;
   temporary += ".segflow-tmp";
   std::filesystem::copy_file(cohort, temporary, std::filesystem::copy_options::overwrite_existing);

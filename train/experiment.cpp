@@ -12,6 +12,7 @@
 
 #include "data/folds.h"
 #include "data/ingest/ingest.h"
+#include "data/io/file_lock.h"
 #include "data/io/text_file.h"
 #include "data/synth/generate.h"
 #include "data/tools/progress.h"
@@ -199,6 +200,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   const double start = monotonic_seconds();
   RunResult result;
   result.folder = o.out.empty() ? std::filesystem::path("runs") / c.name : o.out;
+  const io::FileLock lock(result.folder, "train");  // a second train on this folder stops here, naming this one
   const auto config_file = result.folder / "config.yaml";
   if (std::filesystem::exists(config_file)) {
     LDD_CHECK(o.resume, result.folder.string() << " already holds a run; --resume continues it (completed folds are kept), or "

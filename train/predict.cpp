@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "data/cohort/cohort_file.h"
+#include "data/io/file_lock.h"
 #include "data/io/text_file.h"
 #include "kernels/check.h"
 #include "nn/checkpoint.h"
@@ -310,6 +311,7 @@ PredictSummary predict(const PredictOptions& options) {
   o.log(std::to_string(data.samples.size()) + " discs predicted by " + model_text);
 
   std::filesystem::create_directories(o.out);
+  const io::FileLock lock(o.out, "predict");
   PredictSummary summary;
   summary.predicted = outputs.size();
   summary.discs = write_prediction_table(o.out / "predictions.csv", o.cohort, data, outputs, c, threshold);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "data/cohort/cohort_file.h"
+#include "data/io/file_lock.h"
 #include "data/synth/population.h"
 #include "kernels/check.h"
 #include "nn/random.h"
@@ -243,4 +244,18 @@ TEST_CASE("train --threads beyond 1024 is refused before anything runs, not a cr
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 1);
   CHECK(read(dir / "out.txt").find("--threads 100000: between 1 and 1024") != std::string::npos);
+}
+
+TEST_CASE("a run folder is locked while train writes it: a second writer stops at once and names the first") {
+  TempDir dir;
+  write_cohort(dir / "c.h5", 24);
+  const io::FileLock held(dir / "run", "train (pid 4242)");  // as another process holding it would
+  try {
+    train::run_experiment(train::parse_experiment(experiment_yaml(dir / "c.h5", 1), "tiny.yaml"), quiet_options(dir / "run"));
+    FAIL("a second writer was let in");
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    CHECK_MESSAGE(message.find("is being written by train (pid 4242)") != std::string::npos, message);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "run" / "config.yaml"));  // nothing written
 }
