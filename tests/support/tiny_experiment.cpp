@@ -63,4 +63,13 @@ std::string experiment_yaml(const std::filesystem::path& cohort, int epochs, con
   return o.str();
 }
 
+train::RunOptions quiet_options(const std::filesystem::path& out) {
+  train::RunOptions o;
+  o.out = out;
+  o.quiet = true;
+  o.plots = false;
+  o.log = [](const std::string&) {};
+  return o;
+}
+
 }  // namespace ldd::testing

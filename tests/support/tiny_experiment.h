@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "train/experiment.h"
+
 namespace ldd::testing {
 
 // Subjects with the synthetic population's grades (without the follow-up ones when `followup_grades` is
@@ -12,5 +14,7 @@ namespace ldd::testing {
 void write_cohort(const std::filesystem::path& path, int subjects, bool followup_grades = true);
 // 3 folds, Adam, a narrow VGG-M on 3 x 64 x 64 crops; `extra` is appended YAML.
 std::string experiment_yaml(const std::filesystem::path& cohort, int epochs, const std::string& extra = "");
+// Run options for tests: into `out`, no progress bars, no plots, no log.
+train::RunOptions quiet_options(const std::filesystem::path& out);
 
 }  // namespace ldd::testing

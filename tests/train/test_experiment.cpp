@@ -24,6 +24,7 @@
 using namespace ldd;
 using ldd::testing::TempDir;
 using ldd::testing::experiment_yaml;
+using ldd::testing::quiet_options;
 using ldd::testing::write_cohort;
 
 namespace {
@@ -33,15 +34,6 @@ std::string read(const std::filesystem::path& p) {
   std::stringstream b;
   b << in.rdbuf();
   return b.str();
-}
-
-train::RunOptions quiet_options(const std::filesystem::path& out) {
-  train::RunOptions o;
-  o.out = out;
-  o.quiet = true;
-  o.plots = false;
-  o.log = [](const std::string&) {};
-  return o;
 }
 
 }  // namespace

@@ -32,12 +32,7 @@ struct TrainedTinyRun {
   std::filesystem::path cohort = dir / "c.h5", run = dir / "run";
   TrainedTinyRun() {
     testing::write_cohort(cohort, 24);
-    train::RunOptions o;
-    o.out = run;
-    o.quiet = true;
-    o.plots = false;
-    o.log = [](const std::string&) {};
-    train::run_experiment(train::parse_experiment(testing::experiment_yaml(cohort, 3), "tiny.yaml"), o);
+    train::run_experiment(train::parse_experiment(testing::experiment_yaml(cohort, 3), "tiny.yaml"), testing::quiet_options(run));
   }
 };
 
@@ -119,12 +114,7 @@ TEST_CASE("predict: clinical covariates (model.covariates) reach the network and
   testing::write_cohort(dir / "c.h5", 24);
   auto config = train::parse_experiment(testing::experiment_yaml(dir / "c.h5", 2), "tiny.yaml");
   config.covariates = {"age", "sex", "bmi"};
-  train::RunOptions o;
-  o.out = dir / "run";
-  o.quiet = true;
-  o.plots = false;
-  o.log = [](const std::string&) {};
-  train::run_experiment(config, o);
+  train::run_experiment(config, testing::quiet_options(dir / "run"));
   CHECK(read_checkpoint_info(dir / "run" / "fold-1" / "checkpoint.h5").model_config.find("side_inputs=8") != std::string::npos);  // 5 grades + 3
   check_fold_two_reproduced(dir / "run", dir / "c.h5", dir / "p");
   // The same disc with another age is another prediction: the covariates are inputs, not ignored.
