@@ -1,7 +1,11 @@
 #include "data/hdf5/file.h"
 
 #include <hdf5.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
 
 #include <system_error>
 #include <type_traits>
@@ -109,8 +113,28 @@ File File::open_existing(const std::filesystem::path& path, bool writable) {
 File File::open_read(const std::filesystem::path& path) { return open_existing(path, false); }
 File File::open_read_write(const std::filesystem::path& path) { return open_existing(path, true); }
 
+namespace {
+
+// "<name>.tmp-<pid>" files left by a writer that was killed (a paper-scale cohort's is about 5 GB): the
+// next writer of the same file removes those whose process is gone.
+void remove_stale_temporaries(const std::filesystem::path& path) {
+  const std::string prefix = path.filename().string() + ".tmp-";
+  std::error_code error;
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), error);
+  }
+}
+
+}  // namespace
+
 File File::create(const std::filesystem::path& path) {
   silence_hdf5_once();
+  remove_stale_temporaries(path);
   std::filesystem::path temporary = path;
   temporary += ".tmp-" + std::to_string(::getpid());
   const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);

@@ -2,7 +2,11 @@
 // the object.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <string>
 
 #include "data/hdf5/file.h"
 #include "kernels/check.h"
@@ -70,4 +74,20 @@ TEST_CASE("HDF5 errors name the file and the object / and a failed write leaves 
   }  // destroyed without commit()
   CHECK(!std::filesystem::exists(dir / "c.h5"));
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 2);  // b.h5 and junk.h5 only
+}
+
+TEST_CASE("a new file's writer removes the temporaries of killed writers of it, not a live writer's") {
+  ldd::testing::TempDir dir;
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);  // its pid now belongs to no process
+  const auto dead = dir / ("c.h5.tmp-" + std::to_string(child)), live = dir / ("c.h5.tmp-" + std::to_string(::getppid()));
+  const auto other = dir / ("d.h5.tmp-" + std::to_string(child));
+  for (const auto& p : {dead, live, other}) std::ofstream(p) << "left behind";
+  auto f = hdf5::File::create(dir / "c.h5");
+  f.commit();
+  CHECK_FALSE(std::filesystem::exists(dead));
+  CHECK(std::filesystem::exists(live));   // its writer still runs
+  CHECK(std::filesystem::exists(other));  // another file's
 }
