@@ -4,11 +4,14 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "kernels/check.h"
 
 namespace ldd::tools {
 
@@ -42,6 +45,10 @@ template <class Run>
 int run_main(const char* name, Run run) {
   try {
     return run();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    if (std::getenv("LDD_DEBUG") && !e.where().empty()) std::fprintf(stderr, "%s: (%s)\n", name, e.where().c_str());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", name, e.what());
     return 1;
