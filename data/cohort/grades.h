@@ -34,7 +34,8 @@ inline constexpr GradeScale scale_of(Pathology p) {
 
 // Parses "schneiderman" / "bulging" / "pfirrmann"; throws listing the accepted names otherwise.
 Pathology parse_pathology(const std::string& name);
-// Index of "L1-L2".."L5-S1"; throws listing the accepted names otherwise.
+// Index of "L1-L2".."L5-S1", also spelt L5/S1, L5_S1, L5 S1, L5S1 or in lower case; throws listing the
+// accepted names otherwise.
 int parse_level(const std::string& name);
 
 inline constexpr int kMissingGrade = -1;

@@ -7,7 +7,7 @@
 namespace ldd::io {
 namespace {
 
-std::vector<std::string> split(const std::string& line) {
+std::vector<std::string> split(const std::string& line, char separator) {
   std::vector<std::string> cells(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -17,7 +17,7 @@ std::vector<std::string> split(const std::string& line) {
       ++i;
     } else if (c == '"') {
       quoted = !quoted;
-    } else if (c == ',' && !quoted) {
+    } else if (c == separator && !quoted) {
       cells.emplace_back();
     } else {
       cells.back() += c;
@@ -39,13 +39,19 @@ CsvTable CsvTable::read(const std::filesystem::path& path) {
   t.path_ = path;
   std::string line;
   std::size_t number = 0;
+  char separator = ',';
   while (std::getline(in, line)) {
     ++number;
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // the byte-order mark Excel writes
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto cells = split(line);
+    if (t.columns_.empty() && line.find(',') == std::string::npos && line.find(';') != std::string::npos)
+      separator = ';';  // Excel's CSV where the decimal mark is a comma
+    auto cells = split(line, separator);
     if (t.columns_.empty()) {
-      for (std::size_t c = 0; c < cells.size(); ++c) t.columns_[cells[c]] = c;
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        LDD_CHECK(t.columns_.emplace(cells[c], c).second, path.string() << ", line " << number << ": column '" << cells[c]
+                                                                         << "' appears twice in the header");
       continue;
     }
     LDD_CHECK(cells.size() == t.columns_.size(), path.string() << ", line " << number << ": " << cells.size()
@@ -61,7 +67,9 @@ void CsvTable::require_columns(const std::vector<std::string>& names) const {
   std::string missing;
   for (const auto& n : names)
     if (!has_column(n)) missing += (missing.empty() ? "" : ", ") + n;
-  LDD_CHECK(missing.empty(), path_.string() << ": missing column(s) " << missing);
+  std::string found;
+  for (const auto& [name, index] : columns_) found += (found.empty() ? "'" : ", '") + name + "'";
+  LDD_CHECK(missing.empty(), path_.string() << ": missing column(s) " << missing << " (the header has " << found << ")");
 }
 
 const std::string& CsvTable::cell(std::size_t row, const std::string& column) const {

@@ -1,5 +1,7 @@
-// Reading CSV tables for ingest: a header row, comma-separated cells, double quotes around cells that
-// hold commas. Every cell knows its file, line and column, so errors point at it.
+// Reading CSV tables for ingest: a header row, comma-separated cells (semicolon-separated when the header
+// has semicolons and no comma, as Excel writes where the decimal mark is a comma), double quotes around
+// cells that hold the separator, an Excel byte-order mark skipped. Every cell knows its file, line and
+// column, so errors point at it.
 #pragma once
 #include <filesystem>
 #include <map>
