@@ -109,7 +109,12 @@ void read_labels(const IngestOptions& o, const std::map<Key, ImageEntry>& images
   LDD_CHECK(spider || o.labels_format == "ldd", "unknown labels format '" << o.labels_format << "'; accepted: ldd, spider");
   const std::string visit_col = visit_column(t);
   if (spider) t.require_columns({"Patient", "level", "Pfirrman grade"});
-  else t.require_columns({"subject", visit_col, "level", "schneiderman", "bulging", "pfirrmann"});
+  else t.require_columns({"subject", visit_col, "level"});
+  // A study of one pathology need not carry the others' columns; a scale without a column is missing.
+  std::vector<Pathology> scales;
+  for (Pathology p : kAllPathologies)
+    if (!spider && t.has_column(scale_of(p).name)) scales.push_back(p);
+  LDD_CHECK(spider || !scales.empty(), o.labels.string() << ": no grade column; expected one or more of schneiderman, bulging, pfirrmann");
   std::set<std::tuple<std::string, int, int>> seen;
   std::set<std::string> labelled;
   for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -135,7 +140,7 @@ void read_labels(const IngestOptions& o, const std::map<Key, ImageEntry>& images
       grades[static_cast<std::size_t>(Pathology::Pfirrmann)][static_cast<std::size_t>(level)] =
           parse_grade(t.cell(r, "Pfirrman grade"), Pathology::Pfirrmann, t.where(r, "Pfirrman grade"));
     } else {
-      for (Pathology p : kAllPathologies)
+      for (Pathology p : scales)
         grades[static_cast<std::size_t>(p)][static_cast<std::size_t>(level)] =
             parse_grade(t.cell(r, scale_of(p).name), p, t.where(r, scale_of(p).name));
     }

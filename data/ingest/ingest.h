@@ -6,7 +6,8 @@
 // Images come either from a manifest CSV (columns subject, visit, image, optionally vertebra_mask; paths
 // relative to the CSV) or from a folder where every volume file or DICOM sub-folder is one subject's
 // baseline, named by its file name; files ending in `mask_suffix` are that subject's vertebra masks.
-// Labels CSV ("ldd" format): subject, visit, level, schneiderman, bulging, pfirrmann; an empty cell is a
+// Labels CSV ("ldd" format): subject, visit, level, and any of schneiderman, bulging, pfirrmann (a scale
+// without a column is missing); an empty cell is a
 // missing grade. Either CSV may call the visit column "timepoint". The "spider" format reads the SPIDER data set's gradings.csv (Patient, level,
 // Pfirrman grade; its binary bulging is not the 0-3 scale and is not used). Demographics CSV: subject,
 // age, sex, bmi, institution (any subset of the last four; institution may be a name).

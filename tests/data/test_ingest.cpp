@@ -240,6 +240,23 @@ TEST_CASE("a small study ingests with grades / demographics and both visits" * d
   check_canonical(reader.volume("B", Visit::Baseline));
 }
 
+TEST_CASE("a labels CSV of one pathology, with Excel's semicolons and another level spelling, ingests") {
+  Study study;
+  auto o = study.options();
+  study.write("labels_pfirrmann.csv", "subject;visit;level;pfirrmann\nA;baseline;L4/L5;3\nA;followup;L4-L5;4\nB;baseline;L5S1;2\n");
+  o.labels = study.dir / "labels_pfirrmann.csv";
+  ingest::ingest(o);
+  const CohortReader reader(study.dir / "out.h5");
+  CHECK(reader.subject("A").grade(Visit::Baseline, Pathology::Pfirrmann, 3) == 3);
+  CHECK(reader.subject("A").grade(Visit::FollowUp, Pathology::Pfirrmann, 3) == 4);
+  CHECK(reader.subject("B").grade(Visit::Baseline, Pathology::Pfirrmann, 4) == 2);
+  CHECK(reader.subject("A").grade(Visit::Baseline, Pathology::Schneiderman, 3) == kMissingGrade);  // no column: missing
+  study.write("labels_no_grade.csv", "subject,visit,level\nA,baseline,L4-L5\nB,baseline,L5-S1\n");
+  o.labels = study.dir / "labels_no_grade.csv";
+  std::filesystem::remove(study.dir / "out.h5");
+  study.expect_error(o, "no grade column; expected one or more of schneiderman, bulging, pfirrmann");
+}
+
 TEST_CASE("bad ingest input gets an error naming the file and field and leaves no output") {
   Study study;
   const auto o = study.options();
