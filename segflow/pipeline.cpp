@@ -96,7 +96,9 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
     summary.volumes = jobs.size();
     // 1. Train the refinement network on the votes of the first baseline volumes.
     std::unique_ptr<RefinementNet> net;
-    {
+    if (!o.refinement_from.empty()) {
+      net = load_refinement(o.refinement_from);
+    } else {
       const CohortReader reader(temporary);
       std::vector<Volume> volumes;
       std::vector<Votes> votes;
@@ -113,6 +115,10 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       std::vector<const Votes*> tp;
       for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);
       net = train_refinement(vp, tp, o.refine);
+    }
+    if (o.refinement_from.empty()) {
+      CohortReader writable(temporary, true);
+      store_refinement(writable.file_for_update(), *net, o.refine.base_channels);
     }
     // 2. Segment, name, place discs and crop every volume; failures are recorded, not fatal.
     CohortReader reader(temporary, true);

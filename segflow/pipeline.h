@@ -20,6 +20,9 @@ struct SegflowOptions {
   std::int64_t crop_slices = 9, crop_rows = 112, crop_cols = 112;
   std::filesystem::path qc_folder;  // empty: no quality-control PNGs
   bool followup = true;             // false: baseline volumes only (all that training reads)
+  // Empty: the refinement network is trained on this cohort's votes (and kept in it, refine.h). A cohort
+  // file: its kept network segments this cohort, untrained here.
+  std::filesystem::path refinement_from;
 };
 
 struct SegflowSummary {

@@ -118,6 +118,42 @@ Tensor RefinementNet::forward(const Tensor& x) {
   return head_->forward(d1);
 }
 
+namespace {
+constexpr const char* kStored = "/segflow_refinement";
+}  // namespace
+
+void store_refinement(hdf5::File& file, const RefinementNet& net, std::int64_t base_channels) {
+  file.remove(kStored);
+  file.create_group(kStored);
+  file.set_attribute(kStored, "base_channels", base_channels);
+  for (const auto& [name, p] : net.named_parameters()) {
+    const auto dims = p.shape().dims();
+    file.write<float>(std::string(kStored) + "/" + name, p.to_vector(), hdf5::Dims(dims.begin(), dims.end()));
+  }
+}
+
+bool has_stored_refinement(const std::filesystem::path& cohort) {
+  return hdf5::File::open_read(cohort).exists(kStored);
+}
+
+std::unique_ptr<RefinementNet> load_refinement(const std::filesystem::path& cohort) {
+  const hdf5::File file = hdf5::File::open_read(cohort);
+  LDD_CHECK(file.exists(kStored), cohort.string() << " holds no SegFlow refinement network (" << kStored
+                                                  << "); segment it with this version of segflow first");
+  Generator unused(0);  // every parameter is read from the file
+  auto net = std::make_unique<RefinementNet>(file.int_attribute(kStored, "base_channels"), unused);
+  for (auto& [name, p] : net->named_parameters()) {
+    const std::string path = std::string(kStored) + "/" + name;
+    LDD_CHECK(file.exists(path), cohort.string() << ": the stored refinement network has no parameter '" << name << "'");
+    hdf5::Dims dims;
+    const auto values = file.read<float>(path, &dims);
+    LDD_CHECK(Shape(dims) == p.shape(), cohort.string() << ": stored refinement parameter '" << name << "' is " << Shape(dims).str()
+                                                        << ", the network's is " << p.shape().str());
+    p.assign(Tensor::from_vector(Shape(dims), values));
+  }
+  return net;
+}
+
 std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>& volumes, const std::vector<const Votes*>& votes,
                                                 const RefineOptions& o) {
   LDD_CHECK(!volumes.empty() && volumes.size() == votes.size(), "train_refinement: needs one Votes per volume");

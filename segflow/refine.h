@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "data/cohort/cohort_file.h"
+#include "data/hdf5/file.h"
 #include "kernels/optical_flow.h"
 #include "nn/layers.h"
 #include "nn/random.h"
@@ -39,6 +40,14 @@ struct RefineOptions {
 // Trains on (volume, votes) pairs; every slice of every volume is a training image.
 std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>& volumes, const std::vector<const Votes*>& votes,
                                                 const RefineOptions& options);
+
+// The trained network kept in a cohort file (group /segflow_refinement: attribute base_channels and one
+// dataset per parameter), so that another cohort can be segmented by it (`predict` on a new cohort of
+// few volumes, whose own votes would train a weaker one). load_refinement throws naming the file when
+// the group is absent or a parameter does not fit.
+void store_refinement(hdf5::File& file, const RefinementNet& net, std::int64_t base_channels);
+bool has_stored_refinement(const std::filesystem::path& cohort);
+std::unique_ptr<RefinementNet> load_refinement(const std::filesystem::path& cohort);
 
 // Binary vertebra mask (0/1) of a volume.
 std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);

@@ -289,8 +289,14 @@ PredictSummary predict(const PredictOptions& options) {
   std::vector<std::unique_ptr<DiscGrader>> models;
   for (int k : folds) models.push_back(load_fold_model(run, input, k, o.device));
   if (!has_segflow_results(o.cohort)) {
-    o.log("running SegFlow on the baseline volumes of " + o.cohort.string() + " with the run's settings (results are stored in the cohort)");
-    const auto summary = segflow::run_segflow(o.cohort, segflow_options(c));
+    auto s = segflow_options(c);
+    // The refinement network the run's cohort was segmented with, when it kept one: a new cohort of a few
+    // volumes would train a weaker one on its own votes.
+    if (std::filesystem::exists(c.cohort) && segflow::has_stored_refinement(c.cohort)) s.refinement_from = c.cohort;
+    o.log("running SegFlow on the baseline volumes of " + o.cohort.string() + " with the run's settings" +
+          (s.refinement_from.empty() ? std::string(" (its refinement network trained on this cohort's votes)")
+                                     : " and the refinement network of " + c.cohort) + "; results are stored in the cohort");
+    const auto summary = segflow::run_segflow(o.cohort, s);
     o.log("SegFlow: " + std::to_string(summary.succeeded) + " of " + std::to_string(summary.volumes) + " volumes segmented");
   }
   const DiscDataset data = load_discs(o.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Prediction, c.covariates);

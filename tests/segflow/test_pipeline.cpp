@@ -104,6 +104,24 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   CHECK(worst_centre_mm < 3.0);  // SegFlow's acceptance figure: every disc found, each centre within 3 mm
   CHECK(!std::filesystem::exists(dir / "c.h5.segflow-tmp"));
 
+  // The trained refinement network is kept in the cohort; another cohort segmented by it (as `predict`
+  // does for a new cohort) trains nothing and gets the same mask for the same volume.
+  REQUIRE(segflow::has_stored_refinement(dir / "c.h5"));
+  {
+    CohortWriter writer(dir / "one.h5", {"synth", config.to_yaml(), config.seed});
+    writer.add_subject(pop.subjects[1].record);
+    writer.add_volume("SYN00002", Visit::Baseline, reader.volume("SYN00002", Visit::Baseline));
+    writer.commit();
+  }
+  auto reuse = options;
+  reuse.refinement_from = dir / "c.h5";
+  reuse.train_volumes = 0;  // nothing may be trained
+  reuse.qc_folder.clear();
+  REQUIRE(segflow::run_segflow(dir / "one.h5", reuse).succeeded == 1);
+  CHECK_FALSE(segflow::has_stored_refinement(dir / "one.h5"));  // it trained none of its own
+  CHECK(CohortReader(dir / "one.h5").file().read<std::uint8_t>("/subjects/SYN00002/baseline/segflow/vertebra_mask") ==
+        f.read<std::uint8_t>("/subjects/SYN00002/baseline/segflow/vertebra_mask"));
+
   // Run again with another crop size: every earlier result is replaced (it used to fail on the datasets
   // that already existed), the blank volume is still the one failure.
   options.refine.steps = 40;
