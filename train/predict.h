@@ -1,5 +1,5 @@
 // `predict`: a trained run applied to a cohort. SegFlow runs on the cohort's baseline volumes that have no
-// result yet, with the run's SegFlow settings; every fold's model (the ensemble: their grade probabilities
+// result yet, with the run's SegFlow settings and the refinement network kept in the run's cohort; every fold's model (the ensemble: their grade probabilities
 // averaged) or one fold's predicts each disc from its baseline crop; the run's decision calls progression
 // (the threshold rule at the mean of the folds' thresholds for the ensemble, at the fold's own for one
 // fold; or the paper's rule). Writes, in the output folder:
