@@ -116,13 +116,10 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);
       net = train_refinement(vp, tp, o.refine);
     }
-    if (o.refinement_from.empty()) {
-      CohortReader writable(temporary, true);
-      store_refinement(writable.file_for_update(), *net, o.refine.base_channels);
-    }
     // 2. Segment, name, place discs and crop every volume; failures are recorded, not fatal.
     CohortReader reader(temporary, true);
     hdf5::File& file = reader.file_for_update();
+    if (o.refinement_from.empty()) store_refinement(file, *net, o.refine.base_channels);
     std::int64_t done = 0;
     for (const auto& job : jobs) {
       const std::string group = visit_group(job.id, job.visit) + "/segflow";

@@ -176,16 +176,20 @@ std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data
   const int classes = static_cast<int>(model.config().vggm.classes);
   const auto z = predict_logits(model, data, samples, batch_size, classes, device);
   std::vector<DiscOutput> outputs;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    DiscOutput out;
-    out.sample = samples[i];
-    out.probabilities = softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes);
-    out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
-    if (data.target == Target::FollowUp)
-      for (int k = data.samples[out.sample].baseline + 1; k < classes; ++k) out.p_progression += out.probabilities[static_cast<std::size_t>(k)];
-    outputs.push_back(std::move(out));
-  }
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    outputs.push_back(disc_output(data, samples[i], softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes)));
   return outputs;
+}
+
+DiscOutput disc_output(const DiscDataset& data, std::size_t sample, std::vector<double> probabilities) {
+  DiscOutput out;
+  out.sample = sample;
+  out.probabilities = std::move(probabilities);
+  out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+  if (data.target == Target::FollowUp)
+    for (std::size_t k = static_cast<std::size_t>(data.samples[sample].baseline) + 1; k < out.probabilities.size(); ++k)
+      out.p_progression += out.probabilities[k];
+  return out;
 }
 
 DiscGraderConfig grader_config(const ExperimentConfig& c, const DiscDataset& data) {

@@ -57,6 +57,9 @@ FoldResult train_fold(const ExperimentConfig& config, const ImbalanceConfig& imb
 // The network a fold trains for this experiment and data: VGG-M's widths, the side input (the baseline
 // grade for progression, the clinical covariates), the head. Its describe() is what checkpoints are checked against.
 DiscGraderConfig grader_config(const ExperimentConfig& config, const DiscDataset& data);
+// A disc's output from its grade probabilities: the arg-max grade and, for progression, P(follow-up grade >
+// baseline grade).
+DiscOutput disc_output(const DiscDataset& data, std::size_t sample, std::vector<double> probabilities);
 // Each sample's grade probabilities, arg-max grade and P(follow-up grade > baseline grade), in evaluation mode.
 std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
                                       std::int64_t batch_size, Device device);

@@ -12,6 +12,7 @@
 #include "data/io/text_file.h"
 #include "segflow/disc_geometry.h"
 #include "train/format.h"
+#include "train/report.h"
 #include "train/saliency.h"
 
 namespace ldd::train {
@@ -34,8 +35,7 @@ std::vector<float> saliency(const PatientReportInput& in, std::size_t sample) {
 }
 
 bool called(const PatientReportInput& in, std::size_t sample) {
-  const auto& o = in.outputs[sample];
-  return in.threshold ? o.p_progression >= *in.threshold : o.predicted > in.data.samples[sample].baseline;
+  return progression_called(in.outputs[sample], in.data.samples[sample].baseline, in.threshold);
 }
 
 // snprintf, not std::string's +: GCC 12 warns falsely (-Wrestrict) on "x" + std::to_string(n).

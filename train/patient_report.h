@@ -11,7 +11,6 @@
 
 #include "kernels/device.h"
 #include "nn/models/disc_grader.h"
-#include "train/decision.h"
 #include "train/fold_trainer.h"
 
 namespace ldd::train {
@@ -22,7 +21,6 @@ struct PatientReportInput {
   const std::vector<DiscOutput>& outputs;  // outputs[i].sample == i
   const std::vector<std::unique_ptr<DiscGrader>>& models;
   std::optional<double> threshold;         // the threshold rule's; nullopt: the paper's rule (or a grading run)
-  DecisionRule decision = DecisionRule::Threshold;
   std::string run_name, model_text;
   Device device = Device::CPU;
 };

@@ -117,28 +117,24 @@ std::unique_ptr<DiscGrader> load_fold_model(const TrainedRun& run, const DiscDat
 
 // The models' grade probabilities averaged per disc; the arg-max and P(progression) from the average.
 std::vector<DiscOutput> average(const std::vector<std::vector<DiscOutput>>& per_model, const DiscDataset& data) {
-  std::vector<DiscOutput> out = per_model.front();
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    auto& o = out[i];
-    for (std::size_t k = 0; k < o.probabilities.size(); ++k) {
-      double sum = 0;
-      for (const auto& m : per_model) sum += m[i].probabilities[k];
-      o.probabilities[k] = sum / static_cast<double>(per_model.size());
+  std::vector<DiscOutput> out;
+  for (std::size_t i = 0; i < per_model.front().size(); ++i) {
+    std::vector<double> mean(per_model.front()[i].probabilities.size(), 0.0);
+    for (std::size_t k = 0; k < mean.size(); ++k) {
+      for (const auto& m : per_model) mean[k] += m[i].probabilities[k];
+      mean[k] /= static_cast<double>(per_model.size());
     }
-    o.predicted = static_cast<int>(std::max_element(o.probabilities.begin(), o.probabilities.end()) - o.probabilities.begin());
-    o.p_progression = 0;
-    if (data.target == Target::FollowUp)
-      for (std::size_t k = static_cast<std::size_t>(data.samples[o.sample].baseline) + 1; k < o.probabilities.size(); ++k)
-        o.p_progression += o.probabilities[k];
+    out.push_back(disc_output(data, per_model.front()[i].sample, std::move(mean)));
   }
   return out;
 }
 
 std::string grade_cell(int index, int lowest) { return index < 0 ? "" : std::to_string(index + lowest); }
 
-// predictions.csv: every level of every subject of the cohort, in the cohort's order.
+// predictions.csv: every level of every subject of the cohort, in the cohort's order. `threshold`: the
+// threshold rule's; nullopt: the paper's rule.
 std::size_t write_prediction_table(const std::filesystem::path& path, const std::filesystem::path& cohort, const DiscDataset& data,
-                                   const std::vector<DiscOutput>& outputs, const ExperimentConfig& c, std::optional<double> threshold) {
+                                   const std::vector<DiscOutput>& outputs, std::optional<double> threshold) {
   const GradeScale scale = scale_of(data.pathology);
   const bool followup = data.target == Target::FollowUp;
   std::map<std::pair<std::string, int>, const DiscOutput*> predicted;
@@ -168,8 +164,7 @@ std::size_t write_prediction_table(const std::filesystem::path& path, const std:
       csv << grade_cell(s.label, scale.lowest) << ',' << o.predicted + scale.lowest;
       for (double q : o.probabilities) csv << ',' << number(q);
       if (followup) {
-        const bool call = c.decision.rule == DecisionRule::Threshold ? o.p_progression >= *threshold : o.predicted > s.baseline;
-        csv << ',' << number(o.p_progression) << ',' << call;
+        csv << ',' << number(o.p_progression) << ',' << progression_called(o, s.baseline, threshold);
       }
       csv << '\n';
     }
@@ -320,10 +315,10 @@ PredictSummary predict(const PredictOptions& options) {
   const io::FileLock lock(o.out, "predict");
   PredictSummary summary;
   summary.predicted = outputs.size();
-  summary.discs = write_prediction_table(o.out / "predictions.csv", o.cohort, data, outputs, c, threshold);
+  summary.discs = write_prediction_table(o.out / "predictions.csv", o.cohort, data, outputs, threshold);
   if (o.patient_reports) {
     PatientReportInput in{.cohort = o.cohort, .data = data, .outputs = outputs, .models = models, .threshold = threshold,
-                          .decision = c.decision.rule, .run_name = c.name, .model_text = model_text, .device = o.device};
+                          .run_name = c.name, .model_text = model_text, .device = o.device};
     write_patient_reports(o.out / "patients", in);
   }
   if (const auto v = validation_set(run, data, outputs, o, threshold)) {

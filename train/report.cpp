@@ -42,7 +42,7 @@ std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::v
   for (const auto& t : test) {
     const auto& s = data.samples[t.sample];
     DiscPrediction d{s.baseline, s.followup, t.predicted, t.p_progression};
-    d.called = threshold ? t.p_progression >= *threshold : paper_rule(d);
+    d.called = progression_called(t, s.baseline, threshold);
     out.push_back(d);
   }
   return out;
@@ -87,7 +87,7 @@ std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOu
     for (double p : t.probabilities) o << ',' << number(p);
     if (followup)
       o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ','
-        << (threshold ? t.p_progression >= *threshold : t.predicted > s.baseline);
+        << progression_called(t, s.baseline, threshold);
     o << '\n';
   }
   return o.str();

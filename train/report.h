@@ -24,6 +24,12 @@ struct FoldOutcome {
 // The subjects with a disc in some fold's test set (in cross-validation, every subject of the data).
 std::size_t subjects_tested(const DiscDataset& data, const std::vector<FoldOutcome>& folds);
 
+// Progression called for one disc: P(progression) >= threshold when there is one, else the paper's rule
+// (a predicted follow-up grade above the baseline grade).
+inline bool progression_called(const DiscOutput& output, int baseline, std::optional<double> threshold) {
+  return threshold ? output.p_progression >= *threshold : output.predicted > baseline;
+}
+
 // One fold's test (or fit) predictions, in predictions.csv's columns; read back when a run resumes.
 // predicted_progression is P(progression) >= threshold when one is given, else the paper's rule.
 void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& outputs,
