@@ -92,13 +92,13 @@ int main(int argc, char** argv) {
       else if (l == 0) bg++, bg_right += !t;
       else ignore++;
     }
-    std::printf("%s votes (%.1f s): vertebra labels precision %.3f recall %.3f; background precision %.4f; ignore %.1f %%\n", id.c_str(),
+    std::printf("%s votes (%.1f s): vertebra labels precision %.3f recall %.3f; background precision %.4f; ignore %.1f %%; marrow gradient %.3f, barrier x%.2f; %d bodies voted\n", id.c_str(),
                 seconds, fg ? double(fg_right) / fg : 0.0, truth_n ? double(truth_found) / truth_n : 0.0, bg ? double(bg_right) / bg : 0.0,
-                100.0 * ignore / double(votes.back().labels.size()));
+                100.0 * ignore / double(votes.back().labels.size()), votes.back().marrow_gradient, votes.back().barrier_scale,
+                segflow::voted_bodies(votes.back(), volumes.back()));
     if (!qc.empty()) {
       const auto& v = volumes.back();
-      const auto canal = segflow::find_canal(v.intensities(), v.shape[0], {v.shape[1], v.shape[2]}, v.spacing_mm[1], v.spacing_mm[0]);
-      write_slice_png(qc + "/" + id + "_votes.png", v, votes.back().labels, canal);
+      write_slice_png(qc + "/" + id + "_votes.png", v, votes.back().labels, votes.back().canal);
     }
   }
   std::vector<const Volume*> vp;

@@ -102,15 +102,31 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       const CohortReader reader(temporary);
       std::vector<Volume> volumes;
       std::vector<Votes> votes;
+      // The first train_volumes baselines whose votes show a spine; at most four times as many are voted,
+      // and if too few qualify the best-voted of those make up the number.
+      struct Candidate {
+        Volume volume;
+        Votes votes;
+        int bodies;
+      };
+      std::vector<Candidate> candidates;
+      int qualified = 0;
       for (const auto& job : jobs) {
-        if (static_cast<int>(volumes.size()) == o.train_volumes) break;
+        if (qualified == o.train_volumes || static_cast<int>(candidates.size()) == 4 * o.train_volumes) break;
         if (job.visit != Visit::Baseline) continue;
         Volume v = reader.volume(job.id, job.visit);
         if (too_small(v)) continue;  // fails below, with the reason
-        volumes.push_back(std::move(v));
-        votes.push_back(vote(volumes.back()));
+        Votes w = vote(v);
+        const int bodies = voted_bodies(w, v);
+        qualified += bodies >= kTeachingBodies;
+        candidates.push_back({std::move(v), std::move(w), bodies});
       }
-      LDD_CHECK(!volumes.empty(), "segflow: the cohort '" << cohort.string() << "' has no baseline volume to learn from");
+      LDD_CHECK(!candidates.empty(), "segflow: the cohort '" << cohort.string() << "' has no baseline volume to learn from");
+      std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return std::min(a.bodies, kTeachingBodies) > std::min(b.bodies, kTeachingBodies);
+      });
+      candidates.resize(std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(o.train_volumes)));
+      for (auto& c : candidates) volumes.push_back(std::move(c.volume)), votes.push_back(std::move(c.votes));
       std::vector<const Volume*> vp;
       std::vector<const Votes*> tp;
       for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);

@@ -117,7 +117,8 @@ std::vector<ProposalParams> proposal_grid() {
   return grid;
 }
 
-std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, double slice_mm) {
+std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, double slice_mm,
+                               const std::vector<double>& avoid) {
   // The slices within 3 mm of the middle one: a wider slab (the central third of a 1 mm series is 25 mm)
   // averages the CSF with the pedicles beside it until the canal no longer stands out.
   const double middle = 0.5 * static_cast<double>(slices - 1);
@@ -138,11 +139,16 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
   const float background = std::min(median_of(left), median_of(right));
   for (auto& v : image) v -= background;
   // The best path from top to bottom within 30-70 % of the field from the front (lumbar series are centred
-  // on the spine), moving at most 2 columns per row. Each column moved costs 5 % of the best evidence,
-  // six times that forwards: below the lumbar curve the canal turns backwards, and where the sacral
-  // canal is faint a cheap forward move let the path leave it for the bowel.
-  const std::int64_t c0 = p.cols * 3 / 10, c1 = std::max(c0 + 1, p.cols * 7 / 10);
-  const auto evidence = canal_evidence(image, p, pixel_mm, c0, c1);
+  // on the spine; the second search, 15-85 %), moving at most 2 columns per row. Each column moved costs
+  // 5 % of the best evidence, six times that forwards: below the lumbar curve the canal turns backwards,
+  // and where the sacral canal is faint a cheap forward move let the path leave it for the bowel.
+  const std::int64_t c0 = p.cols * (avoid.empty() ? 30 : 15) / 100, c1 = std::max(c0 + 1, p.cols * (avoid.empty() ? 70 : 85) / 100);
+  auto evidence = canal_evidence(image, p, pixel_mm, c0, c1);
+  const double keep_off = 15.0 / pixel_mm;
+  if (!avoid.empty())
+    for (std::int64_t r = 0; r < p.rows; ++r)
+      for (std::int64_t c = c0; c < c1; ++c)
+        if (std::abs(static_cast<double>(c) - avoid[static_cast<std::size_t>(r)]) < keep_off) evidence[static_cast<std::size_t>(r * p.cols + c)] = -1.0f;
   constexpr float kStepCost = 0.05f, kForwardFactor = 6.0f;
   constexpr std::int64_t kMaxStep = 2;
   const std::int64_t width = c1 - c0;
@@ -206,6 +212,35 @@ std::vector<float> body_level(const std::vector<float>& volume, std::int64_t sli
   return level;
 }
 
+namespace {
+
+// Gradient magnitude per mm at pixel i of a smoothed slice, as a fraction of `level`; 0 on the border.
+double relative_gradient(const std::vector<float>& smooth, Plane p, std::int64_t r, std::int64_t c, double pixel_mm, float level) {
+  if (r <= 0 || r + 1 >= p.rows || c <= 0 || c + 1 >= p.cols) return 0.0;
+  const std::size_t i = static_cast<std::size_t>(r * p.cols + c);
+  const double gr = smooth[i + static_cast<std::size_t>(p.cols)] - smooth[i - static_cast<std::size_t>(p.cols)];
+  const double gc = smooth[i + 1] - smooth[i - 1];
+  return std::sqrt(gr * gr + gc * gc) / (2.0 * pixel_mm * level);  // a central difference spans 2 pixels
+}
+
+}  // namespace
+
+double marrow_gradient(const std::vector<float>& volume, std::int64_t slices, Plane p, double pixel_mm, const std::vector<float>& body,
+                       const std::vector<double>& canal) {
+  const auto smooth = smooth_slice(volume.data() + (slices / 2) * p.size(), p, pixel_mm, 0.8);
+  std::vector<float> gradients;
+  for (std::int64_t r = 0; r < p.rows; ++r) {
+    const float level = body[static_cast<std::size_t>(r)];
+    const auto from = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 20.0 / pixel_mm);
+    const auto to = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 6.0 / pixel_mm);
+    for (std::int64_t c = std::max<std::int64_t>(0, from); c < std::min(to, p.cols); ++c) {
+      const float v = smooth[static_cast<std::size_t>(r * p.cols + c)] / level;
+      if (v >= 0.75f && v <= 1.3f) gradients.push_back(static_cast<float>(relative_gradient(smooth, p, r, c, pixel_mm, level)));
+    }
+  }
+  return median_of(std::move(gradients));
+}
+
 std::vector<float> smooth_slice(const float* slice, Plane p, double pixel_mm, double smoothing_mm) {
   return gaussian_blur(slice, p, smoothing_mm / pixel_mm);
 }
@@ -217,15 +252,9 @@ std::vector<std::uint8_t> propose(const std::vector<float>& smooth, Plane p, dou
     for (std::int64_t c = 0; c < p.cols; ++c) {
       const std::size_t i = static_cast<std::size_t>(r * p.cols + c);
       const float level = body[static_cast<std::size_t>(r)];
-      const double edge = params.max_gradient * level * pixel_mm * 2.0;  // a central difference spans 2 pixels
       const float v = smooth[i] / level;
-      bool keep = v >= params.low && v <= params.high;
-      if (keep && params.max_gradient > 0 && r > 0 && r + 1 < p.rows && c > 0 && c + 1 < p.cols) {
-        const double gr = smooth[i + static_cast<std::size_t>(p.cols)] - smooth[i - static_cast<std::size_t>(p.cols)];
-        const double gc = smooth[i + 1] - smooth[i - 1];
-        keep = gr * gr + gc * gc < edge * edge;
-      }
-      band[i] = keep;
+      band[i] = v >= params.low && v <= params.high &&
+                (params.max_gradient <= 0 || relative_gradient(smooth, p, r, c, pixel_mm, level) < params.max_gradient);
     }
   // Only the strip in front of the canal where bodies live (up to 55 mm anterior of it).
   const double reach = 55.0 / pixel_mm;

@@ -1,5 +1,7 @@
 #include "segflow/vote.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "kernels/check.h"
@@ -8,16 +10,20 @@
 
 namespace ldd::segflow {
 
-Votes vote(const Volume& v, const VoteOptions& o) {
+namespace {
+
+// The votes of proposals that follow `canal`.
+Votes vote_along(const Volume& v, const std::vector<float>& volume, const std::vector<double>& canal, const VoteOptions& o) {
   const std::int64_t slices = v.shape[0];
   const kernels::Plane p{v.shape[1], v.shape[2]};
-  LDD_CHECK(std::abs(v.spacing_mm[1] - v.spacing_mm[2]) < 1e-3 * v.spacing_mm[1],
-            "SegFlow needs square pixels, got " << v.spacing_mm[1] << " x " << v.spacing_mm[2] << " mm");
   const double pixel_mm = v.spacing_mm[1];
-  const std::vector<float> volume = v.intensities();
-  const auto canal = find_canal(volume, slices, p, pixel_mm, v.spacing_mm[0]);
   const auto body = body_level(volume, slices, p, pixel_mm, canal);
-  const auto grid = proposal_grid();
+  Votes out;
+  out.canal = canal;
+  out.marrow_gradient = marrow_gradient(volume, slices, p, pixel_mm, body, canal);
+  out.barrier_scale = std::max(1.0, out.marrow_gradient / o.reference_marrow_gradient);
+  auto grid = proposal_grid();
+  for (auto& params : grid) params.max_gradient *= out.barrier_scale;
   // Own votes per slice: the number of settings that mark each pixel.
   std::vector<float> own(volume.size(), 0.0f);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -31,7 +37,6 @@ Votes vote(const Volume& v, const VoteOptions& o) {
       for (std::int64_t i = 0; i < p.size(); ++i) own[static_cast<std::size_t>(s * p.size() + i)] += m[static_cast<std::size_t>(i)];
     }
   }
-  Votes out;
   out.fraction.assign(volume.size(), 0.0f);
   out.labels.assign(volume.size(), kIgnore);
   for (std::int64_t s = 0; s < slices; ++s) {
@@ -55,6 +60,57 @@ Votes vote(const Volume& v, const VoteOptions& o) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+Votes vote(const Volume& v, const VoteOptions& o) {
+  LDD_CHECK(std::abs(v.spacing_mm[1] - v.spacing_mm[2]) < 1e-3 * v.spacing_mm[1],
+            "SegFlow needs square pixels, got " << v.spacing_mm[1] << " x " << v.spacing_mm[2] << " mm");
+  const kernels::Plane p{v.shape[1], v.shape[2]};
+  const std::vector<float> volume = v.intensities();
+  const auto canal = find_canal(volume, v.shape[0], p, v.spacing_mm[1], v.spacing_mm[0]);
+  Votes votes = vote_along(v, volume, canal, o);
+  // A canal whose proposals show no spine is most likely a wrong one (on real slices: the bodies' front
+  // edge, or a spine off the field's centre): the best path away from it gets its chance.
+  if (voted_bodies(votes, v) < kTeachingBodies) {
+    Votes second = vote_along(v, volume, find_canal(volume, v.shape[0], p, v.spacing_mm[1], v.spacing_mm[0], canal), o);
+    if (voted_bodies(second, v) > voted_bodies(votes, v)) votes = std::move(second);
+  }
+  return votes;
+}
+
+int voted_bodies(const Votes& votes, const Volume& v) {
+  const std::int64_t rows = v.shape[1], cols = v.shape[2], plane = rows * cols;
+  const auto min_pixels = static_cast<std::int64_t>(std::ceil(100.0 / (v.spacing_mm[1] * v.spacing_mm[2])));
+  int best = 0;
+  std::vector<std::uint8_t> seen(static_cast<std::size_t>(plane));
+  std::vector<std::int64_t> stack;
+  for (std::int64_t s = 0; s < v.shape[0]; ++s) {
+    const std::uint8_t* labels = votes.labels.data() + s * plane;
+    std::fill(seen.begin(), seen.end(), std::uint8_t{0});
+    int bodies = 0;
+    for (std::int64_t start = 0; start < plane; ++start) {
+      if (labels[start] != 1 || seen[static_cast<std::size_t>(start)]) continue;
+      std::int64_t size = 0;
+      stack.assign(1, start);
+      seen[static_cast<std::size_t>(start)] = 1;
+      while (!stack.empty()) {
+        const std::int64_t i = stack.back();
+        stack.pop_back();
+        ++size;
+        const std::int64_t r = i / cols, c = i % cols;
+        for (const std::int64_t n : {r > 0 ? i - cols : -1, r + 1 < rows ? i + cols : -1, c > 0 ? i - 1 : -1, c + 1 < cols ? i + 1 : -1})
+          if (n >= 0 && labels[n] == 1 && !seen[static_cast<std::size_t>(n)]) {
+            seen[static_cast<std::size_t>(n)] = 1;
+            stack.push_back(n);
+          }
+      }
+      bodies += size >= min_pixels;
+    }
+    best = std::max(best, bodies);
+  }
+  return best;
 }
 
 }  // namespace ldd::segflow

@@ -1,6 +1,8 @@
 // SegFlow's voting: every slice's proposals (all parameter settings), plus its neighbours' proposals
 // warped onto it by optical flow, vote per pixel. Confident agreement becomes a label for the
-// refinement network; disagreement becomes "ignore".
+// refinement network; disagreement becomes "ignore". When the proposals along the canal found first
+// show fewer than kTeachingBodies bodies, a second canal (proposals.h find_canal with `avoid`) is tried
+// and the votes that show more bodies are kept.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -16,14 +18,27 @@ struct VoteOptions {
   double foreground_at = 0.6;        // vote fraction from which a pixel is labelled vertebra
   double background_below = 0.25;    // vote fraction under which it is labelled background
   bool use_flow = true;              // false: neighbours are not consulted (for comparison)
+  // The marrow texture (proposals.h marrow_gradient) the grid's edge barriers were set for; a rougher
+  // volume has its barriers widened in proportion.
+  double reference_marrow_gradient = 0.045;
 };
 
 struct Votes {
   std::vector<float> fraction;       // (slices, rows, cols) share of weighted votes for "vertebra"
   std::vector<std::uint8_t> labels;  // 1 vertebra, 0 background, kIgnore in between
+  std::vector<double> canal;         // the canal the proposals followed: its column on each row
+  double marrow_gradient = 0;        // the volume's marrow texture, which set...
+  double barrier_scale = 1;          // ...the factor on the grid's edge barriers (at least 1)
 };
 
 // volume: a canonical cohort volume (any intensity scale).
 Votes vote(const Volume& volume, const VoteOptions& options = {});
+
+// How many bodies the votes show: the connected regions (4-neighbours) of at least 100 mm^2 voted
+// vertebra on the slice that has the most of them. The refinement learns from volumes with at least
+// kTeachingBodies: on a slice where the proposals failed, or found one body, every other body is voted
+// background and the network learned to miss it.
+inline constexpr int kTeachingBodies = 3;
+int voted_bodies(const Votes& votes, const Volume& volume);
 
 }  // namespace ldd::segflow

@@ -136,4 +136,13 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
     if (rerun.file().string_attribute(g, "status") == "ok") CHECK(rerun.file().shape(g + "/crops") == hdf5::Dims{5, 3, 24, 24});
   }
   CHECK(rerun.file().string_attribute("/subjects/BLANK/baseline/segflow", "status").rfind("failed: ", 0) == 0);
+
+  // One training volume: the first baseline, BLANK, shows no spine, so the network learns from the next
+  // one whose votes show bodies (trained on BLANK's votes alone it had nothing to learn from, and the
+  // whole run stopped).
+  options.train_volumes = 1;
+  options.refine.steps = 120;
+  segflow::SegflowSummary one;
+  REQUIRE_NOTHROW(one = segflow::run_segflow(dir / "c.h5", options));
+  CHECK(one.succeeded >= 2);
 }
