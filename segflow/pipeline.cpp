@@ -21,11 +21,8 @@ struct Job {
   Visit visit;
 };
 
-// Mid-sagittal slice with the mask outline (green), each body's level name (yellow; "?" after a name the
-// naming is unsure of) and each disc box (one colour per level) as PNG.
-void write_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v, const Naming& naming,
-              const DiscGeometry& g) {
-  const auto& labels = naming.labels;
+// The mid-sagittal slice in grey, windowed to its 99th percentile.
+image::RgbImage mid_slice(const Volume& v) {
   const std::int64_t rows = v.shape[1], cols = v.shape[2], mid = v.shape[0] / 2, plane = rows * cols;
   std::vector<std::uint16_t> slice(v.voxels.begin() + mid * plane, v.voxels.begin() + (mid + 1) * plane);
   std::vector<std::uint16_t> sorted = slice;
@@ -34,6 +31,28 @@ void write_qc(const std::filesystem::path& folder, const std::string& name, cons
   image::RgbImage qc(rows, cols);
   for (std::int64_t i = 0; i < plane; ++i)
     for (int ch = 0; ch < 3; ++ch) qc.pixels[static_cast<std::size_t>(3 * i + ch)] = grey[static_cast<std::size_t>(i)];
+  return qc;
+}
+
+// A failed volume's QC image: its mid-slice framed in red (the reason is in its status and the summary),
+// so that a contact sheet of the QC folder shows every volume, the failures included.
+void write_failed_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v) {
+  image::RgbImage qc = mid_slice(v);
+  const std::int64_t frame = std::max<std::int64_t>(2, std::min(qc.rows, qc.cols) / 60);
+  for (std::int64_t r = 0; r < qc.rows; ++r)
+    for (std::int64_t c = 0; c < qc.cols; ++c)
+      if (r < frame || c < frame || r >= qc.rows - frame || c >= qc.cols - frame) qc.paint(r, c, {255, 0, 0});
+  std::filesystem::create_directories(folder);
+  image::write_png(folder / (name + ".png"), qc.pixels, qc.cols, qc.rows, 3);
+}
+
+// Mid-sagittal slice with the mask outline (green), each body's level name (yellow; "?" after a name the
+// naming is unsure of) and each disc box (one colour per level) as PNG.
+void write_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v, const Naming& naming,
+              const DiscGeometry& g) {
+  const auto& labels = naming.labels;
+  const std::int64_t rows = v.shape[1], cols = v.shape[2], mid = v.shape[0] / 2, plane = rows * cols;
+  image::RgbImage qc = mid_slice(v);
   auto paint = [&](std::int64_t r, std::int64_t c, image::Rgb colour) { qc.paint(r, c, colour); };
   for (std::int64_t r = 0; r + 1 < rows; ++r)
     for (std::int64_t c = 0; c + 1 < cols; ++c) {
@@ -178,6 +197,13 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
         file.create_group(group);
         file.set_attribute(group, "status", std::string("failed: ") + e.what());
         summary.failures.push_back(job.id + "/" + kVisitNames[static_cast<std::size_t>(job.visit)] + ": " + e.what());
+        if (!o.qc_folder.empty()) try {
+            const Volume v = reader.volume(job.id, job.visit);
+            if (v.shape[0] > 0 && v.shape[1] > 0 && v.shape[2] > 0)
+              write_failed_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v);
+          } catch (const std::exception&) {
+            // the failure is recorded above; a volume that cannot be read has no picture to show
+          }
       }
       if (progress) progress(++done, static_cast<std::int64_t>(jobs.size()));
     }

@@ -18,7 +18,7 @@ struct SegflowOptions {
   RefineOptions refine;
   int train_volumes = 8;           // baseline volumes whose votes train the refinement network
   std::int64_t crop_slices = 9, crop_rows = 112, crop_cols = 112;
-  std::filesystem::path qc_folder;  // empty: no quality-control PNGs
+  std::filesystem::path qc_folder;  // empty: no quality-control PNGs (a failed volume's is framed in red)
   bool followup = true;             // false: baseline volumes only (all that training reads)
   // Empty: the refinement network is trained on this cohort's votes (and kept in it, refine.h). A cohort
   // file: its kept network segments this cohort, untrained here.

@@ -60,6 +60,9 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   CHECK(reader.subject("SYN00002").grades == pop.subjects[1].record.grades);  // nothing lost
   const auto& f = reader.file();
   CHECK(f.string_attribute("/subjects/BLANK/baseline/segflow", "status").rfind("failed: ", 0) == 0);
+  // A failed volume has its QC image too (its mid-slice framed in red), so a contact sheet shows them all.
+  CHECK(std::filesystem::exists(dir / "qc" / "BLANK_baseline.png"));
+  CHECK(std::filesystem::exists(dir / "qc" / "TINY_baseline.png"));
   double dice_sum = 0, worst_centre_mm = 0;
   for (const char* id : {"SYN00001", "SYN00002", "SYN00003"}) {
     const std::string g = std::string("/subjects/") + id + "/baseline/segflow";
