@@ -20,11 +20,11 @@ int run(int argc, char** argv) {
       "  segflow --cohort cohort.h5 [--qc DIR] [--crop 9x112x112] [--train-volumes 8] [--steps 300]\n\n"
       "Results go back into the cohort under /subjects/<id>/<visit>/segflow (data/SCHEMA.md).\n"
       "Exit status: 0 every volume segmented, 3 some (or all) failed (each listed, the rest kept), 1 error, 2 usage.\n\nOptions");
-  options.add_options()("help,h", "this help")
+  options.add_options()("help,h", "this help")(tools::kVersionOption, tools::kVersionHelp)
       ("cohort,c", po::value<std::string>(), "cohort file (written back in place, via a temporary copy)")
-      ("qc", po::value<std::string>(), "write a quality-control PNG per volume into this folder")
+      ("qc", po::value<std::string>(), "write a quality-control PNG per volume into this folder (a failed volume: its mid-slice framed in red)")
       ("crop", po::value<std::string>()->default_value("9x112x112"), "crop size, slices x rows x cols")
-      ("train-volumes", po::value<int>()->default_value(8), "baseline volumes whose votes train the refinement network")
+      ("train-volumes", po::value<int>()->default_value(8), "baseline volumes whose votes train the refinement network (the first that show three bodies)")
       ("steps", po::value<int>()->default_value(300), "training steps of the refinement network")
       ("seed", po::value<std::uint64_t>()->default_value(1), "random seed")
       ("threads,t", po::value<int>()->default_value(0), "OpenMP threads (0: OMP_NUM_THREADS or all cores)")

@@ -1,5 +1,6 @@
 // How reports print numbers: full precision in data files, mean ± sd over folds in report tables.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -18,13 +19,18 @@ inline std::string number(double v) {
   return buffer;
 }
 
+// number() for JSON: an undefined value (ROC-AUC of a fold with one class) is null, never a made-up number.
+inline std::string json_number(double v) { return std::isfinite(v) ? number(v) : "null"; }
+
 inline std::string percent(MeanSd m) {
+  if (std::isnan(m.mean)) return "n/a";
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%.1f%% ± %.1f%%", 100 * m.mean, 100 * m.sd);
   return buffer;
 }
 
 inline std::string fixed3(MeanSd m) {
+  if (std::isnan(m.mean)) return "n/a";
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%.3f ± %.3f", m.mean, m.sd);
   return buffer;
@@ -49,7 +55,7 @@ std::string json_summary(const std::vector<M>& folds, const NamedFields<M>& fiel
   o << "{";
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const MeanSd m = over(folds, fields[i].second);
-    o << (i ? ",\n" : "\n") << indent << "  \"" << fields[i].first << "\": {\"mean\": " << number(m.mean) << ", \"sd\": " << number(m.sd)
+    o << (i ? ",\n" : "\n") << indent << "  \"" << fields[i].first << "\": {\"mean\": " << json_number(m.mean) << ", \"sd\": " << json_number(m.sd)
       << "}";
   }
   o << "\n" << indent << "}";
@@ -61,7 +67,7 @@ template <typename M>
 std::string json_fold(const M& m, int fold, const NamedFields<M>& fields, const std::string& indent) {
   std::ostringstream o;
   o << indent << "{\"fold\": " << fold << ", \"discs\": " << m.discs;
-  for (const auto& [name, field] : fields) o << ", \"" << name << "\": " << number(field(m));
+  for (const auto& [name, field] : fields) o << ", \"" << name << "\": " << json_number(field(m));
   o << ",\n" << indent << " \"confusion\": [";
   for (std::size_t r = 0; r < m.confusion.size(); ++r) {
     o << (r ? ", " : "") << "[";

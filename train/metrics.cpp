@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "kernels/check.h"
@@ -28,7 +29,7 @@ double roc_auc(const std::vector<double>& scores, const std::vector<bool>& posit
       rank_sum += rank[i];
     }
   const double negatives = static_cast<double>(scores.size()) - positives;
-  if (positives == 0 || negatives == 0) return 0.5;
+  if (positives == 0 || negatives == 0) return std::numeric_limits<double>::quiet_NaN();  // undefined, not chance
   return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
 }
 
@@ -139,9 +140,12 @@ GradingMetrics evaluate_grading(const std::vector<int>& truth, const std::vector
   return m;
 }
 
-MeanSd mean_sd(const std::vector<double>& values) {
+MeanSd mean_sd(const std::vector<double>& all) {
+  std::vector<double> values;  // the folds where the metric is defined
+  for (double v : all)
+    if (!std::isnan(v)) values.push_back(v);
   MeanSd r;
-  if (values.empty()) return r;
+  if (values.empty()) return all.empty() ? r : MeanSd{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
   r.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
   if (values.size() < 2) return r;
   double sq = 0;

@@ -3,6 +3,7 @@
 // quadratic-weighted kappa of grades, ROC-AUC of P(progression), the grade confusion matrix, and
 // trivial baselines evaluated on the same discs.
 #pragma once
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ struct Metrics {
   double accuracy = 0, precision = 0, recall = 0, f1 = 0;  // of progression; precision is 0 with no positive call
   double balanced_accuracy = 0;                            // mean of recall and specificity
   double grade_accuracy = 0, kappa = 0;                    // follow-up grades: exact agreement, quadratic-weighted kappa
-  double roc_auc = 0.5;                                    // of p_progression; 0.5 when one class is absent
+  double roc_auc = std::numeric_limits<double>::quiet_NaN();  // of p_progression; NaN (undefined) when one class is absent
   std::vector<std::vector<std::int64_t>> confusion;        // [true grade][predicted grade]
 };
 
@@ -51,6 +52,7 @@ double quadratic_weighted_kappa(const std::vector<int>& truth, const std::vector
 struct MeanSd {
   double mean = 0, sd = 0;  // sample standard deviation (n - 1), 0 for one value
 };
+// Over the defined (non-NaN) values; NaN for both when none is defined.
 MeanSd mean_sd(const std::vector<double>& values);
 
 }  // namespace ldd::train

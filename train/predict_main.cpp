@@ -21,7 +21,7 @@ int run(int argc, char** argv) {
       "  predict --run runs/X --images images.csv [--labels labels.csv] --out predictions/Y   (ingests first)\n\n"
       "Writes predictions.csv (one row per disc, found or not), patients/<id>.md and .png (Grad-CAM per disc),\n"
       "and validation/metrics.json + report.md where the cohort has the grades of the run's target.\n\nOptions");
-  options.add_options()("help,h", "this help")
+  options.add_options()("help,h", "this help")(tools::kVersionOption, tools::kVersionHelp)
       ("run,r", po::value<std::string>(), "a completed train run folder")
       ("cohort,c", po::value<std::string>(), "cohort file to predict (SegFlow runs on it when it has no results)")
       ("images", po::value<std::string>(), "instead of --cohort: a manifest CSV (subject, visit, image) to ingest into OUT/cohort.h5")

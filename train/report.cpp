@@ -10,6 +10,7 @@
 
 #include "data/io/text_file.h"
 #include "data/io/csv.h"
+#include "data/tools/version.h"
 #include "kernels/check.h"
 #include "train/format.h"
 
@@ -95,6 +96,7 @@ std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOu
 
 // "beats" when the model's mean is above the baseline's by more than the larger of their fold sds.
 std::string verdict(const char* what, MeanSd model, MeanSd baseline) {
+  if (std::isnan(model.mean) || std::isnan(baseline.mean)) return std::string(what) + ": undefined (every test fold has one class only)";
   char buffer[256];
   const double margin = std::max(model.sd, baseline.sd);
   const char* word = model.mean - baseline.mean > margin    ? "beats"
@@ -310,6 +312,7 @@ MeanSd field_of(const std::vector<Metrics>& f, double Metrics::*field) {
 
 // "reaches 93 % of the image oracle's balanced accuracy (0.74 vs 0.80)".
 std::string share_of(const char* what, MeanSd model, MeanSd oracle) {
+  if (std::isnan(model.mean) || std::isnan(oracle.mean)) return std::string(what) + " undefined (one class only)";
   char buffer[160];
   std::snprintf(buffer, sizeof buffer, "%.0f %% of the image oracle's %s (%.3f vs %.3f)", oracle.mean > 0 ? 100 * model.mean / oracle.mean : 0.0,
                 what, model.mean, oracle.mean);
@@ -326,7 +329,7 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   write_predictions(folder / "predictions.csv", data, folds, thresholds);
 
   std::ostringstream j;
-  j << "{\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
+  j << "{\n  \"software\": {\"version\": \"" << tools::version() << "\", \"commit\": \"" << tools::commit() << "\"},\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
     << "\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
   j << "],\n  \"subjects\": " << subjects_tested(data, folds) << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()

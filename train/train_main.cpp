@@ -20,7 +20,7 @@ int run(int argc, char** argv) {
       "  train EXPERIMENT.yaml --set training.epochs=5 --set imbalance.strategy=smote --dry-run\n\n"
       "Writes runs/<name>/ (or --out): config.yaml, fold-K/, predictions.csv, metrics.json, report.md, plots/.\n"
       "Config keys: experiments/README.md.\n\nOptions");
-  options.add_options()("help,h", "this help")
+  options.add_options()("help,h", "this help")(tools::kVersionOption, tools::kVersionHelp)
       ("config", po::value<std::string>(), "experiment YAML (the first positional argument)")
       ("out,o", po::value<std::string>(), "run folder (default runs/<name>)")
       ("folds", po::value<int>(), "number of folds (same as --set folds=N)")
@@ -42,6 +42,10 @@ int run(int argc, char** argv) {
   } catch (const po::error& e) {
     std::cerr << "train: " << e.what() << "\n\n" << options << "\n";
     return 2;
+  }
+  if (vm.count("version")) {
+    std::cout << "train: " << tools::version_line() << "\n";
+    return 0;
   }
   if (vm.count("help") || !vm.count("config")) {
     std::cout << options << "\n";

@@ -1,5 +1,5 @@
 // What every ldd command line shares: parsing with Boost.Program_options (usage on a bad option, exit
-// code 2), --help, and turning any exception into one line "name: message" and exit code 1.
+// code 2), --help, --version (each command declares it with kVersionOption), and turning any exception into one line "name: message" and exit code 1.
 #pragma once
 #include <boost/program_options.hpp>
 
@@ -11,9 +11,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "data/tools/version.h"
 #include "kernels/check.h"
 
 namespace ldd::tools {
+
+inline constexpr const char* kVersionOption = "version";
+inline constexpr const char* kVersionHelp = "print the version and the commit it was built from";
 
 // The parsed options, or the exit code when the command should stop (help printed: 0, bad usage: 2).
 inline std::optional<int> parse_command_line(const char* name, const boost::program_options::options_description& options,
@@ -28,6 +32,10 @@ inline std::optional<int> parse_command_line(const char* name, const boost::prog
   }
   if (vm.count("help") || argc == 1) {
     std::cout << options << "\n";
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::cout << name << ": " << version_line() << "\n";
     return 0;
   }
   return std::nullopt;

@@ -24,7 +24,7 @@ int run(int argc, char** argv) {
       "demographics.csv: subject[,age][,sex][,bmi][,institution].\n"
       "Volumes are reoriented to slices left->right, rows cranial->caudal, columns anterior->posterior.\n\n"
       "Options");
-  options.add_options()("help,h", "this help")
+  options.add_options()("help,h", "this help")(tools::kVersionOption, tools::kVersionHelp)
       ("images", po::value<std::string>(), "manifest CSV of images")
       ("image-folder", po::value<std::string>(), "a folder whose volume files / DICOM folders are subjects' baselines")
       ("mask-suffix", po::value<std::string>()->default_value("_vertebrae"), "with --image-folder: files whose name ends so are vertebra masks")

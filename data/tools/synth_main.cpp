@@ -26,7 +26,7 @@ int run(int argc, char** argv) {
       "  synth --report --in cohort.h5        statistics of an existing cohort file\n"
       "  synth --report [--subjects N]        statistics of the grades alone (no images; seconds)\n\n"
       "Options");
-  options.add_options()("help,h", "this help")
+  options.add_options()("help,h", "this help")(tools::kVersionOption, tools::kVersionHelp)
       ("config,c", po::value<std::string>(), "YAML parameters (documented defaults: data/synth/defaults.yaml)")
       ("out,o", po::value<std::string>(), "cohort file to write (HDF5, layout in data/SCHEMA.md)")
       ("in,i", po::value<std::string>(), "with --report: an existing cohort file to describe")

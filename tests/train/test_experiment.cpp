@@ -15,6 +15,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/io/file_lock.h"
 #include "data/synth/population.h"
+#include "data/tools/version.h"
 #include "kernels/check.h"
 #include "nn/random.h"
 #include "tests/support/temp_dir.h"
@@ -56,6 +57,10 @@ TEST_CASE("train writes the run folder and the same seed gives identical metrics
   CHECK(left_out.find("SegFlow failed: no spine found") != std::string::npos);
   CHECK(left_out.find("L5-S1: SegFlow did not find this disc") != std::string::npos);
   CHECK(read(dir / "run1" / "report.md").find("| **this run** |") != std::string::npos);
+  // The metrics name the software that produced them.
+  CHECK(read(dir / "run1" / "metrics.json").find(std::string("\"software\": {\"version\": \"") + tools::version() + "\", \"commit\": \"" +
+                                                 tools::commit() + "\"}") != std::string::npos);
+  CHECK(std::string(tools::commit()) != "");
 
   train::run_experiment(config, quiet_options(dir / "run2"));
   CHECK(read(dir / "run1" / "metrics.json") == read(dir / "run2" / "metrics.json"));
@@ -236,6 +241,16 @@ TEST_CASE("train --threads beyond 1024 is refused before anything runs, not a cr
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 1);
   CHECK(read(dir / "out.txt").find("--threads 100000: between 1 and 1024") != std::string::npos);
+}
+
+TEST_CASE("train --version names the version and the commit") {
+  TempDir dir;
+  const std::string command = std::string(LDD_TRAIN_BINARY) + " --version > '" + (dir / "out.txt").string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(read(dir / "out.txt") == "train: " + tools::version_line() + "\n");
+  CHECK(tools::version_line().rfind(std::string("ldd ") + tools::version() + " (commit ", 0) == 0);
 }
 
 TEST_CASE("a run folder is locked while train writes it: a second writer stops at once and names the first") {

@@ -2,10 +2,13 @@
 // cases scikit-learn's numbers do not show: percentages, confusion matrix, baselines, mean and sd.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
+#include "train/format.h"
 #include "train/metrics.h"
 
 using namespace ldd::train;
@@ -102,4 +105,22 @@ TEST_CASE("mean and sample standard deviation over folds") {
   CHECK(r.mean == doctest::Approx(0.9));
   CHECK(r.sd == doctest::Approx(0.0158113883));
   CHECK(mean_sd({0.5}).sd == 0.0);
+}
+
+TEST_CASE("an undefined metric is undefined: ROC-AUC of one class is NaN, skipped over folds, null in JSON, n/a in tables") {
+  CHECK(std::isnan(roc_auc({0.2, 0.7, 0.9}, {false, false, false})));
+  CHECK(std::isnan(roc_auc({0.2, 0.7}, {true, true})));
+  // A fold whose test discs all stay stable has no ROC-AUC; the mean is over the folds that have one.
+  const MeanSd r = mean_sd({0.8, std::numeric_limits<double>::quiet_NaN(), 0.6});
+  CHECK(r.mean == doctest::Approx(0.7));
+  CHECK(r.sd == doctest::Approx(0.1414213562));
+  const MeanSd none = mean_sd({std::numeric_limits<double>::quiet_NaN()});
+  CHECK(std::isnan(none.mean));
+  CHECK(json_number(none.mean) == "null");
+  CHECK(json_number(0.25) == "0.25");
+  CHECK(fixed3(none) == "n/a");
+  Metrics one_class = evaluate({{1, 1, 1, 0.2}, {2, 2, 2, 0.3}}, 5);
+  CHECK(std::isnan(one_class.roc_auc));
+  CHECK(json_fold(one_class, 1, NamedFields<Metrics>{{"roc_auc", [](const Metrics& m) { return m.roc_auc; }}}, "").find("\"roc_auc\": null") !=
+        std::string::npos);
 }

@@ -1,0 +1,11 @@
+#include "data/tools/version.h"
+
+#include "ldd_version.h"  // generated at build time by cmake/version.cmake
+
+namespace ldd::tools {
+
+const char* version() { return LDD_VERSION; }
+const char* commit() { return LDD_COMMIT; }
+std::string version_line() { return std::string("ldd ") + LDD_VERSION + " (commit " + LDD_COMMIT + ")"; }
+
+}  // namespace ldd::tools
