@@ -9,6 +9,9 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "data/folds.h"
 #include "data/ingest/ingest.h"
@@ -178,6 +181,34 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
 
 }  // namespace
 
+std::string first_difference(const std::string& was, const std::string& now) {
+  std::istringstream a(was), b(now);
+  std::vector<std::string> path;  // the keys above the current line, one per two spaces of indent
+  for (std::string x, y;;) {
+    const bool more_a = static_cast<bool>(std::getline(a, x)), more_b = static_cast<bool>(std::getline(b, y));
+    if (!more_a && !more_b) return "no key differs";
+    const std::string& line = more_a ? x : y;
+    const std::size_t indent = line.find_first_not_of(' '), colon = line.find(':');
+    const std::string key = colon == std::string::npos || indent == std::string::npos ? line : line.substr(indent, colon - indent);
+    path.resize(std::min(path.size(), (indent == std::string::npos ? 0 : indent) / 2));
+    if (more_a && more_b && x == y) {
+      path.push_back(key);
+      continue;
+    }
+    std::string dotted;
+    for (const auto& k : path) dotted += k + ".";
+    dotted += key;
+    auto value = [](bool present, const std::string& l) {
+      if (!present) return std::string("none");
+      const std::size_t c = l.find(':');
+      std::string v = c == std::string::npos ? l : l.substr(c + 1);
+      v.erase(0, v.find_first_not_of(' '));
+      return v.empty() ? std::string("(a section)") : v;
+    };
+    return "first at " + dotted + ": the run has " + value(more_a, x) + ", this config " + value(more_b, y);
+  }
+}
+
 segflow::SegflowOptions segflow_options(const ExperimentConfig& c) {
   segflow::SegflowOptions s;
   s.train_volumes = c.segflow_train_volumes;
@@ -207,9 +238,10 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
                                                << "choose another --out");
     // The first line names the file the config came from; the same config from another path may resume.
     auto body = [](const std::string& yaml) { return yaml.substr(yaml.find('\n') + 1); };
-    LDD_CHECK(body(io::read_text(config_file)) == body(c.to_yaml()),
-              result.folder.string() << ": the resolved config differs from the run's config.yaml; --resume continues a run "
-                                     << "only with the same config (compare with --dry-run), or choose another --out");
+    const std::string was = body(io::read_text(config_file)), now = body(c.to_yaml());
+    LDD_CHECK(was == now, result.folder.string() << ": the resolved config differs from the run's config.yaml (" << first_difference(was, now)
+                                                 << "); --resume continues a run only with the same config (compare with --dry-run), or "
+                                                 << "choose another --out");
   }
   prepare_cohort(c, o);
   const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);

@@ -33,6 +33,10 @@ RunResult run_experiment(const ExperimentConfig& config, const RunOptions& optio
 
 // SegFlow as an experiment runs it on its cohort (baseline volumes, the experiment's crop size and seed):
 // `predict` runs it the same way on a new cohort.
+// Where two resolved configs (to_yaml) first differ, for a refused --resume: "first at training.epochs:
+// the run has 3, this config 4".
+std::string first_difference(const std::string& was, const std::string& now);
+
 segflow::SegflowOptions segflow_options(const ExperimentConfig& config);
 
 }  // namespace ldd::train

@@ -74,6 +74,8 @@ TEST_CASE("train writes the run folder and the same seed gives identical metrics
   CHECK(read(dir / "run1" / "metrics.json") == read(dir / "run2" / "metrics.json"));
   const auto changed = train::parse_experiment(experiment_yaml(dir / "c.h5", 4), "tiny.yaml");
   CHECK_THROWS_WITH_AS(train::run_experiment(changed, resume), doctest::Contains("differs from the run's config.yaml"), Error);
+  // ... and the refusal names the key.
+  CHECK_THROWS_WITH_AS(train::run_experiment(changed, resume), doctest::Contains("first at training.epochs: the run has 3, this config 4"), Error);
 }
 
 TEST_CASE("plot_run.py draws the ROC / confusion and training plots of a run folder") {
@@ -241,6 +243,15 @@ TEST_CASE("train --threads beyond 1024 is refused before anything runs, not a cr
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 1);
   CHECK(read(dir / "out.txt").find("--threads 100000: between 1 and 1024") != std::string::npos);
+}
+
+TEST_CASE("a refused resume names the first key that differs, with its section") {
+  const std::string run = "name: a\ndataset:\n  synthetic:\n    cohort:\n      subjects: 120\n      seed: 7\ntraining:\n  epochs: 30\n";
+  CHECK(train::first_difference(run, run) == "no key differs");
+  std::string seed = run;
+  seed.replace(seed.find("seed: 7"), 7, "seed: 8");
+  CHECK(train::first_difference(run, seed) == "first at dataset.synthetic.cohort.seed: the run has 7, this config 8");
+  CHECK(train::first_difference(run, run + "folds: 5\n") == "first at folds: the run has none, this config 5");
 }
 
 TEST_CASE("train --version names the version and the commit") {
