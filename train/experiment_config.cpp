@@ -93,6 +93,10 @@ const char* name_of(ImbalanceStrategy s) { return kImbalanceNames[static_cast<st
 ExperimentConfig parse_experiment(const std::string& yaml, const std::string& source_name,
                                   const std::vector<std::string>& overrides) {
   std::string text = yaml;
+  // Errors name what the values came from: with --set, a bad value may be the file's or an override's
+  // (and line numbers would count lines of the merged text, so none are given).
+  std::string origin = source_name;
+  for (std::size_t i = 0; i < overrides.size(); ++i) origin += (i ? ", --set " : " with --set ") + overrides[i];
   if (!overrides.empty()) {
     Fields::parse(yaml, source_name);  // a syntax error names the file, line and column
     YAML::Node root = YAML::Load(yaml);
@@ -100,7 +104,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
     for (const auto& o : overrides) apply_override(root, o, source_name);
     text = YAML::Dump(root);
   }
-  const Fields root = Fields::parse(text, source_name);
+  const Fields root = Fields::parse(text, origin);
   root.reject_unknown({"name", "pathology", "dataset", "segflow", "crop", "model", "optimizer", "schedule", "training",
                        "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device", "target",
                        "decision"});
@@ -126,7 +130,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   if (dataset.has("synthetic")) {
     dataset.child("synthetic");  // a mapping, or the error names the key
-    c.synthetic = synth::parse_synth_config(dataset.yaml("synthetic"), source_name + " (dataset.synthetic)");
+    c.synthetic = synth::parse_synth_config(dataset.yaml("synthetic"), origin + " (dataset.synthetic)");
     c.synthetic->validate();
   }
   if (root.has("segflow")) {

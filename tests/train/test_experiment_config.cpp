@@ -97,7 +97,10 @@ TEST_CASE("--set overrides keys (nested, lists, new sections) and its errors nam
   CHECK(c.folds == 3);
   CHECK(c.imbalance.strategy == train::ImbalanceStrategy::Smote);
   CHECK(c.device == Device::CUDA);
-  check_error(kMinimal, "exp.yaml: optimizer.learnig_rate: unknown key", {"optimizer.learnig_rate=0.1"});
+  // A bad value set on the command line is attributed to the --set, not to the file alone.
+  check_error(kMinimal, "exp.yaml with --set optimizer.learnig_rate=0.1: optimizer.learnig_rate: unknown key", {"optimizer.learnig_rate=0.1"});
+  check_error(kMinimal, "exp.yaml with --set seed=2, --set folds=x: folds: expected an integer", {"seed=2", "folds=x"});
+  CHECK(parse_experiment(kMinimal, "exp.yaml", {"folds=3"}).source == "exp.yaml");
   check_error(kMinimal, "exp.yaml: --set 'folds': expected key.path=value", {"folds"});
   check_error(kMinimal, "exp.yaml: --set 'dataset.cohort.x=1': 'cohort' is not a mapping", {"dataset.cohort.x=1"});
 }
