@@ -33,11 +33,7 @@ namespace {
 // cohort file itself.
 void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
   const std::filesystem::path cohort = c.cohort;
-  if (!std::filesystem::exists(cohort) && c.ingest) {
-    for (const auto& [key, path] : {std::pair{"image_folder", c.ingest->image_folder}, std::pair{"labels", c.ingest->labels}})
-      LDD_CHECK(std::filesystem::exists(path), c.source << ": dataset.ingest." << key << ": '" << path
-                                                        << "' does not exist (run from the repository root; real data lives in "
-                                                        << "../shared/data, see its READMEs)");
+  if (!std::filesystem::exists(cohort) && c.ingest) {  // check_can_start has seen its inputs exist
     o.log("ingesting " + c.ingest->image_folder + " with " + c.ingest->labels + " into " + c.cohort);
     if (cohort.has_parent_path()) std::filesystem::create_directories(cohort.parent_path());
     tools::ProgressBar bar("volumes", o.quiet);
@@ -48,9 +44,7 @@ void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
     options.out = cohort;
     ingest::ingest(options, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
   }
-  if (!std::filesystem::exists(cohort)) {
-    LDD_CHECK(c.synthetic, c.source << ": dataset.cohort: '" << c.cohort
-                                    << "' does not exist, and there is no dataset.synthetic or dataset.ingest section to make it from");
+  if (!std::filesystem::exists(cohort)) {  // check_can_start has seen a synthetic section
     o.log("generating the synthetic cohort " + c.cohort + " (" + std::to_string(c.synthetic->subjects) + " subjects)");
     if (cohort.has_parent_path()) std::filesystem::create_directories(cohort.parent_path());
     tools::ProgressBar bar("subjects", o.quiet);
@@ -220,29 +214,49 @@ segflow::SegflowOptions segflow_options(const ExperimentConfig& c) {
   return s;
 }
 
+std::filesystem::path run_folder(const ExperimentConfig& c, const RunOptions& o) {
+  return o.out.empty() ? std::filesystem::path("runs") / c.name : o.out;
+}
+
+void check_can_start(const ExperimentConfig& c, const RunOptions& o) {
+  LDD_CHECK(c.device == Device::CPU || kernels::cuda_available(),
+            "--device cuda: no usable CUDA device (" << kernels::cuda_unavailable_reason() << "); use --device cpu");
+  LDD_CHECK(o.only_fold < c.folds, "--fold " << o.only_fold + 1 << ": the experiment has " << c.folds << " folds");
+  const auto folder = run_folder(c, o);
+  const auto config_file = folder / "config.yaml";
+  if (std::filesystem::exists(config_file)) {
+    LDD_CHECK(o.resume, folder.string() << " already holds a run; --resume continues it (completed folds are kept), or "
+                                        << "choose another --out");
+    // The first line names the file the config came from; the same config from another path may resume.
+    auto body = [](const std::string& yaml) { return yaml.substr(yaml.find('\n') + 1); };
+    const std::string was = body(io::read_text(config_file)), now = body(c.to_yaml());
+    LDD_CHECK(was == now, folder.string() << ": the resolved config differs from the run's config.yaml (" << first_difference(was, now)
+                                          << "); --resume continues a run only with the same config (compare with --dry-run), or "
+                                          << "choose another --out");
+  }
+  if (std::filesystem::exists(c.cohort)) return;
+  if (c.ingest) {
+    for (const auto& [key, path] : {std::pair{"image_folder", c.ingest->image_folder}, std::pair{"labels", c.ingest->labels}})
+      LDD_CHECK(std::filesystem::exists(path), c.source << ": dataset.ingest." << key << ": '" << path
+                                                        << "' does not exist (run from the repository root; real data lives in "
+                                                        << "../shared/data, see its READMEs)");
+    return;
+  }
+  LDD_CHECK(c.synthetic, c.source << ": dataset.cohort: '" << c.cohort
+                                  << "' does not exist, and there is no dataset.synthetic or dataset.ingest section to make it from");
+}
+
 RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   RunOptions o = options;
   if (!o.log) o.log = [](const std::string& m) { std::fprintf(stderr, "train: %s\n", m.c_str()); };
   LDD_CHECK(o.threads >= 0 && o.threads <= 1024, "--threads " << o.threads << ": between 1 and 1024 (0: OMP_NUM_THREADS or all cores)");
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  LDD_CHECK(c.device == Device::CPU || kernels::cuda_available(),
-            "--device cuda: no usable CUDA device (" << kernels::cuda_unavailable_reason() << "); use --device cpu");
-  LDD_CHECK(o.only_fold < c.folds, "--fold " << o.only_fold + 1 << ": the experiment has " << c.folds << " folds");
   const double start = monotonic_seconds();
   RunResult result;
-  result.folder = o.out.empty() ? std::filesystem::path("runs") / c.name : o.out;
+  result.folder = run_folder(c, o);
   const io::FileLock lock(result.folder, "train");  // a second train on this folder stops here, naming this one
+  check_can_start(c, o);  // again under the lock: the folder may have changed since a --dry-run
   const auto config_file = result.folder / "config.yaml";
-  if (std::filesystem::exists(config_file)) {
-    LDD_CHECK(o.resume, result.folder.string() << " already holds a run; --resume continues it (completed folds are kept), or "
-                                               << "choose another --out");
-    // The first line names the file the config came from; the same config from another path may resume.
-    auto body = [](const std::string& yaml) { return yaml.substr(yaml.find('\n') + 1); };
-    const std::string was = body(io::read_text(config_file)), now = body(c.to_yaml());
-    LDD_CHECK(was == now, result.folder.string() << ": the resolved config differs from the run's config.yaml (" << first_difference(was, now)
-                                                 << "); --resume continues a run only with the same config (compare with --dry-run), or "
-                                                 << "choose another --out");
-  }
   prepare_cohort(c, o);
   const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);
   io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder

@@ -31,6 +31,12 @@ struct RunResult {
 
 RunResult run_experiment(const ExperimentConfig& config, const RunOptions& options);
 
+// What run_experiment refuses before it does any work, for --dry-run: a CUDA device asked for and absent,
+// --fold out of range, a run folder that holds a run (without --resume, or with another config), a
+// cohort that neither exists nor can be made (ingest inputs missing, no synthetic section).
+void check_can_start(const ExperimentConfig& config, const RunOptions& options);
+std::filesystem::path run_folder(const ExperimentConfig& config, const RunOptions& options);
+
 // SegFlow as an experiment runs it on its cohort (baseline volumes, the experiment's crop size and seed):
 // `predict` runs it the same way on a new cohort.
 // Where two resolved configs (to_yaml) first differ, for a refused --resume: "first at training.epochs:

@@ -30,7 +30,7 @@ int run(int argc, char** argv) {
       ("threads,t", po::value<int>()->default_value(0), "OpenMP threads (0: OMP_NUM_THREADS or all cores)")
       ("seed,s", po::value<std::uint64_t>(), "random seed (same as --set seed=S)")
       ("set", po::value<std::vector<std::string>>()->composing(), "override a config key: --set optimizer.learning_rate=0.001 (repeatable)")
-      ("dry-run,n", "validate the config and print it resolved (every key, defaults included); run nothing")
+      ("dry-run,n", "validate the config and print it resolved (every key, defaults included), check that the run can start (cohort or its sources, run folder, --fold, --resume); run nothing")
       ("quiet,q", "no progress bars: one line per epoch, for logs")
       ("no-plots", "skip the matplotlib plots");
   po::positional_options_description positional;
@@ -57,10 +57,6 @@ int run(int argc, char** argv) {
   if (vm.count("device")) overrides.push_back("device=" + vm["device"].as<std::string>());
   const int threads = tools::checked_threads(vm["threads"].as<int>());
   const auto config = train::load_experiment(vm["config"].as<std::string>(), overrides);
-  if (vm.count("dry-run")) {
-    std::cout << config.to_yaml();
-    return 0;
-  }
   train::RunOptions o;
   if (vm.count("out")) o.out = vm["out"].as<std::string>();
   if (vm.count("fold")) {
@@ -75,6 +71,12 @@ int run(int argc, char** argv) {
   o.threads = threads;
   o.quiet = vm.count("quiet") > 0;
   o.plots = vm.count("no-plots") == 0;
+  if (vm.count("dry-run")) {
+    std::cout << config.to_yaml();
+    train::check_can_start(config, o);  // the refusals the real run would meet first, now
+    std::printf("# train: the run can start in %s\n", train::run_folder(config, o).string().c_str());
+    return 0;
+  }
   const auto result = train::run_experiment(config, o);
   if (result.report.empty())
     std::printf("train: partial run in %s\n", result.folder.string().c_str());

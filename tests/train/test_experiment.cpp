@@ -254,6 +254,31 @@ TEST_CASE("a refused resume names the first key that differs, with its section")
   CHECK(train::first_difference(run, run + "folds: 5\n") == "first at folds: the run has none, this config 5");
 }
 
+TEST_CASE("--dry-run meets the refusals of the real run: a missing cohort, a folder that holds a run, a changed config on --resume") {
+  TempDir dir;
+  const auto missing = train::parse_experiment(experiment_yaml(dir / "absent.h5", 2), "tiny.yaml");
+  CHECK_THROWS_WITH_AS(train::check_can_start(missing, quiet_options(dir / "run")), doctest::Contains("dataset.cohort: '"), Error);
+  write_cohort(dir / "c.h5", 24);
+  const auto config = train::parse_experiment(experiment_yaml(dir / "c.h5", 2), "tiny.yaml");
+  CHECK_NOTHROW(train::check_can_start(config, quiet_options(dir / "run")));
+  std::filesystem::create_directories(dir / "run");
+  std::ofstream(dir / "run" / "config.yaml") << config.to_yaml();
+  CHECK_THROWS_WITH_AS(train::check_can_start(config, quiet_options(dir / "run")), doctest::Contains("already holds a run"), Error);
+  auto resume = quiet_options(dir / "run");
+  resume.resume = true;
+  CHECK_NOTHROW(train::check_can_start(config, resume));
+  const auto changed = train::parse_experiment(experiment_yaml(dir / "c.h5", 5), "tiny.yaml");
+  CHECK_THROWS_WITH_AS(train::check_can_start(changed, resume), doctest::Contains("first at training.epochs"), Error);
+  // The command: exit 1 with the reason, after the resolved config.
+  std::ofstream(dir / "tiny.yaml") << experiment_yaml(dir / "absent.h5", 2);
+  const std::string command = std::string(LDD_TRAIN_BINARY) + " '" + (dir / "tiny.yaml").string() + "' --dry-run > '" +
+                              (dir / "out.txt").string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(read(dir / "out.txt").find("does not exist, and there is no dataset.synthetic") != std::string::npos);
+}
+
 TEST_CASE("train --version names the version and the commit") {
   TempDir dir;
   const std::string command = std::string(LDD_TRAIN_BINARY) + " --version > '" + (dir / "out.txt").string() + "' 2>&1";
