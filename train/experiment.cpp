@@ -42,7 +42,8 @@ void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
     options.labels = c.ingest->labels;
     options.labels_format = c.ingest->labels_format;
     options.out = cohort;
-    ingest::ingest(options, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+    const auto summary = ingest::ingest(options, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+    for (const auto& note : summary.notes) o.log("ingest: " + note);
   }
   if (!std::filesystem::exists(cohort)) {  // check_can_start has seen a synthetic section
     o.log("generating the synthetic cohort " + c.cohort + " (" + std::to_string(c.synthetic->subjects) + " subjects)");

@@ -103,7 +103,8 @@ int parse_grade(const std::string& text, Pathology p, const std::string& where) 
 }
 
 void read_labels(const IngestOptions& o, const std::map<Key, ImageEntry>& images, std::map<std::string, SubjectRecord>& records,
-                 std::size_t& graded) {
+                 IngestSummary& summary) {
+  std::size_t& graded = summary.graded_discs;
   const io::CsvTable t = io::CsvTable::read(o.labels);
   const bool spider = o.labels_format == "spider";
   LDD_CHECK(spider || o.labels_format == "ldd", "unknown labels format '" << o.labels_format << "'; accepted: ldd, spider");
@@ -117,11 +118,15 @@ void read_labels(const IngestOptions& o, const std::map<Key, ImageEntry>& images
   LDD_CHECK(spider || !scales.empty(), o.labels.string() << ": no grade column; expected one or more of schneiderman, bulging, pfirrmann");
   std::set<std::tuple<std::string, int, int>> seen;
   std::set<std::string> labelled;
+  std::map<std::string, std::size_t> outside;  // SPIDER rows at levels ldd does not grade
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string subject = t.cell(r, spider ? "Patient" : "subject");
     const Visit visit = spider ? Visit::Baseline : parse_visit(t.cell(r, visit_col), t.where(r, visit_col));
     const std::string level_name = t.cell(r, "level");
-    if (spider && (level_name.rfind("T", 0) == 0 || level_name.rfind("S1-", 0) == 0)) continue;  // outside L1-L2..L5-S1
+    if (spider && (level_name.rfind("T", 0) == 0 || level_name.rfind("S1-", 0) == 0)) {  // outside L1-L2..L5-S1
+      ++outside[level_name];
+      continue;
+    }
     int level = 0;
     try {
       level = parse_level(level_name);
@@ -149,6 +154,18 @@ void read_labels(const IngestOptions& o, const std::map<Key, ImageEntry>& images
   for (const auto& [key, entry] : images)
     LDD_CHECK(labelled.count(key.first), entry.where << ": subject '" << key.first << "' has an image but no row in "
                                                      << o.labels.string());
+  if (!outside.empty()) {
+    std::string note = o.labels.string() + ": rows at levels outside L1-L2..L5-S1 not ingested:";
+    for (const auto& [level, rows] : outside) note += " " + level + " " + std::to_string(rows) + ",";
+    note.back() = '.';
+    summary.notes.push_back(note);
+  }
+  if (spider) {
+    std::string other;
+    for (const auto& column : t.columns())
+      if (column != "Patient" && column != "level" && column != "IVD label" && column != "Pfirrman grade") other += (other.empty() ? "" : ", ") + column;
+    if (!other.empty()) summary.notes.push_back(o.labels.string() + ": only the Pfirrmann grade is ingested; not its other gradings (" + other + ")");
+  }
 }
 
 void read_demographics(const std::filesystem::path& path, std::map<std::string, SubjectRecord>& records) {
@@ -204,7 +221,7 @@ IngestSummary ingest(const IngestOptions& o, const std::function<void(std::int64
       for (auto& pathology : visit) pathology.fill(kMissingGrade);
   }
   IngestSummary summary;
-  if (!o.labels.empty()) read_labels(o, images, records, summary.graded_discs);
+  if (!o.labels.empty()) read_labels(o, images, records, summary);
   if (!o.demographics.empty()) read_demographics(o.demographics, records);
 
   std::ostringstream config;

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace ldd::ingest {
 
@@ -30,6 +31,7 @@ struct IngestOptions {
 
 struct IngestSummary {
   std::size_t subjects = 0, volumes = 0, masks = 0, graded_discs = 0;
+  std::vector<std::string> notes;  // what the labels held that was not ingested, one line each
 };
 
 IngestSummary ingest(const IngestOptions& options, const std::function<void(std::int64_t, std::int64_t)>& progress = {});

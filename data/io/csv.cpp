@@ -72,6 +72,12 @@ void CsvTable::require_columns(const std::vector<std::string>& names) const {
   LDD_CHECK(missing.empty(), path_.string() << ": missing column(s) " << missing << " (the header has " << found << ")");
 }
 
+std::vector<std::string> CsvTable::columns() const {
+  std::vector<std::string> names(columns_.size());
+  for (const auto& [name, index] : columns_) names[index] = name;
+  return names;
+}
+
 const std::string& CsvTable::cell(std::size_t row, const std::string& column) const {
   const auto it = columns_.find(column);
   LDD_CHECK(it != columns_.end(), path_.string() << ": no column '" << column << "'");

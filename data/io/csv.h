@@ -16,6 +16,7 @@ class CsvTable {
   // Throws naming the file and the missing columns when any is absent.
   void require_columns(const std::vector<std::string>& names) const;
   bool has_column(const std::string& name) const { return columns_.count(name) > 0; }
+  std::vector<std::string> columns() const;  // in the header's order
   std::size_t rows() const { return cells_.size(); }
   const std::string& cell(std::size_t row, const std::string& column) const;
   // "file.csv, line 7, column 'age'": for messages.

@@ -47,6 +47,7 @@ int run(int argc, char** argv) {
   const auto s = ingest::ingest(o, [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
   std::printf("ingest: wrote %s: %zu subjects, %zu volumes, %zu vertebra masks, %zu graded discs\n", o.out.string().c_str(),
               s.subjects, s.volumes, s.masks, s.graded_discs);
+  for (const auto& note : s.notes) std::printf("ingest: note: %s\n", note.c_str());
   return 0;
 }
 

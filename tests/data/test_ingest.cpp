@@ -257,6 +257,23 @@ TEST_CASE("a labels CSV of one pathology, with Excel's semicolons and another le
   study.expect_error(o, "no grade column; expected one or more of schneiderman, bulging, pfirrmann");
 }
 
+TEST_CASE("SPIDER's gradings: what is not ingested is said (levels outside L1-L2..L5-S1, the other gradings)") {
+  Study study;
+  auto o = study.options();
+  study.write("images_baselines.csv", "subject,visit,image\nA,baseline,a0.nii.gz\nB,baseline,b0\n");
+  study.write("spider.csv", "Patient,IVD label,Modic,Pfirrman grade,level\nA,1,0,3,L5-S1\nA,6,0,2,T12-L1\nB,7,0,2,T11-T12\nB,1,1,4,L5-S1\n");
+  o.images = study.dir / "images_baselines.csv";
+  o.labels = study.dir / "spider.csv";
+  o.labels_format = "spider";
+  o.demographics.clear();
+  const auto summary = ingest::ingest(o);
+  CHECK(summary.graded_discs == 2);
+  REQUIRE(summary.notes.size() == 2);
+  CHECK(summary.notes[0].find("rows at levels outside L1-L2..L5-S1 not ingested: T11-T12 1, T12-L1 1.") != std::string::npos);
+  CHECK(summary.notes[1].find("only the Pfirrmann grade is ingested; not its other gradings (Modic)") != std::string::npos);
+  CHECK(CohortReader(study.dir / "out.h5").subject("B").grade(Visit::Baseline, Pathology::Pfirrmann, 4) == 4);
+}
+
 TEST_CASE("bad ingest input gets an error naming the file and field and leaves no output") {
   Study study;
   const auto o = study.options();
