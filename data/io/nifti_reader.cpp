@@ -1,7 +1,13 @@
 // NIfTI-1 and NIfTI-2 through the NIfTI C library (Debian libnifti2-dev): it handles both header
 // versions, gzip, byte order and the qform/sform rules; we convert its data to float and its affine.
 #include <nifti2_io.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstring>
 #include <memory>
 
 #include "data/io/raw_volume.h"
@@ -15,6 +21,44 @@ void copy_values(const void* data, std::size_t n, double slope, double intercept
   const T* p = static_cast<const T*>(data);
   out.resize(n);
   for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<double>(p[i]) * slope + intercept);
+}
+
+// The header's own pixdim[1..3] and dim[0], read from the file (gzip or not): libnifti replaces a zero or
+// non-finite pixdim by 1 before we see it, which would make a broken spacing 1 mm without a word.
+struct HeaderSpacing {
+  int rank = 0;
+  std::array<double, 3> pixdim{};
+};
+
+HeaderSpacing header_spacing(const std::filesystem::path& path) {
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(path.c_str(), "rb"), gzclose);
+  LDD_CHECK(in != nullptr, "image '" << path.string() << "': cannot open it");
+  std::array<unsigned char, 540> h{};
+  const int got = gzread(in.get(), h.data(), static_cast<unsigned>(h.size()));
+  auto read = [&](std::size_t offset, auto value, bool swap) {
+    std::memcpy(&value, h.data() + offset, sizeof value);
+    if (swap) {
+      auto bytes = std::bit_cast<std::array<unsigned char, sizeof value>>(value);
+      std::reverse(bytes.begin(), bytes.end());
+      value = std::bit_cast<decltype(value)>(bytes);
+    }
+    return value;
+  };
+  HeaderSpacing s;
+  for (bool swap : {false, true}) {
+    const auto size = read(0, std::int32_t{}, swap);
+    if (size == 348 && got >= 348) {  // NIfTI-1: short dim[8] at 40, float pixdim[8] at 76
+      s.rank = read(40, std::int16_t{}, swap);
+      for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(76 + 4 * (i + 1), float{}, swap);
+      return s;
+    }
+    if (size == 540 && got >= 540) {  // NIfTI-2: int64 dim[8] at 16, double pixdim[8] at 104
+      s.rank = static_cast<int>(read(16, std::int64_t{}, swap));
+      for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(104 + 8 * (i + 1), double{}, swap);
+      return s;
+    }
+  }
+  LDD_FAIL("image '" << path.string() << "': not a NIfTI-1 or NIfTI-2 header");
 }
 
 }  // namespace
@@ -51,6 +95,13 @@ RawVolume read_nifti(const std::filesystem::path& path) {
   const nifti_dmat44& m = nim->sform_code > 0 ? nim->sto_xyz : nim->qto_xyz;
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) v.affine[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = m.m[r][c];
+  if (nim->sform_code <= 0) {  // the spacing comes from pixdim (qform, or NIfTI's method 1): it must be one
+    const HeaderSpacing h = header_spacing(path);
+    for (int i = 0; i < std::min(h.rank, 3); ++i)
+      LDD_CHECK(std::isfinite(h.pixdim[static_cast<std::size_t>(i)]) && std::abs(h.pixdim[static_cast<std::size_t>(i)]) > 0,
+                "image '" << path.string() << "': pixdim[" << i + 1 << "] (the voxel spacing along axis " << i << ") is "
+                          << h.pixdim[static_cast<std::size_t>(i)] << "; it must be a non-zero number of mm");
+  }
   if (nim->sform_code <= 0 && nim->qform_code <= 0) {
     v.affine = {};
     v.affine[0][0] = nim->dx;

@@ -325,6 +325,20 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
   mha_with("no_spacing.mha", "2 2 2", "", "LOCAL", 8);
   mha_with("long.mha", "2 2 2", "1 1 1", "LOCAL", 12);
   mha_with("device.mha", "2 2 2", "1 1 1", "/dev/zero", 0);
+  // A NIfTI whose spacing comes from its pixdim (qform), with pixdim[2] = 0: libnifti would make it 1 mm.
+  {
+    const int64_t dims[8] = {3, 4, 4, 4, 1, 1, 1, 1};
+    nifti_image* nim = nifti_make_new_nim(dims, DT_FLOAT32, 1);
+    nim->qform_code = 1;
+    nim->sform_code = 0;
+    nifti_set_filenames(nim, (study.dir / "zero_pixdim.nii").c_str(), 0, 1);
+    nifti_image_write(nim);
+    nifti_image_free(nim);
+    std::fstream f(study.dir / "zero_pixdim.nii", std::ios::binary | std::ios::in | std::ios::out);
+    const float zero = 0.0f;
+    f.seekp(76 + 2 * 4);  // NIfTI-1 pixdim[2]
+    f.write(reinterpret_cast<const char*>(&zero), sizeof zero);
+  }
   for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
            {"cut.mha", "cut.mha' is truncated"}, {"junk.nii.gz", "junk.nii.gz': cannot read it as NIfTI"},
            {"flat.mha", "flat.mha' is 2-D (2x2); a 3-D volume is required"},
@@ -334,7 +348,8 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
            {"nan_spacing.mha", "ElementSpacing '1 nan 1' is not 3 positive sizes"},
            {"no_spacing.mha", "MetaImage header has no ElementSpacing"},
            {"long.mha", "holds 12 bytes of data, more than the 8"},
-           {"device.mha", "is not a regular file"}}) {
+           {"device.mha", "is not a regular file"},
+           {"zero_pixdim.nii", "zero_pixdim.nii': pixdim[2] (the voxel spacing along axis 1) is 0; it must be a non-zero number of mm"}}) {
     study.write("images_bad.csv", "subject,visit,image\nA,baseline," + file + "\n");
     auto bad = images;
     bad.images = study.dir / "images_bad.csv";
