@@ -23,14 +23,16 @@ void copy_values(const void* data, std::size_t n, double slope, double intercept
   for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<double>(p[i]) * slope + intercept);
 }
 
-// The header's own pixdim[1..3] and dim[0], read from the file (gzip or not): libnifti replaces a zero or
-// non-finite pixdim by 1 before we see it, which would make a broken spacing 1 mm without a word.
-struct HeaderSpacing {
+// What libnifti hides, read from the file itself (gzip or not): it replaces a zero or non-finite pixdim
+// by 1 and non-finite float voxels by 0 before we see them, which would make broken data plausible.
+struct RawHeader {
   int rank = 0;
   std::array<double, 3> pixdim{};
+  bool swapped = false;
+  std::int64_t vox_offset = 0;
 };
 
-HeaderSpacing header_spacing(const std::filesystem::path& path) {
+RawHeader raw_header(const std::filesystem::path& path) {
   std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(path.c_str(), "rb"), gzclose);
   LDD_CHECK(in != nullptr, "image '" << path.string() << "': cannot open it");
   std::array<unsigned char, 540> h{};
@@ -44,21 +46,49 @@ HeaderSpacing header_spacing(const std::filesystem::path& path) {
     }
     return value;
   };
-  HeaderSpacing s;
+  RawHeader s;
   for (bool swap : {false, true}) {
+    s.swapped = swap;
     const auto size = read(0, std::int32_t{}, swap);
-    if (size == 348 && got >= 348) {  // NIfTI-1: short dim[8] at 40, float pixdim[8] at 76
+    if (size == 348 && got >= 348) {  // NIfTI-1: short dim[8] at 40, float pixdim[8] at 76, float vox_offset at 108
       s.rank = read(40, std::int16_t{}, swap);
       for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(76 + 4 * (i + 1), float{}, swap);
+      s.vox_offset = static_cast<std::int64_t>(read(108, float{}, swap));
       return s;
     }
-    if (size == 540 && got >= 540) {  // NIfTI-2: int64 dim[8] at 16, double pixdim[8] at 104
+    if (size == 540 && got >= 540) {  // NIfTI-2: int64 dim[8] at 16, double pixdim[8] at 104, int64 vox_offset at 168
       s.rank = static_cast<int>(read(16, std::int64_t{}, swap));
       for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(104 + 8 * (i + 1), double{}, swap);
+      s.vox_offset = read(168, std::int64_t{}, swap);
       return s;
     }
   }
   LDD_FAIL("image '" << path.string() << "': not a NIfTI-1 or NIfTI-2 header");
+}
+
+// Whether the file's float voxels (T = float or double) hold a NaN or an infinity.
+template <class T>
+bool non_finite_voxels(const std::filesystem::path& path, const RawHeader& h, std::size_t n) {
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(path.c_str(), "rb"), gzclose);
+  LDD_CHECK(in != nullptr && gzseek(in.get(), static_cast<z_off_t>(h.vox_offset), SEEK_SET) == static_cast<z_off_t>(h.vox_offset),
+            "image '" << path.string() << "': cannot read its voxels");
+  std::vector<T> block(1 << 16);
+  for (std::size_t done = 0; done < n;) {
+    const std::size_t want = std::min(block.size(), n - done);
+    const int got = gzread(in.get(), block.data(), static_cast<unsigned>(want * sizeof(T)));
+    LDD_CHECK(got == static_cast<int>(want * sizeof(T)), "image '" << path.string() << "': its voxel data is truncated");
+    for (std::size_t i = 0; i < want; ++i) {
+      T v = block[i];
+      if (h.swapped) {
+        auto bytes = std::bit_cast<std::array<unsigned char, sizeof(T)>>(v);
+        std::reverse(bytes.begin(), bytes.end());
+        v = std::bit_cast<T>(bytes);
+      }
+      if (!std::isfinite(v)) return true;
+    }
+    done += want;
+  }
+  return false;
 }
 
 }  // namespace
@@ -90,13 +120,18 @@ RawVolume read_nifti(const std::filesystem::path& path) {
     default: LDD_FAIL("image '" << path.string() << "': NIfTI data type " << nim->datatype << " ("
                                << nifti_datatype_string(nim->datatype) << ") is not supported");
   }
+  const RawHeader raw = raw_header(path);
+  const bool single_file = nim->nifti_type == NIFTI_FTYPE_NIFTI1_1 || nim->nifti_type == NIFTI_FTYPE_NIFTI2_1;  // voxels after the header
+  if (single_file && (nim->datatype == DT_FLOAT32 || nim->datatype == DT_FLOAT64))
+    LDD_CHECK(!(nim->datatype == DT_FLOAT32 ? non_finite_voxels<float>(path, raw, n) : non_finite_voxels<double>(path, raw, n)),
+              "image '" << path.string() << "' holds a non-finite value (NaN or infinity) in its voxel data");
   // sform when set (the scanner-to-standard transform), else qform, else the scaled identity NIfTI
   // defines for "method 1".
   const nifti_dmat44& m = nim->sform_code > 0 ? nim->sto_xyz : nim->qto_xyz;
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) v.affine[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = m.m[r][c];
   if (nim->sform_code <= 0) {  // the spacing comes from pixdim (qform, or NIfTI's method 1): it must be one
-    const HeaderSpacing h = header_spacing(path);
+    const RawHeader& h = raw;
     for (int i = 0; i < std::min(h.rank, 3); ++i)
       LDD_CHECK(std::isfinite(h.pixdim[static_cast<std::size_t>(i)]) && std::abs(h.pixdim[static_cast<std::size_t>(i)]) > 0,
                 "image '" << path.string() << "': pixdim[" << i + 1 << "] (the voxel spacing along axis " << i << ") is "

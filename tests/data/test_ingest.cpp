@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "data/cohort/cohort_file.h"
 #include "data/ingest/ingest.h"
@@ -339,6 +340,11 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
     f.seekp(76 + 2 * 4);  // NIfTI-1 pixdim[2]
     f.write(reinterpret_cast<const char*>(&zero), sizeof zero);
   }
+  {  // a NaN voxel: libnifti would hand it over as 0
+    Stored st = make_stored({0, 1, 2}, {false, false, false});
+    st.values[5] = std::numeric_limits<float>::quiet_NaN();
+    write_nifti(st, study.dir / "nan_voxel.nii.gz");
+  }
   for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
            {"cut.mha", "cut.mha' is truncated"}, {"junk.nii.gz", "junk.nii.gz': cannot read it as NIfTI"},
            {"flat.mha", "flat.mha' is 2-D (2x2); a 3-D volume is required"},
@@ -349,6 +355,7 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
            {"no_spacing.mha", "MetaImage header has no ElementSpacing"},
            {"long.mha", "holds 12 bytes of data, more than the 8"},
            {"device.mha", "is not a regular file"},
+           {"nan_voxel.nii.gz", "nan_voxel.nii.gz' holds a non-finite value (NaN or infinity)"},
            {"zero_pixdim.nii", "zero_pixdim.nii': pixdim[2] (the voxel spacing along axis 1) is 0; it must be a non-zero number of mm"}}) {
     study.write("images_bad.csv", "subject,visit,image\nA,baseline," + file + "\n");
     auto bad = images;
