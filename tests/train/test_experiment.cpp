@@ -37,6 +37,22 @@ std::string read(const std::filesystem::path& p) {
   return b.str();
 }
 
+// A path in single quotes, for a shell command line.
+std::string quoted(const std::filesystem::path& p) {
+  std::string s = "'";
+  s += p.string();
+  s += "'";
+  return s;
+}
+
+// Runs the train command with `arguments`, its stdout and stderr into `output`; its exit code (-1: it did not exit).
+int run_train(const std::string& arguments, const std::filesystem::path& output) {
+  std::string command = LDD_TRAIN_BINARY;
+  command += " " + arguments + " > " + quoted(output) + " 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 }  // namespace
 
 TEST_CASE("train writes the run folder and the same seed gives identical metrics.json") {
@@ -237,11 +253,7 @@ TEST_CASE("target current grades the image seen and reports grading metrics agai
 TEST_CASE("train --threads beyond 1024 is refused before anything runs, not a crash in the OpenMP runtime") {
   TempDir dir;
   std::ofstream(dir / "tiny.yaml") << experiment_yaml(dir / "c.h5", 1);
-  const std::string command = std::string(LDD_TRAIN_BINARY) + " '" + (dir / "tiny.yaml").string() + "' --threads 100000 --dry-run > '" +
-                              (dir / "out.txt").string() + "' 2>&1";
-  const int status = std::system(command.c_str());
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(run_train(quoted(dir / "tiny.yaml") + " --threads 100000 --dry-run", dir / "out.txt") == 1);
   CHECK(read(dir / "out.txt").find("--threads 100000: between 1 and 1024") != std::string::npos);
 }
 
@@ -271,20 +283,13 @@ TEST_CASE("--dry-run meets the refusals of the real run: a missing cohort, a fol
   CHECK_THROWS_WITH_AS(train::check_can_start(changed, resume), doctest::Contains("first at training.epochs"), Error);
   // The command: exit 1 with the reason, after the resolved config.
   std::ofstream(dir / "tiny.yaml") << experiment_yaml(dir / "absent.h5", 2);
-  const std::string command = std::string(LDD_TRAIN_BINARY) + " '" + (dir / "tiny.yaml").string() + "' --dry-run > '" +
-                              (dir / "out.txt").string() + "' 2>&1";
-  const int status = std::system(command.c_str());
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(run_train(quoted(dir / "tiny.yaml") + " --dry-run", dir / "out.txt") == 1);
   CHECK(read(dir / "out.txt").find("does not exist, and there is no dataset.synthetic") != std::string::npos);
 }
 
 TEST_CASE("train --version names the version and the commit") {
   TempDir dir;
-  const std::string command = std::string(LDD_TRAIN_BINARY) + " --version > '" + (dir / "out.txt").string() + "' 2>&1";
-  const int status = std::system(command.c_str());
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(run_train("--version", dir / "out.txt") == 0);
   CHECK(read(dir / "out.txt") == "train: " + tools::version_line() + "\n");
   CHECK(tools::version_line().rfind(std::string("ldd ") + tools::version() + " (commit ", 0) == 0);
 }
