@@ -56,6 +56,13 @@ std::vector<float> row_window_mean(const std::vector<float>& image, Plane p, dou
   return out;
 }
 
+// The columns [from, to) of the strip 6-20 mm in front of the canal on a row, where bodies (and discs)
+// lie; clipped to the field.
+std::pair<std::int64_t, std::int64_t> body_strip(double canal_col, double pixel_mm, std::int64_t cols) {
+  const auto from = static_cast<std::int64_t>(canal_col - 20.0 / pixel_mm), to = static_cast<std::int64_t>(canal_col - 6.0 / pixel_mm);
+  return {std::max<std::int64_t>(0, from), std::min(to, cols)};
+}
+
 float median_of(std::vector<float> values) {
   if (values.empty()) return 0.0f;
   std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
@@ -187,9 +194,8 @@ std::vector<float> body_level(const std::vector<float>& volume, std::int64_t sli
   const std::int64_t first = slices / 3, last = std::max(first + 1, slices - slices / 3);
   for (std::int64_t s = first; s < last; ++s)
     for (std::int64_t r = 0; r < p.rows; ++r) {
-      const auto from = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 20.0 / pixel_mm);
-      const auto to = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 6.0 / pixel_mm);
-      for (std::int64_t c = std::max<std::int64_t>(0, from); c < std::min(to, p.cols); ++c)
+      const auto [from, to] = body_strip(canal[static_cast<std::size_t>(r)], pixel_mm, p.cols);
+      for (std::int64_t c = from; c < to; ++c)
         strip[static_cast<std::size_t>(r)].push_back(volume[static_cast<std::size_t>((s * p.rows + r) * p.cols + c)]);
     }
   auto median_of_rows = [&](std::int64_t r0, std::int64_t r1) {
@@ -231,9 +237,8 @@ double marrow_gradient(const std::vector<float>& volume, std::int64_t slices, Pl
   std::vector<float> gradients;
   for (std::int64_t r = 0; r < p.rows; ++r) {
     const float level = body[static_cast<std::size_t>(r)];
-    const auto from = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 20.0 / pixel_mm);
-    const auto to = static_cast<std::int64_t>(canal[static_cast<std::size_t>(r)] - 6.0 / pixel_mm);
-    for (std::int64_t c = std::max<std::int64_t>(0, from); c < std::min(to, p.cols); ++c) {
+    const auto [from, to] = body_strip(canal[static_cast<std::size_t>(r)], pixel_mm, p.cols);
+    for (std::int64_t c = from; c < to; ++c) {
       const float v = smooth[static_cast<std::size_t>(r * p.cols + c)] / level;
       if (v >= 0.75f && v <= 1.3f) gradients.push_back(static_cast<float>(relative_gradient(smooth, p, r, c, pixel_mm, level)));
     }

@@ -73,9 +73,9 @@ Votes vote(const Volume& v, const VoteOptions& o) {
   Votes votes = vote_along(v, volume, canal, o);
   // A canal whose proposals show no spine is most likely a wrong one (on real slices: the bodies' front
   // edge, or a spine off the field's centre): the best path away from it gets its chance.
-  if (voted_bodies(votes, v) < kTeachingBodies) {
+  if (const int bodies = voted_bodies(votes, v); bodies < kTeachingBodies) {
     Votes second = vote_along(v, volume, find_canal(volume, v.shape[0], p, v.spacing_mm[1], v.spacing_mm[0], canal), o);
-    if (voted_bodies(second, v) > voted_bodies(votes, v)) votes = std::move(second);
+    if (voted_bodies(second, v) > bodies) votes = std::move(second);
   }
   return votes;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "data/tools/version.h"
 #include "train/metrics.h"
 
 namespace ldd::train {
@@ -21,6 +22,11 @@ inline std::string number(double v) {
 
 // number() for JSON: an undefined value (ROC-AUC of a fold with one class) is null, never a made-up number.
 inline std::string json_number(double v) { return std::isfinite(v) ? number(v) : "null"; }
+
+// {"version": ..., "commit": ...}: the software that wrote a metrics.json.
+inline std::string json_software() {
+  return std::string("{\"version\": \"") + tools::version() + "\", \"commit\": \"" + tools::commit() + "\"}";
+}
 
 inline std::string percent(MeanSd m) {
   if (std::isnan(m.mean)) return "n/a";

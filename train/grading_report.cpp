@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "data/io/text_file.h"
-#include "data/tools/version.h"
 #include "train/format.h"
 #include "train/handcrafted_grader.h"
 
@@ -81,7 +80,7 @@ void write_grading_run_data(const std::filesystem::path& folder, const Experimen
   std::size_t discs = 0;
   for (const auto& f : folds) discs += f.test.size();
   std::ostringstream j;
-  j << "{\n  \"software\": {\"version\": \"" << tools::version() << "\", \"commit\": \"" << tools::commit() << "\"},\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"target\": \"current\",\n  \"grades\": [";
+  j << "{\n  \"software\": " << json_software() << ",\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"target\": \"current\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
   j << "],\n  \"subjects\": " << subjects_tested(data, folds) << ",\n  \"discs\": " << discs << ",\n  \"left_out\": " << data.left_out.size()
     << ",\n  \"folds\": [\n";

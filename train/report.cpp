@@ -10,7 +10,6 @@
 
 #include "data/io/text_file.h"
 #include "data/io/csv.h"
-#include "data/tools/version.h"
 #include "kernels/check.h"
 #include "train/format.h"
 
@@ -329,7 +328,7 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   write_predictions(folder / "predictions.csv", data, folds, thresholds);
 
   std::ostringstream j;
-  j << "{\n  \"software\": {\"version\": \"" << tools::version() << "\", \"commit\": \"" << tools::commit() << "\"},\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
+  j << "{\n  \"software\": " << json_software() << ",\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
     << "\",\n  \"grades\": [";
   for (int g = scale.lowest; g <= scale.highest; ++g) j << (g > scale.lowest ? ", " : "") << g;
   j << "],\n  \"subjects\": " << subjects_tested(data, folds) << ",\n  \"discs\": " << test_discs(folds) << ",\n  \"left_out\": " << data.left_out.size()

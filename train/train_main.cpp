@@ -43,7 +43,7 @@ int run(int argc, char** argv) {
     std::cerr << "train: " << e.what() << "\n\n" << options << "\n";
     return 2;
   }
-  if (vm.count("version")) {
+  if (vm.count(tools::kVersionOption)) {
     std::cout << "train: " << tools::version_line() << "\n";
     return 0;
   }

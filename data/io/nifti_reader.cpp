@@ -25,6 +25,13 @@ void copy_values(const void* data, std::size_t n, double slope, double intercept
 
 // What libnifti hides, read from the file itself (gzip or not): it replaces a zero or non-finite pixdim
 // by 1 and non-finite float voxels by 0 before we see them, which would make broken data plausible.
+template <class T>
+T byte_swapped(T value) {
+  auto bytes = std::bit_cast<std::array<unsigned char, sizeof(T)>>(value);
+  std::reverse(bytes.begin(), bytes.end());
+  return std::bit_cast<T>(bytes);
+}
+
 struct RawHeader {
   int rank = 0;
   std::array<double, 3> pixdim{};
@@ -39,12 +46,7 @@ RawHeader raw_header(const std::filesystem::path& path) {
   const int got = gzread(in.get(), h.data(), static_cast<unsigned>(h.size()));
   auto read = [&](std::size_t offset, auto value, bool swap) {
     std::memcpy(&value, h.data() + offset, sizeof value);
-    if (swap) {
-      auto bytes = std::bit_cast<std::array<unsigned char, sizeof value>>(value);
-      std::reverse(bytes.begin(), bytes.end());
-      value = std::bit_cast<decltype(value)>(bytes);
-    }
-    return value;
+    return swap ? byte_swapped(value) : value;
   };
   RawHeader s;
   for (bool swap : {false, true}) {
@@ -77,15 +79,8 @@ bool non_finite_voxels(const std::filesystem::path& path, const RawHeader& h, st
     const std::size_t want = std::min(block.size(), n - done);
     const int got = gzread(in.get(), block.data(), static_cast<unsigned>(want * sizeof(T)));
     LDD_CHECK(got == static_cast<int>(want * sizeof(T)), "image '" << path.string() << "': its voxel data is truncated");
-    for (std::size_t i = 0; i < want; ++i) {
-      T v = block[i];
-      if (h.swapped) {
-        auto bytes = std::bit_cast<std::array<unsigned char, sizeof(T)>>(v);
-        std::reverse(bytes.begin(), bytes.end());
-        v = std::bit_cast<T>(bytes);
-      }
-      if (!std::isfinite(v)) return true;
-    }
+    for (std::size_t i = 0; i < want; ++i)
+      if (!std::isfinite(h.swapped ? byte_swapped(block[i]) : block[i])) return true;
     done += want;
   }
   return false;
@@ -131,11 +126,10 @@ RawVolume read_nifti(const std::filesystem::path& path) {
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) v.affine[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = m.m[r][c];
   if (nim->sform_code <= 0) {  // the spacing comes from pixdim (qform, or NIfTI's method 1): it must be one
-    const RawHeader& h = raw;
-    for (int i = 0; i < std::min(h.rank, 3); ++i)
-      LDD_CHECK(std::isfinite(h.pixdim[static_cast<std::size_t>(i)]) && std::abs(h.pixdim[static_cast<std::size_t>(i)]) > 0,
+    for (std::size_t i = 0; i < static_cast<std::size_t>(std::clamp(raw.rank, 0, 3)); ++i)
+      LDD_CHECK(std::isfinite(raw.pixdim[i]) && std::abs(raw.pixdim[i]) > 0,
                 "image '" << path.string() << "': pixdim[" << i + 1 << "] (the voxel spacing along axis " << i << ") is "
-                          << h.pixdim[static_cast<std::size_t>(i)] << "; it must be a non-zero number of mm");
+                          << raw.pixdim[i] << "; it must be a non-zero number of mm");
   }
   if (nim->sform_code <= 0 && nim->qform_code <= 0) {
     v.affine = {};

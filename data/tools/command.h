@@ -1,5 +1,6 @@
 // What every ldd command line shares: parsing with Boost.Program_options (usage on a bad option, exit
-// code 2), --help, --version (each command declares it with kVersionOption), and turning any exception into one line "name: message" and exit code 1.
+// code 2), --help, --version (each command declares it with kVersionOption), and turning any exception
+// into one line "name: message" and exit code 1.
 #pragma once
 #include <boost/program_options.hpp>
 
@@ -34,7 +35,7 @@ inline std::optional<int> parse_command_line(const char* name, const boost::prog
     std::cout << options << "\n";
     return 0;
   }
-  if (vm.count("version")) {
+  if (vm.count(kVersionOption)) {
     std::cout << name << ": " << version_line() << "\n";
     return 0;
   }
