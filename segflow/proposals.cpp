@@ -155,14 +155,21 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
   if (!avoid.empty())
     for (std::int64_t r = 0; r < p.rows; ++r)
       for (std::int64_t c = c0; c < c1; ++c)
-        if (std::abs(static_cast<double>(c) - avoid[static_cast<std::size_t>(r)]) < keep_off) evidence[static_cast<std::size_t>(r * p.cols + c)] = -1.0f;
+        if (avoid[static_cast<std::size_t>(r)] >= 0 && std::abs(static_cast<double>(c) - avoid[static_cast<std::size_t>(r)]) < keep_off) evidence[static_cast<std::size_t>(r * p.cols + c)] = -1.0f;
   constexpr float kStepCost = 0.05f, kForwardFactor = 6.0f;
   constexpr std::int64_t kMaxStep = 2;
   const std::int64_t width = c1 - c0;
   std::vector<float> score(static_cast<std::size_t>(width)), next(score.size());
   std::vector<std::int64_t> from(static_cast<std::size_t>(p.rows * width), 0);
   for (std::int64_t c = 0; c < width; ++c) score[static_cast<std::size_t>(c)] = evidence[static_cast<std::size_t>(c0 + c)];
+  // The path may end on any row: the canal ends in the sacrum, and a path made to reach the field's lower
+  // edge crossed the pelvis, where the bowel's bright walls gave proposals that were named S1, or bent
+  // forwards from L4 to get there, and L5 and S1 lost their proposals.
+  float best_end = -1e30f;
+  std::int64_t end_row = p.rows, end_col = 0;
   for (std::int64_t r = 1; r < p.rows; ++r) {
+    if (const auto top = std::max_element(score.begin(), score.end()); *top > best_end)
+      best_end = *top, end_row = r, end_col = top - score.begin();
     for (std::int64_t c = 0; c < width; ++c) {
       float best = -1e30f;
       std::int64_t arg = c;
@@ -178,11 +185,23 @@ std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t sl
     }
     std::swap(score, next);
   }
-  std::vector<double> canal(static_cast<std::size_t>(p.rows));
-  std::int64_t c = std::max_element(score.begin(), score.end()) - score.begin();
-  for (std::int64_t r = p.rows - 1; r >= 0; --r) {
+  if (const auto top = std::max_element(score.begin(), score.end()); *top >= best_end) end_row = p.rows, end_col = top - score.begin();
+  std::vector<double> canal(static_cast<std::size_t>(p.rows), -1.0);
+  std::int64_t c = end_col;
+  for (std::int64_t r = end_row - 1; r >= 0; --r) {
     canal[static_cast<std::size_t>(r)] = static_cast<double>(c0 + c);
     c = from[static_cast<std::size_t>(r * width + c)];
+  }
+  // Where the path ends before the field does, it goes on along its last 10 mm for another 30 mm (a body
+  // and a disc): the evidence fades behind the lowest bodies (a thin thecal sac, the sacral canal's fat)
+  // before they end. Further down there is no canal (-1) and no proposal.
+  if (end_row < p.rows && end_row > 0) {
+    const std::int64_t back = std::min<std::int64_t>(end_row - 1, std::lround(10.0 / pixel_mm));
+    const double slope = back > 0 ? (canal[static_cast<std::size_t>(end_row - 1)] - canal[static_cast<std::size_t>(end_row - 1 - back)]) / static_cast<double>(back) : 0.0;
+    const std::int64_t extend = std::lround(30.0 / pixel_mm);
+    for (std::int64_t r = end_row; r < std::min(p.rows, end_row + extend); ++r)
+      canal[static_cast<std::size_t>(r)] = std::clamp(canal[static_cast<std::size_t>(end_row - 1)] + slope * static_cast<double>(r - end_row + 1), 0.0,
+                                                       static_cast<double>(p.cols - 1));
   }
   return canal;
 }

@@ -29,7 +29,9 @@ std::vector<ProposalParams> proposal_grid();
 // Where the spinal canal runs: for each row, the column of its centre, found on the slices within 3 mm
 // of the middle one as the smooth path (dynamic programming, at most 2 columns per row, forward moves
 // dearer) along pixels that are both a thin bright ridge (CSF) and have a body in front and tissue
-// behind them; shared by every slice's proposals. With `avoid` (an earlier path, one column per row): the
+// behind them; shared by every slice's proposals. The path may end above the field's lower edge (the
+// canal ends in the sacrum): it is carried on along its last direction for 30 mm, and below that a row has
+// no canal (-1) and no proposals. With `avoid` (an earlier path, one column per row): the
 // best path at least 15 mm from it on every row, searched over 15-85 % of the field, the second hypothesis
 // vote() tries when the first one's proposals show no spine.
 std::vector<double> find_canal(const std::vector<float>& volume, std::int64_t slices, kernels::Plane p, double pixel_mm,

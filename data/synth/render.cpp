@@ -88,26 +88,29 @@ Tissue tissue_for(const SubjectRecord& r, Visit visit, const std::array<RiskSign
   return t;
 }
 
-// Antero-posterior centre and depth of the spine at height y, interpolated between vertebral centres.
+// Antero-posterior centre and depth of the spine at height y, interpolated between the centres of the
+// vertebrae and of the sacrum's segments below them.
 void curve_at(const Anatomy& a, double y, double& centre_z, double& depth) {
-  const auto& v = a.vertebrae;
-  if (y <= v[0].centre_y) {
-    centre_z = v[0].centre_z;
-    depth = v[0].depth;
+  std::array<const Vertebra*, kVertebrae + kSacralSegments> column{};
+  for (int i = 0; i < kVertebrae; ++i) column[static_cast<std::size_t>(i)] = &a.vertebrae[static_cast<std::size_t>(i)];
+  for (int i = 0; i < kSacralSegments; ++i) column[static_cast<std::size_t>(kVertebrae + i)] = &a.sacrum[static_cast<std::size_t>(i)];
+  if (y <= column.front()->centre_y) {
+    centre_z = column.front()->centre_z;
+    depth = column.front()->depth;
     return;
   }
-  for (int i = 0; i + 1 < kVertebrae; ++i) {
-    if (y <= v[static_cast<std::size_t>(i + 1)].centre_y) {
-      const auto& p = v[static_cast<std::size_t>(i)];
-      const auto& q = v[static_cast<std::size_t>(i + 1)];
+  for (std::size_t i = 0; i + 1 < column.size(); ++i) {
+    if (y <= column[i + 1]->centre_y) {
+      const auto& p = *column[i];
+      const auto& q = *column[i + 1];
       const double t = (y - p.centre_y) / (q.centre_y - p.centre_y);
       centre_z = p.centre_z + t * (q.centre_z - p.centre_z);
       depth = p.depth + t * (q.depth - p.depth);
       return;
     }
   }
-  centre_z = v[kVertebrae - 1].centre_z;
-  depth = v[kVertebrae - 1].depth;
+  centre_z = column.back()->centre_z;
+  depth = column.back()->depth;
 }
 
 void render_visit(const SynthConfig& config, const Anatomy& base, const SyntheticSubject& subject, Visit visit,
@@ -121,7 +124,7 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
   const Frame frame{field_h / 2, field_w / 2, std::cos(pose.angle), std::sin(pose.angle), pose};
   for (int level = 0; level < kLevels; ++level) {  // disc below body L1 + level: halfway along its gap
     const Vertebra& b = a.vertebrae[static_cast<std::size_t>(level + 1)];
-    const double gap = a.healthy_disc_height[static_cast<std::size_t>(level + 1)] * t.disc_height[level];
+    const double gap = level == kLevels - 1 ? l5_s1_gap(a, 0.0) : a.healthy_disc_height[static_cast<std::size_t>(level + 1)] * t.disc_height[level];
     const double along = b.height / 2 + gap / 2;
     double iy, iz;
     frame.image(b.centre_y + std::cos(b.angle) * along, b.centre_z + std::sin(b.angle) * along, iy, iz);
@@ -142,11 +145,13 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
   const std::int64_t plane = im.rows * im.cols;
   out.image.assign(static_cast<std::size_t>(im.slices * plane), 0);
   out.vertebra_mask.assign(static_cast<std::size_t>(im.slices * plane), 0);
+  out.sacrum_mask.assign(static_cast<std::size_t>(im.slices * plane), 0);
   std::vector<float> value(static_cast<std::size_t>(plane));
   for (std::int64_t s = 0; s < im.slices; ++s) {
     const double x = (static_cast<double>(s) - static_cast<double>(im.slices - 1) / 2.0) *
                          (im.slice_thickness_mm + im.slice_gap_mm) + pose.shift_x;
     std::uint8_t* mask = out.vertebra_mask.data() + s * plane;
+    std::uint8_t* sacrum = out.sacrum_mask.data() + s * plane;
     for (std::int64_t r = 0; r < im.rows; ++r) {
       for (std::int64_t c = 0; c < im.cols; ++c) {
         double y, z;
@@ -163,7 +168,8 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
         else v = a.muscle_intensity;
         // Spinal canal (CSF) behind the bodies, and posterior elements behind it.
         const double canal_front = back + 1.5, canal_back = canal_front + a.canal_depth;
-        if (std::abs(x) < a.canal_half_width && z > canal_front && z < canal_back) v = 980.0;
+        const bool canal_ends = y > a.sacrum.back().centre_y;  // the sacral hiatus
+        if (std::abs(x) < a.canal_half_width && z > canal_front && z < canal_back && !canal_ends) v = 980.0;
         if (z >= canal_back && z < canal_back + 28.0 && std::abs(x) < 14.0) {
           const double phase = std::fmod(y + 400.0, 33.0);  // spinous processes and laminae, one per level
           if (phase < 20.0) v = 0.85 * a.marrow_intensity;
@@ -185,7 +191,8 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
             const auto level = static_cast<std::size_t>(graded ? i - 1 : 0);
             const double nucleus = graded ? t.nucleus[level] : 820.0;
             const double heterogeneity = graded ? t.heterogeneity[level] : 0.0;
-            const double gap = a.healthy_disc_height[static_cast<std::size_t>(i)] * (graded ? t.disc_height[level] : 1.0);
+            const double gap = i == kLevels ? l5_s1_gap(a, w)  // L5-S1: the wedge above the sacrum
+                                            : a.healthy_disc_height[static_cast<std::size_t>(i)] * (graded ? t.disc_height[level] : 1.0);
             const double du = u - b.height / 2;  // 0 at the lower endplate
             if (du > 0 && du < gap) {
               const double m = 2.0 * du / gap - 1.0;  // -1..1 across the disc
@@ -203,8 +210,8 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
               }
             }
           }
-          if (std::abs(u) < b.height / 2 && std::abs(w) < half_depth) {
-            const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(w));
+          if (const double wall = w - b.lean * u; std::abs(u) < b.height / 2 && std::abs(wall) < half_depth) {
+            const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(wall));
             const double texture = 1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]);
             // A Modic change of the disc below (level i - 1) or above (level i - 2) brightens the marrow
             // within 4 mm of the endplate it shares with that disc.
@@ -213,6 +220,23 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
             if (i >= 2 && i - 2 < kLevels && u + b.height / 2 < kModicBandMm) modic = std::max(modic, t.modic[i - 2]);
             v = edge < 1.5 ? 160.0 : a.marrow_intensity * texture * (1.0 + modic);
             label = i == 0 ? kOtherVertebraLabel : static_cast<std::uint8_t>(i);
+          }
+        }
+        // The sacrum below S1: bone like the bodies', each segment above a dim fused remnant of a disc.
+        for (const Vertebra& b : a.sacrum) {
+          const double ca = std::cos(b.angle), sa = std::sin(b.angle);
+          const double u = ca * (y - b.centre_y) + sa * (z - b.centre_z), w = -sa * (y - b.centre_y) + ca * (z - b.centre_z);
+          const double lateral = std::abs(x) / b.half_width;
+          if (lateral >= 1.0 || std::abs(w) >= b.depth / 2 * std::sqrt(1.0 - lateral * lateral)) continue;
+          const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
+          if (std::abs(u) < b.height / 2) {
+            sacrum[r * im.cols + c] = 1;
+            const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(w));
+            v = edge < 1.5 ? 160.0 : a.marrow_intensity * (1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]));
+          } else if (const double fused = 1.5 + (b.depth / 2 - w) * std::tan(a.sacral_curve); u < -b.height / 2 && u > -b.height / 2 - fused) {
+            // the wedge between this segment and the one above, bone but for the remnant of the disc
+            v = u > -b.height / 2 - 1.5 ? 0.6 * a.marrow_intensity : a.marrow_intensity;
+            sacrum[r * im.cols + c] = 1;
           }
         }
         value[static_cast<std::size_t>(r * im.cols + c)] = static_cast<float>(v);

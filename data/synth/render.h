@@ -15,12 +15,14 @@
 
 namespace ldd::synth {
 
-// Mask labels: 0 background, 1-6 the vertebral bodies L1, L2, L3, L4, L5, S1, 7 another vertebra (T12).
+// Mask labels: 0 background (the sacrum below S1 too), 1-6 the vertebral bodies L1, L2, L3, L4, L5, S1,
+// 7 another vertebra (T12).
 inline constexpr std::uint8_t kOtherVertebraLabel = 7;
 
 struct RenderedVisit {
   std::vector<std::uint16_t> image;         // (slices, rows, cols), T2 intensity
   std::vector<std::uint8_t> vertebra_mask;  // same shape
+  std::vector<std::uint8_t> sacrum_mask;    // 1 on the sacrum below S1, bone the vertebra mask leaves out
   // True centre of each disc L1-L2 .. L5-S1 on the mid-sagittal plane, as (row, col) in pixels:
   // halfway between the endplates, on the spine's axis. Evaluation only.
   std::array<std::array<double, 2>, kLevels> disc_centres{};

@@ -24,9 +24,11 @@ TEST_CASE("voted labels are right where confident and the voted mask overlaps th
     const auto& visit = r.visits[0];
     const Volume volume{{8, 224, 168}, {6.0, 1.25, 1.25}, visit.image, 1.0};
     const segflow::Votes votes = segflow::vote(volume);
+    // The sacrum below S1 is bone that the true mask leaves out (label 0): a foreground vote there is not
+    // counted either way.
     for (std::size_t k = 0; k < votes.labels.size(); ++k) {
       const bool vertebra = visit.vertebra_mask[k] != 0;
-      if (votes.labels[k] == 1) fg += 1, fg_right += vertebra;
+      if (votes.labels[k] == 1 && !visit.sacrum_mask[k]) fg += 1, fg_right += vertebra;
       if (votes.labels[k] == 0) bg += 1, bg_right += !vertebra;
       inter += votes.fraction[k] >= 0.5 && vertebra;
       voted += votes.fraction[k] >= 0.5;
@@ -101,9 +103,10 @@ TEST_CASE("a spine off the field's centre is found by the second canal search") 
   const auto first = segflow::find_canal(v.intensities(), 1, {rows, cols + pad}, 1.25, 6.0);
   const segflow::Votes votes = segflow::vote(v);
   double moved = 0;
-  for (std::size_t r = 0; r < first.size(); ++r) moved = std::max(moved, std::abs(votes.canal[r] - first[r]) * 1.25);
+  for (std::size_t r = 0; r < first.size(); ++r)
+    if (votes.canal[r] >= 0 && first[r] >= 0) moved = std::max(moved, std::abs(votes.canal[r] - first[r]) * 1.25);
   INFO("the voted canal lies up to " << moved << " mm from the first search's; bodies voted " << segflow::voted_bodies(votes, v));
   CHECK(moved >= 15.0);
   CHECK(segflow::voted_bodies(votes, v) >= 4);
-  for (std::size_t r = 0; r < votes.canal.size(); ++r) REQUIRE(votes.canal[r] >= pad);
+  for (std::size_t r = 0; r < votes.canal.size(); ++r) REQUIRE((votes.canal[r] >= pad || votes.canal[r] == -1.0));  // -1: below the canal's end
 }
