@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <limits>
+#include <numbers>
 
 #include "segflow/morphology.h"
 
@@ -211,42 +213,115 @@ std::vector<const Seed*> keep_bodies(const std::vector<Seed>& seeds, std::int64_
   return kept;
 }
 
-// Stage 4: each kept seed's position in the column counted from the bottom (S1 = 0), with the bodies
-// the mask missed: a gap of 1.65-2.35 median spacings holds one missed body (complete real and synthetic
-// columns show 0.73-1.35 spacings between neighbours, growing from T10 to L5). A wider gap, where the
-// count of missed bodies is no longer clear from spacings that vary by level, a gap between 1.45 and 1.65
-// or 2.35 and 2.6, or a wide gap just above the lowest seed makes every name above it unsure. The last
-// is a missed L5 above a small S1 as often as a loop of bowel below the sacrum (both on real 2-D
-// slices), which the column alone cannot tell apart: the seed is kept and the naming says so. Dropping
-// small seeds there took S1 away on 22 of SPIDER's slices.
+// Stage 4a: the sacrum, found positively. Lordosis bends the column backwards a little at each lumbar
+// disc; at the lumbosacral junction it bends sharply: the step from L5's centre to S1's turns backwards
+// from the column's direction over the two gaps above by 21-42 degrees on the ten lumbar-vb-t2
+// mid-slices, where the steps between lumbar bodies turn at most 23. Of the three lowest seeds (with
+// three above them), S1 is the one whose step turns most, if that is at least kSacralTurnDeg. The bend
+// belongs to one joint: where S1's turn exceeds the body above's by less than kSacralMarginDeg (a
+// spread curve, or L5 taken for S1 because S1 is missing from the mask), the names are unsure.
+constexpr double kSacralTurnDeg = 20.0, kSacralMarginDeg = 6.0;
+
+struct Sacrum {
+  int seed = -1;  // index into the kept seeds (top to bottom) of S1; -1: not found
+  bool sure = false;
+};
+
+double direction_deg(const Seed& from, const Seed& to) {  // 0: straight down the rows, positive: backwards
+  return std::atan2(to.mean_col - from.mean_col, to.mean_row - from.mean_row) * 180.0 / std::numbers::pi;
+}
+
+Sacrum find_sacrum(const std::vector<const Seed*>& kept, std::vector<std::string>& notes) {
+  const auto n = static_cast<int>(kept.size());
+  auto turn_at = [&](int k) {
+    const auto at = [&](int i) -> const Seed& { return *kept[static_cast<std::size_t>(i)]; };
+    return direction_deg(at(k - 1), at(k)) - direction_deg(at(k - 3), at(k - 1));
+  };
+  Sacrum sacrum;
+  double best = -std::numeric_limits<double>::infinity();
+  std::string measured;
+  for (int k = std::max(3, n - 3); k < n; ++k) {
+    const double turn = turn_at(k);
+    char seen[32];
+    std::snprintf(seen, sizeof seen, "%s%.0f", measured.empty() ? "" : ", ", turn);
+    measured += seen;
+    if (turn > best) best = turn, sacrum.seed = k;
+  }
+  if (best < kSacralTurnDeg) {
+    notes.emplace_back("no sacrum found (the lowest seeds' steps turn " + (measured.empty() ? std::string("-, too few seeds") : measured) +
+                       " degrees): the lowest body is taken for L5, names unsure");
+    return {};
+  }
+  const double above = sacrum.seed >= 4 ? turn_at(sacrum.seed - 1) : -std::numeric_limits<double>::infinity();
+  sacrum.sure = best - above >= kSacralMarginDeg;
+  char note[200];
+  std::snprintf(note, sizeof note, "sacrum: S1's step turns %.0f degrees (the lowest seeds' %s)%s", best, measured.c_str(),
+                sacrum.sure ? "" : ", hardly more than the body above's: names unsure");
+  notes.emplace_back(note);
+  if (sacrum.seed + 1 < n) {
+    std::snprintf(note, sizeof note, "%d seed%s below S1 left out", n - sacrum.seed - 1, n - sacrum.seed - 1 == 1 ? "" : "s");
+    notes.emplace_back(note);
+  }
+  return sacrum;
+}
+
+// Stage 4b: each kept seed's position in the column counted from S1 (0; without a sacrum the lowest seed
+// is taken for L5, 1), with the bodies the mask missed: a gap of 1.65-2.35 median spacings holds one
+// missed body (complete real and synthetic columns show 0.73-1.35 spacings between neighbours, growing
+// from T10 to L5). A wider gap, where the count of missed bodies is no longer clear from spacings that
+// vary by level, or a gap between 1.45 and 1.65 or 2.35 and 2.6 makes every name above it unsure. Without
+// a sacrum, a wide gap above the lowest seed does too: a missed L5 above a small S1 is as likely as a
+// loop of bowel below the sacrum (both on real 2-D slices).
 struct Column {
   std::vector<const Seed*> bodies;  // bottom to top
   std::vector<int> position;        // per body, from the bottom
   int confident = 0;                // positions 0 .. confident - 1 are named with confidence
 };
 
-Column place_in_column(std::vector<const Seed*> kept, std::vector<std::string>& notes) {
+Column place_in_column(std::vector<const Seed*> kept, const Sacrum& sacrum, const Grid& g, std::vector<std::string>& notes) {
+  const bool sacrum_found = sacrum.seed >= 0;
   Column column;
   std::reverse(kept.begin(), kept.end());  // bottom first
+  const int lowest = sacrum_found ? 0 : 1;  // without a sacrum the lowest body is taken for L5, unsure
   if (kept.size() < 3) {
     column.bodies = kept;
-    for (std::size_t k = 0; k < kept.size(); ++k) column.position.push_back(static_cast<int>(k));
-    column.confident = static_cast<int>(kept.size());
+    for (std::size_t k = 0; k < kept.size(); ++k) column.position.push_back(lowest + static_cast<int>(k));
+    column.confident = sacrum.sure ? static_cast<int>(kept.size()) : 0;
     return column;
   }
   std::vector<double> gaps, sizes;
   for (std::size_t k = 1; k < kept.size(); ++k) gaps.push_back(distance(*kept[k], *kept[k - 1]));
   for (const Seed* s : kept) sizes.push_back(static_cast<double>(s->voxels.size()));
   const double spacing = median_of(gaps), typical_size = median_of(sizes);
-  bool unsure = false;
+  bool unsure = !sacrum.sure;
   char note[160];
-  if (gaps.front() >= 1.6 * spacing) {
+  if (sacrum_found) {
+    // The sacrum's seed is S1 fused to S2: its centre lies anywhere along them, so its gap is taken from
+    // its nearest pixel to the centre of the body above. Over a disc that is about 0.65 spacings (half a
+    // body, the disc, the seeds' erosion), 0.35 less than from a centre: the gap counts as that + 0.35.
+    double nearest = std::numeric_limits<double>::infinity();
+    for (std::int64_t i : kept[0]->voxels)
+      nearest = std::min(nearest, std::hypot(static_cast<double>(g.row(i)) - kept[1]->mean_row, static_cast<double>(g.col(i)) - kept[1]->mean_col));
+    gaps.front() = nearest + 0.35 * spacing;
+    // A fragment of the sacrum (under half a body's size) shows where the column turns, not where along
+    // the sacrum it lies: the body above is taken for L5 unless the gap leaves room for two, and every
+    // name stays unsure (on a real slice such a fragment lay 1.4 spacings below L5, a whole S1 below a
+    // missed L5 1.6).
+    if (static_cast<double>(kept[0]->voxels.size()) < 0.5 * typical_size) {
+      if (nearest < 1.5 * spacing) gaps.front() = spacing;
+      unsure = true;
+      std::snprintf(note, sizeof note, "the sacrum's seed is a fragment (%.0f %% of a body), its top %.2f spacings below the body above: names unsure",
+                    100.0 * static_cast<double>(kept[0]->voxels.size()) / typical_size, nearest / spacing);
+      notes.emplace_back(note);
+    }
+  }
+  if (!sacrum_found && gaps.front() >= 1.6 * spacing) {
     unsure = true;
     std::snprintf(note, sizeof note, "the lowest body lies %.2f spacings below the next (%.0f %% of a body's size): a body missed above it, or a "
                   "stray that is not S1", gaps.front() / spacing, 100.0 * static_cast<double>(kept.front()->voxels.size()) / typical_size);
     notes.emplace_back(note);
   }
-  int position = 0;
+  int position = lowest;
   for (std::size_t k = 0; k < kept.size(); ++k) {
     if (k > 0) {
       const double ratio = gaps[k - 1] / spacing;
@@ -338,7 +413,10 @@ Naming name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<st
   Naming out;
   std::vector<Seed> seeds = erode_to_seeds(mask, g, erosion_px, max_seed_rows);
   split_at_waists(seeds, min_voxels, g, out.notes);
-  const Column column = place_in_column(keep_bodies(seeds, min_voxels), out.notes);
+  std::vector<const Seed*> kept = keep_bodies(seeds, min_voxels);
+  const Sacrum sacrum = find_sacrum(kept, out.notes);
+  if (sacrum.seed >= 0) kept.resize(static_cast<std::size_t>(sacrum.seed) + 1);  // below S1: the sacrum's lower segments, bowel
+  const Column column = place_in_column(kept, sacrum, g, out.notes);
   std::vector<std::uint8_t> label_of;
   for (int p : column.position) label_of.push_back(level_label(p));
   out.labels = grow(mask, g, column.bodies, label_of, reach_px);

@@ -35,11 +35,13 @@ std::string level_name(std::uint8_t label);
 // 3. seeds under `min_voxels`, more than 2.5 times taller or 4.5 times deeper than the other way are
 //    dropped; of two seeds closer than 0.55 of the median spacing the smaller goes; a seed at either end
 //    more than 2.5 median spacings from the next is dropped;
-// 4. positions from the bottom, the lowest seed S1, counting the bodies missed in wide gaps; a gap that is
-//    no clear multiple of the spacing, or a wide one above the lowest seed, leaves the names above unsure;
-// 5. every mask voxel takes the label of the seed that reaches it first through the mask, within the
+// 4. the sacrum, found positively: of the three lowest seeds, S1 is the one where the column turns back
+//    most, by at least 20 degrees (the lumbosacral junction); seeds below it are left out. Without one,
+//    the lowest seed is taken for L5 and every name is unsure;
+// 5. positions up from S1, counting the bodies missed in wide gaps; a gap that is no clear multiple of the
+//    spacing, a bend hardly sharper than the one above, or a fragment of the sacrum leaves names unsure;
+// 6. every mask voxel takes the label of the seed that reaches it first through the mask, within the
 //    seed's reach: in the sagittal plane, its erosion plus `reach_px` from its outline (-1: anywhere).
-// The sacrum is not found positively yet: the lowest body kept is taken for S1 (issue 16).
 Naming name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape, std::int64_t min_voxels,
                       int erosion_px = 0, std::int64_t max_seed_rows = INT64_MAX, int reach_px = -1);
 
