@@ -12,6 +12,7 @@ constexpr std::int64_t kMinVoxels = 50;  // fewer is noise, not a vertebra
 
 struct Points {
   std::vector<std::array<double, 2>> rc;  // (row, col) mm of every voxel of a label, all slices
+  std::vector<std::int64_t> slice;        // the slice of each
 };
 
 // Extent of `points` along unit direction `d` from `origin`, keeping only points within `band` mm of
@@ -40,8 +41,10 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
     for (std::int64_t r = 0; r < shape[1]; ++r)
       for (std::int64_t c = 0; c < shape[2]; ++c) {
         const int label = labels[static_cast<std::size_t>((s * shape[1] + r) * shape[2] + c)];
-        if (label >= 1 && label <= 6)
+        if (label >= 1 && label <= 6) {
           points[static_cast<std::size_t>(label - 1)].rc.push_back({r * spacing[1], c * spacing[2]});
+          points[static_cast<std::size_t>(label - 1)].slice.push_back(s);
+        }
       }
   DiscGeometry g;
   for (std::size_t v = 0; v < 6; ++v) {
@@ -64,6 +67,7 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
     const auto& below = g.vertebrae[v + 1]->centroid_mm;
     inferred.centroid_mm = {(above[0] + below[0]) / 2, (above[1] + below[1]) / 2};
     for (const auto& p : points[v - 1].rc) points[v].rc.push_back({p[0] + inferred.centroid_mm[0] - above[0], p[1] + inferred.centroid_mm[1] - above[1]});
+    points[v].slice = points[v - 1].slice;
     g.vertebrae[v] = inferred;
   }
   // Local spine axis at each vertebra: through its neighbours' centroids (one-sided at the ends).
@@ -96,26 +100,61 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
     const auto& upper = g.vertebrae[static_cast<std::size_t>(level)];
     const auto& lower = g.vertebrae[static_cast<std::size_t>(level + 1)];
     if (!upper || !lower) continue;
+    // The box's axis: halfway between the column's direction over the step to the lower body and over the
+    // step to the upper one from the body above it. The step alone tips with S1, which leans back with the
+    // sacrum (its lower half lies 15-20 mm behind its upper endplate).
     std::array<double, 2> axis{lower->centroid_mm[0] - upper->centroid_mm[0], lower->centroid_mm[1] - upper->centroid_mm[1]};
+    if (const auto& above = level > 0 ? g.vertebrae[static_cast<std::size_t>(level - 1)] : std::nullopt; above) {
+      const double step = std::hypot(axis[0], axis[1]);
+      const std::array<double, 2> before{upper->centroid_mm[0] - above->centroid_mm[0], upper->centroid_mm[1] - above->centroid_mm[1]};
+      const double before_n = std::hypot(before[0], before[1]);
+      axis = {axis[0] / step + before[0] / before_n, axis[1] / step + before[1] / before_n};
+    }
     const double n = std::hypot(axis[0], axis[1]);
     axis = {axis[0] / n, axis[1] / n};
-    // Endplates: the lower edge of the upper body and the upper edge of the lower one, near the axis.
-    const double upper_end = extent(points[static_cast<std::size_t>(level)], upper->centroid_mm, axis, w / 4).second;
-    const double lower_start = extent(points[static_cast<std::size_t>(level + 1)], lower->centroid_mm, axis, w / 4).first;
-    const double mid = (upper_end + (n + lower_start)) / 2;  // along the axis, from the upper centroid
-    // Across the axis, the disc sits midway between the bodies' front and back edges, not on their
-    // centroids: a mask that spills onto a pedicle in lateral slices pulls a centroid back (measured
-    // on the quickstart cohort: 1.0-1.4 mm posterior on average).
     const std::array<double, 2> across{-axis[1], axis[0]};
-    auto across_middle = [&](std::size_t v, const VertebraShape& body) {
-      const auto [lo, hi] = extent(points[v], body.centroid_mm, across, 0.15 * w);
-      return (lo + hi) / 2;
-    };
-    const double shift = (across_middle(static_cast<std::size_t>(level), *upper) + across_middle(static_cast<std::size_t>(level + 1), *lower)) / 2;
+    // The disc's centre lies on the upper body's own axis (the step to it from the body above; the first
+    // disc's, the step below), through the middle of its lower endplate, halfway across the gap to the
+    // lower body. Not between the two bodies' centroids or edges: S1, leaning back under a wedge-shaped
+    // disc, reaches far behind L5 and its endplate faces the disc obliquely.
+    std::array<double, 2> own = axis;
+    if (const auto& above = level > 0 ? g.vertebrae[static_cast<std::size_t>(level - 1)] : std::nullopt; above) {
+      own = {upper->centroid_mm[0] - above->centroid_mm[0], upper->centroid_mm[1] - above->centroid_mm[1]};
+      const double own_n = std::hypot(own[0], own[1]);
+      own = {own[0] / own_n, own[1] / own_n};
+    }
+    const std::array<double, 2> own_across{-own[1], own[0]};
+    const double upper_end = extent(points[static_cast<std::size_t>(level)], upper->centroid_mm, own, w / 4).second;
+    // The endplate's middle, slice by slice and then the median: a mask that spills onto a pedicle in a
+    // lateral slice reaches back there (centroids came out 1.0-1.4 mm posterior on the quickstart cohort).
+    std::vector<std::pair<double, double>> spans(static_cast<std::size_t>(shape[0]), {1e30, -1e30});
+    const auto& upper_points = points[static_cast<std::size_t>(level)];
+    for (std::size_t i = 0; i < upper_points.rc.size(); ++i) {
+      const double dr = upper_points.rc[i][0] - upper->centroid_mm[0], dc = upper_points.rc[i][1] - upper->centroid_mm[1];
+      const double along = dr * own[0] + dc * own[1];
+      if (along < upper_end - 0.3 * w) continue;
+      auto& span = spans[static_cast<std::size_t>(upper_points.slice[i])];
+      const double a = dr * own_across[0] + dc * own_across[1];
+      span = {std::min(span.first, a), std::max(span.second, a)};
+    }
+    std::vector<double> middles;
+    for (const auto& [front, back] : spans)
+      if (front <= back) middles.push_back((front + back) / 2);
+    std::sort(middles.begin(), middles.end());
+    const std::size_t h = middles.size() / 2;
+    const double shift = middles.empty() ? 0.0 : middles.size() % 2 ? middles[h] : (middles[h - 1] + middles[h]) / 2;
+    const std::array<double, 2> through{upper->centroid_mm[0] + shift * own_across[0], upper->centroid_mm[1] + shift * own_across[1]};
+    // Along that line, from the upper endplate to the lower one, each measured near the line.
+    const double disc_top = extent(upper_points, through, own, w / 8).second;
+    double disc_bottom = extent(points[static_cast<std::size_t>(level + 1)], through, own, w / 8).first;
+    if (!(disc_bottom > disc_top && disc_bottom < 1e29))  // no lower body on the line: the one near its centroid
+      disc_bottom = extent(points[static_cast<std::size_t>(level + 1)], lower->centroid_mm, own, w / 4).first +
+                    (lower->centroid_mm[0] - through[0]) * own[0] + (lower->centroid_mm[1] - through[1]) * own[1];
+    const double mid = ((disc_top > -1e29 ? disc_top : upper_end) + disc_bottom) / 2;
     DiscRegion d;
     d.level = level;
     d.axis = axis;
-    d.centre_mm = {upper->centroid_mm[0] + mid * axis[0] + shift * across[0], upper->centroid_mm[1] + mid * axis[1] + shift * across[1]};
+    d.centre_mm = {through[0] + mid * own[0], through[1] + mid * own[1]};
     d.height_mm = 1.5 * w;
     d.depth_mm = 2.0 * w;
     // Box edges in voxels: all slices; 1.5w along the axis; 2w across (towards posterior).
