@@ -100,29 +100,25 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
     const auto& upper = g.vertebrae[static_cast<std::size_t>(level)];
     const auto& lower = g.vertebrae[static_cast<std::size_t>(level + 1)];
     if (!upper || !lower) continue;
-    // The box's axis: halfway between the column's direction over the step to the lower body and over the
-    // step to the upper one from the body above it. The step alone tips with S1, which leans back with the
-    // sacrum (its lower half lies 15-20 mm behind its upper endplate).
-    std::array<double, 2> axis{lower->centroid_mm[0] - upper->centroid_mm[0], lower->centroid_mm[1] - upper->centroid_mm[1]};
-    if (const auto& above = level > 0 ? g.vertebrae[static_cast<std::size_t>(level - 1)] : std::nullopt; above) {
-      const double step = std::hypot(axis[0], axis[1]);
-      const std::array<double, 2> before{upper->centroid_mm[0] - above->centroid_mm[0], upper->centroid_mm[1] - above->centroid_mm[1]};
-      const double before_n = std::hypot(before[0], before[1]);
-      axis = {axis[0] / step + before[0] / before_n, axis[1] / step + before[1] / before_n};
-    }
-    const double n = std::hypot(axis[0], axis[1]);
-    axis = {axis[0] / n, axis[1] / n};
-    const std::array<double, 2> across{-axis[1], axis[0]};
-    // The disc's centre lies on the upper body's own axis (the step to it from the body above; the first
-    // disc's, the step below), through the middle of its lower endplate, halfway across the gap to the
-    // lower body. Not between the two bodies' centroids or edges: S1, leaning back under a wedge-shaped
-    // disc, reaches far behind L5 and its endplate faces the disc obliquely.
-    std::array<double, 2> own = axis;
+    // The upper body's own axis: the step to it from the body above (the first disc's: the step below).
+    const std::array<double, 2> step{lower->centroid_mm[0] - upper->centroid_mm[0], lower->centroid_mm[1] - upper->centroid_mm[1]};
+    const double step_n = std::hypot(step[0], step[1]);
+    std::array<double, 2> own{step[0] / step_n, step[1] / step_n};
     if (const auto& above = level > 0 ? g.vertebrae[static_cast<std::size_t>(level - 1)] : std::nullopt; above) {
       own = {upper->centroid_mm[0] - above->centroid_mm[0], upper->centroid_mm[1] - above->centroid_mm[1]};
       const double own_n = std::hypot(own[0], own[1]);
       own = {own[0] / own_n, own[1] / own_n};
     }
+    // The box's axis: halfway between the column's direction over the step to the lower body and over the
+    // step to the upper one from the body above it. The step alone tips with S1, which leans back with the
+    // sacrum (its lower half lies 15-20 mm behind its upper endplate).
+    std::array<double, 2> axis{step[0] / step_n + own[0], step[1] / step_n + own[1]};
+    const double n = std::hypot(axis[0], axis[1]);
+    axis = {axis[0] / n, axis[1] / n};
+    const std::array<double, 2> across{-axis[1], axis[0]};
+    // The disc's centre lies on the upper body's own axis, through the middle of its lower endplate,
+    // halfway across the gap to the lower body. Not between the two bodies' centroids or edges: S1,
+    // leaning back under a wedge-shaped disc, reaches far behind L5 and its endplate faces the disc obliquely.
     const std::array<double, 2> own_across{-own[1], own[0]};
     const double upper_end = extent(points[static_cast<std::size_t>(level)], upper->centroid_mm, own, w / 4).second;
     // The endplate's middle, slice by slice and then the median: a mask that spills onto a pedicle in a
