@@ -70,25 +70,44 @@ void flow_derivatives(Plane p, const float* image0, const float* warped1, float*
     }
 }
 
+namespace {
+
+// Horn and Schunck's neighbourhood mean of f at c on rows `above`, `row`, `below`: edge neighbours 1/6,
+// corners 1/12.
+inline float neighbourhood_mean(const float* above, const float* row, const float* below, std::int64_t cm, std::int64_t c,
+                                std::int64_t cp) {
+  return (above[c] + below[c] + row[cm] + row[cp]) / 6.0f + (above[cm] + above[cp] + below[cm] + below[cp]) / 12.0f;
+}
+
+// One row's update; rm and rp are the neighbouring rows (replicated at the border). The interior columns
+// run without clamps, through restrict-qualified rows, so that the compiler vectorises them.
+void horn_schunck_row(Plane p, float alpha_squared, std::int64_t r, std::int64_t rm, std::int64_t rp, const float* __restrict ix,
+                      const float* __restrict iy, const float* __restrict it, const float* __restrict u0, const float* __restrict v0,
+                      const float* __restrict u, const float* __restrict v, float* __restrict u_next, float* __restrict v_next) {
+  const std::int64_t n = p.cols;
+  const float *ua = u + rm * n, *ur = u + r * n, *ub = u + rp * n, *va = v + rm * n, *vr = v + r * n, *vb = v + rp * n;
+  const std::int64_t o = r * n;
+  auto update = [&](std::int64_t c, std::int64_t cm, std::int64_t cp) {
+    const float um = neighbourhood_mean(ua, ur, ub, cm, c, cp), vm = neighbourhood_mean(va, vr, vb, cm, c, cp);
+    const float residual = ix[o + c] * (um - u0[o + c]) + iy[o + c] * (vm - v0[o + c]) + it[o + c];
+    const float denominator = alpha_squared + ix[o + c] * ix[o + c] + iy[o + c] * iy[o + c];
+    u_next[o + c] = um - ix[o + c] * residual / denominator;
+    v_next[o + c] = vm - iy[o + c] * residual / denominator;
+  };
+  update(0, 0, std::min<std::int64_t>(1, n - 1));
+#pragma omp simd
+  for (std::int64_t c = 1; c < n - 1; ++c) update(c, c - 1, c + 1);
+  if (n > 1) update(n - 1, n - 2, n - 1);
+}
+
+}  // namespace
+
 void horn_schunck_step(Plane p, float alpha_squared, const float* ix, const float* iy, const float* it, const float* u0,
                        const float* v0, const float* u, const float* v, float* u_next, float* v_next) {
 #pragma omp parallel for schedule(static)
   for (std::int64_t r = 0; r < p.rows; ++r)
-    for (std::int64_t c = 0; c < p.cols; ++c) {
-      // Horn and Schunck's neighbourhood mean: edge neighbours 1/6, corners 1/12 (replicated borders).
-      const std::int64_t rm = std::max<std::int64_t>(r - 1, 0), rp = std::min(r + 1, p.rows - 1);
-      const std::int64_t cm = std::max<std::int64_t>(c - 1, 0), cp = std::min(c + 1, p.cols - 1);
-      auto mean = [&](const float* f) {
-        return (f[rm * p.cols + c] + f[rp * p.cols + c] + f[r * p.cols + cm] + f[r * p.cols + cp]) / 6.0f +
-               (f[rm * p.cols + cm] + f[rm * p.cols + cp] + f[rp * p.cols + cm] + f[rp * p.cols + cp]) / 12.0f;
-      };
-      const std::int64_t i = r * p.cols + c;
-      const float ub = mean(u), vb = mean(v);
-      const float residual = ix[i] * (ub - u0[i]) + iy[i] * (vb - v0[i]) + it[i];
-      const float denominator = alpha_squared + ix[i] * ix[i] + iy[i] * iy[i];
-      u_next[i] = ub - ix[i] * residual / denominator;
-      v_next[i] = vb - iy[i] * residual / denominator;
-    }
+    horn_schunck_row(p, alpha_squared, r, std::max<std::int64_t>(r - 1, 0), std::min(r + 1, p.rows - 1), ix, iy, it, u0, v0, u, v,
+                     u_next, v_next);
 }
 
 }  // namespace ldd::kernels::cpu

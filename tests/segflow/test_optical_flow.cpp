@@ -2,8 +2,11 @@
 // spatially varying displacement; the estimated flow must match it (endpoint error bound stated below).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
+#include "kernels/optical_flow.h"
 #include "segflow/optical_flow.h"
 
 using namespace ldd;
@@ -104,4 +107,35 @@ TEST_CASE("identical images give zero flow") {
   const segflow::Flow flow = segflow::estimate_flow(p.image0, p.image0);
   for (float x : flow.u.to_vector()) CHECK(std::abs(x) < 1e-4);
   for (float x : flow.v.to_vector()) CHECK(std::abs(x) < 1e-4);
+}
+
+TEST_CASE("one Horn-Schunck step equals its float64 definition on random fields of odd sizes, borders included") {
+  std::uint64_t state = 77;
+  auto uniform = [&] { return static_cast<float>(((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 40) / 16777216.0) - 0.5f; };
+  for (const kernels::Plane p : {kernels::Plane{1, 1}, kernels::Plane{1, 7}, kernels::Plane{5, 2}, kernels::Plane{13, 3}, kernels::Plane{37, 29}}) {
+    const auto n = static_cast<std::size_t>(p.size());
+    std::vector<float> ix(n), iy(n), it(n), u0(n), v0(n), u(n), v(n), u_next(n), v_next(n);
+    for (auto* f : {&ix, &iy, &it, &u0, &v0, &u, &v})
+      for (auto& x : *f) x = uniform();
+    const float alpha2 = 0.0009f;
+    kernels::horn_schunck_step(Device::CPU, p, alpha2, ix.data(), iy.data(), it.data(), u0.data(), v0.data(), u.data(), v.data(),
+                               u_next.data(), v_next.data());
+    for (std::int64_t r = 0; r < p.rows; ++r)
+      for (std::int64_t c = 0; c < p.cols; ++c) {
+        auto at = [&](const std::vector<float>& f, std::int64_t rr, std::int64_t cc) {
+          return static_cast<double>(f[static_cast<std::size_t>(std::clamp<std::int64_t>(rr, 0, p.rows - 1) * p.cols + std::clamp<std::int64_t>(cc, 0, p.cols - 1))]);
+        };
+        auto mean = [&](const std::vector<float>& f) {
+          return (at(f, r - 1, c) + at(f, r + 1, c) + at(f, r, c - 1) + at(f, r, c + 1)) / 6.0 +
+                 (at(f, r - 1, c - 1) + at(f, r - 1, c + 1) + at(f, r + 1, c - 1) + at(f, r + 1, c + 1)) / 12.0;
+        };
+        const double gx = at(ix, r, c), gy = at(iy, r, c), ub = mean(u), vb = mean(v);
+        const double residual = gx * (ub - at(u0, r, c)) + gy * (vb - at(v0, r, c)) + at(it, r, c);
+        const double denominator = alpha2 + gx * gx + gy * gy;
+        const auto i = static_cast<std::size_t>(r * p.cols + c);
+        INFO(p.rows << " x " << p.cols << " at (" << r << ", " << c << ")");
+        CHECK(u_next[i] == doctest::Approx(ub - gx * residual / denominator).epsilon(1e-4));
+        CHECK(v_next[i] == doctest::Approx(vb - gy * residual / denominator).epsilon(1e-4));
+      }
+  }
 }
