@@ -6,6 +6,7 @@
 #include <deque>
 #include <limits>
 #include <numbers>
+#include <optional>
 
 #include "segflow/morphology.h"
 
@@ -71,60 +72,72 @@ double distance(const Seed& a, const Seed& b) { return std::hypot(a.mean_row - b
 // 2.5 times taller than deep, or taller than max_seed_rows, is bodies joined across a disc the erosion did
 // not cut (on real series a degenerate disc or a partial-volume slice bridges them): it is eroded further,
 // a pixel at a time up to three times the first radius, until it falls apart into bodies.
-std::vector<Seed> erode_to_seeds(const std::vector<std::uint8_t>& mask, const Grid& g, int erosion_px, std::int64_t max_seed_rows) {
-  auto survives = [&](std::int64_t i, int radius) {
-    const std::int64_t s = g.slice(i), r = g.row(i), c = g.col(i);
-    for (std::int64_t dr = -radius; dr <= radius; ++dr)
-      for (std::int64_t dc = -radius; dc <= radius; ++dc) {
-        const std::int64_t rr = r + dr, cc = c + dc;
-        if (rr < 0 || rr >= g.shape[1] || cc < 0 || cc >= g.shape[2] || !mask[static_cast<std::size_t>(s * g.plane() + rr * g.shape[2] + cc)])
-          return false;
-      }
-    return true;
-  };
-  std::vector<std::int64_t> candidates;
-  const std::int64_t first_slice = g.shape[0] / 3, last_slice = std::max(first_slice + 1, g.shape[0] - g.shape[0] / 3);
-  for (std::int64_t i = first_slice * g.plane(); i < std::min(last_slice, g.shape[0]) * g.plane(); ++i)
-    if (mask[static_cast<std::size_t>(i)] && survives(i, erosion_px)) candidates.push_back(i);
-  // `stamp` marks a set's members (value id) and the voxels already taken (-id): no clearing per call.
-  std::vector<std::int64_t> stamp(mask.size(), 0);
-  std::int64_t next_id = 0;
-  auto components_of = [&](const std::vector<std::int64_t>& set) {
-    const std::int64_t id = ++next_id;
-    for (std::int64_t i : set) stamp[static_cast<std::size_t>(i)] = id;
+// Whether voxel i survives the in-plane erosion of the mask by a square of half-width `radius`.
+bool survives(const std::vector<std::uint8_t>& mask, const Grid& g, std::int64_t i, int radius) {
+  const std::int64_t s = g.slice(i), r = g.row(i), c = g.col(i);
+  for (std::int64_t dr = -radius; dr <= radius; ++dr)
+    for (std::int64_t dc = -radius; dc <= radius; ++dc) {
+      const std::int64_t rr = r + dr, cc = c + dc;
+      if (rr < 0 || rr >= g.shape[1] || cc < 0 || cc >= g.shape[2] || !mask[static_cast<std::size_t>(s * g.plane() + rr * g.shape[2] + cc)])
+        return false;
+    }
+  return true;
+}
+
+// The 6-connected components of voxel sets of one grid. `stamp` marks a set's members (value id) and the
+// voxels already taken (-id): no clearing per call.
+class Components {
+ public:
+  explicit Components(const Grid& g) : g_(g), stamp_(static_cast<std::size_t>(g.shape[0] * g.plane()), 0) {}
+  std::vector<std::vector<std::int64_t>> of(const std::vector<std::int64_t>& set) {
+    const std::int64_t id = ++next_id_;
+    for (std::int64_t i : set) stamp_[static_cast<std::size_t>(i)] = id;
     std::vector<std::vector<std::int64_t>> out;
     for (std::int64_t start : set) {
-      if (stamp[static_cast<std::size_t>(start)] != id) continue;
+      if (stamp_[static_cast<std::size_t>(start)] != id) continue;
       std::vector<std::int64_t> voxels;
       std::deque<std::int64_t> queue{start};
-      stamp[static_cast<std::size_t>(start)] = -id;
+      stamp_[static_cast<std::size_t>(start)] = -id;
       while (!queue.empty()) {
         const std::int64_t i = queue.front();
         queue.pop_front();
         voxels.push_back(i);
         std::int64_t next[6];
-        g.neighbours(i, next);
+        g_.neighbours(i, next);
         for (std::int64_t n : next)
-          if (n >= 0 && stamp[static_cast<std::size_t>(n)] == id) {
-            stamp[static_cast<std::size_t>(n)] = -id;
+          if (n >= 0 && stamp_[static_cast<std::size_t>(n)] == id) {
+            stamp_[static_cast<std::size_t>(n)] = -id;
             queue.push_back(n);
           }
       }
       out.push_back(std::move(voxels));
     }
     return out;
-  };
+  }
+
+ private:
+  const Grid& g_;
+  std::vector<std::int64_t> stamp_;
+  std::int64_t next_id_ = 0;
+};
+
+std::vector<Seed> erode_to_seeds(const std::vector<std::uint8_t>& mask, const Grid& g, Components& components, int erosion_px,
+                                 std::int64_t max_seed_rows) {
+  std::vector<std::int64_t> candidates;
+  const std::int64_t first_slice = g.shape[0] / 3, last_slice = std::max(first_slice + 1, g.shape[0] - g.shape[0] / 3);
+  for (std::int64_t i = first_slice * g.plane(); i < std::min(last_slice, g.shape[0]) * g.plane(); ++i)
+    if (mask[static_cast<std::size_t>(i)] && survives(mask, g, i, erosion_px)) candidates.push_back(i);
   std::vector<Seed> found;
   std::vector<std::pair<std::vector<std::int64_t>, int>> pending{{std::move(candidates), erosion_px}};
   while (!pending.empty()) {
     auto [set, radius] = std::move(pending.back());
     pending.pop_back();
-    for (auto& voxels : components_of(set)) {
+    for (auto& voxels : components.of(set)) {
       Seed seed = seed_of(std::move(voxels), radius, g);
       if ((seed.tall() > 2.5 * seed.deep() || seed.tall() > static_cast<double>(max_seed_rows)) && radius < 3 * std::max(erosion_px, 1)) {
         std::vector<std::int64_t> inner;
         for (std::int64_t i : seed.voxels)
-          if (survives(i, radius + 1)) inner.push_back(i);
+          if (survives(mask, g, i, radius + 1)) inner.push_back(i);
         pending.emplace_back(std::move(inner), radius + 1);
       } else {
         found.push_back(std::move(seed));
@@ -213,6 +226,56 @@ std::vector<const Seed*> keep_bodies(const std::vector<Seed>& seeds, std::int64_
   return kept;
 }
 
+// Stage 3b: the top of the column. The field's upper edge cuts the highest body, and its remnant joins
+// the body below across a disc the erosion did not cut, under the 40 mm that make any seed erode further:
+// one seed, named as one body, half of it another's (two lumbar-vb-t2 volumes: T10 in T11, T11's Dice
+// 0.6). No body is a third taller than the median of its column (they differ by about 20 %; thoracic
+// bodies are shorter than lumbar), so a top seed that is eroded further, a pixel at a time up to the
+// limit joined seeds have, until it falls apart. Names count from the bottom: this changes none below.
+void split_tall_top(std::vector<const Seed*>& kept, std::deque<Seed>& parts_kept, const std::vector<std::uint8_t>& mask, const Grid& g,
+                    Components& components, int max_radius, std::int64_t min_voxels, std::vector<std::string>& notes) {
+  if (kept.size() < 4) return;
+  std::vector<double> heights;
+  for (const Seed* s : kept) heights.push_back(s->tall());
+  const double typical = median_of(heights);
+  const Seed& top = *kept.front();
+  if (top.tall() <= 4.0 / 3.0 * typical) return;
+  std::optional<Seed> core;  // the first erosion short enough, if it never falls apart into two
+  std::vector<std::int64_t> set = top.voxels;
+  for (int radius = top.radius + 1; radius <= max_radius; ++radius) {
+    std::vector<std::int64_t> inner;
+    for (std::int64_t i : set)
+      if (survives(mask, g, i, radius)) inner.push_back(i);
+    set = std::move(inner);
+    auto parts = components.of(set);
+    std::erase_if(parts, [&](const auto& p) { return static_cast<std::int64_t>(p.size()) < min_voxels; });
+    if (parts.empty()) break;
+    char note[128];
+    if (parts.size() < 2) {
+      if (!core && seed_of(parts[0], radius, g).tall() <= 4.0 / 3.0 * typical) core = seed_of(std::move(parts[0]), radius, g);
+      continue;
+    }
+    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    Seed first = seed_of(parts[0], radius, g), second = seed_of(parts[1], radius, g);
+    if (first.mean_row > second.mean_row) std::swap(first, second);
+    std::snprintf(note, sizeof note, "the top seed, %.1f x the median height, cut in two by eroding it to %d px", top.tall() / typical, radius);
+    notes.emplace_back(note);
+    parts_kept.push_back(std::move(first));
+    parts_kept.push_back(std::move(second));
+    kept.front() = &parts_kept.back();
+    kept.insert(kept.begin(), &parts_kept[parts_kept.size() - 2]);
+    return;
+  }
+  if (core) {  // it never fell apart, but its remnant fell away under a body's size: the rest is the body below
+    char note[128];
+    std::snprintf(note, sizeof note, "the top seed, %.1f x the median height, eroded to %d px: its remnant above fell away", top.tall() / typical,
+                  core->radius);
+    notes.emplace_back(note);
+    parts_kept.push_back(std::move(*core));
+    kept.front() = &parts_kept.back();
+  }
+}
+
 // Stage 4a: the sacrum, found positively. Lordosis bends the column backwards a little at each lumbar
 // disc; at the lumbosacral junction it bends sharply: the step from L5's centre to S1's turns backwards
 // from the column's direction over the two gaps above by 21-42 degrees on the ten lumbar-vb-t2
@@ -231,12 +294,16 @@ double direction_deg(const Seed& from, const Seed& to) {  // 0: straight down th
   return std::atan2(to.mean_col - from.mean_col, to.mean_row - from.mean_row) * 180.0 / std::numbers::pi;
 }
 
+// How far the step into seed k (top to bottom, k >= 3) turns backwards from the column's direction over
+// the two steps above it.
+double turn_at(const std::vector<const Seed*>& kept, int k) {
+  const auto at = [&](int i) -> const Seed& { return *kept[static_cast<std::size_t>(i)]; };
+  return direction_deg(at(k - 1), at(k)) - direction_deg(at(k - 3), at(k - 1));
+}
+
 Sacrum find_sacrum(const std::vector<const Seed*>& kept, std::vector<std::string>& notes) {
   const auto n = static_cast<int>(kept.size());
-  auto turn_at = [&](int k) {
-    const auto at = [&](int i) -> const Seed& { return *kept[static_cast<std::size_t>(i)]; };
-    return direction_deg(at(k - 1), at(k)) - direction_deg(at(k - 3), at(k - 1));
-  };
+  auto turn_at = [&](int k) { return segflow::turn_at(kept, k); };
   Sacrum sacrum;
   double best = -std::numeric_limits<double>::infinity();
   std::string measured;
@@ -265,7 +332,51 @@ Sacrum find_sacrum(const std::vector<const Seed*>& kept, std::vector<std::string
   return sacrum;
 }
 
-// Stage 4b: each kept seed's position in the column counted from S1 (0; without a sacrum the lowest seed
+// Stage 4b: L5 fused to S1. The lumbosacral disc is the column's most often degenerate and its most
+// oblique, and where the mask bridges it on the central slices the erosion to seeds may not cut it: the
+// joined seed sits where the column turns, is taken for S1, and every name above is one level high. So
+// the seed taken for S1 is eroded further, a pixel at a time up to the limit other joined seeds have,
+// until it falls apart. The column runs straight into L5 and turns at S1: if it runs into the upper part
+// with a turn under kSacralTurnDeg and into the lower with one at least kSacralTurnDeg and
+// kSacralMarginDeg more, the parts are L5 and S1. A sacrum that falls apart into S1 and S2 stays whole:
+// there the column turns into the upper part already.
+void split_fused_sacrum(std::vector<const Seed*>& kept, Sacrum& sacrum, std::deque<Seed>& parts_kept, const std::vector<std::uint8_t>& mask,
+                        const Grid& g, Components& components, int max_radius, std::int64_t min_voxels, std::vector<std::string>& notes) {
+  if (sacrum.seed < 3) return;
+  const Seed& fused = *kept[static_cast<std::size_t>(sacrum.seed)];
+  std::vector<std::int64_t> set = fused.voxels;
+  for (int radius = fused.radius + 1; radius <= max_radius; ++radius) {
+    std::vector<std::int64_t> inner;
+    for (std::int64_t i : set)
+      if (survives(mask, g, i, radius)) inner.push_back(i);
+    set = std::move(inner);
+    auto parts = components.of(set);
+    std::erase_if(parts, [&](const auto& p) { return static_cast<std::int64_t>(p.size()) < min_voxels; });
+    if (parts.empty()) return;
+    if (parts.size() < 2) continue;
+    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    Seed first = seed_of(parts[0], radius, g), second = seed_of(parts[1], radius, g);
+    if (first.mean_row > second.mean_row) std::swap(first, second);
+    std::vector<const Seed*> split(kept.begin(), kept.begin() + sacrum.seed);
+    split.push_back(&first);
+    split.push_back(&second);
+    const double upper = turn_at(split, sacrum.seed), lower = turn_at(split, sacrum.seed + 1);
+    if (upper >= kSacralTurnDeg || lower < kSacralTurnDeg || lower - upper < kSacralMarginDeg) return;
+    parts_kept.push_back(std::move(first));
+    parts_kept.push_back(std::move(second));
+    kept.resize(static_cast<std::size_t>(sacrum.seed));
+    kept.push_back(&parts_kept[parts_kept.size() - 2]);
+    kept.push_back(&parts_kept.back());
+    sacrum = {sacrum.seed + 1, true};
+    char note[160];
+    std::snprintf(note, sizeof note, "L5 and S1 joined in one seed, cut apart by eroding it to %d px: the column turns %.0f degrees into L5, %.0f into S1",
+                  radius, upper, lower);
+    notes.emplace_back(note);
+    return;
+  }
+}
+
+// Stage 4c: each kept seed's position in the column counted from S1 (0; without a sacrum the lowest seed
 // is taken for L5, 1), with the bodies the mask missed: a gap of 1.65-2.35 median spacings holds one
 // missed body (complete real and synthetic columns show 0.73-1.35 spacings between neighbours, growing
 // from T10 to L5). A wider gap, where the count of missed bodies is no longer clear from spacings that
@@ -304,14 +415,18 @@ Column place_in_column(std::vector<const Seed*> kept, const Sacrum& sacrum, cons
       nearest = std::min(nearest, std::hypot(static_cast<double>(g.row(i)) - kept[1]->mean_row, static_cast<double>(g.col(i)) - kept[1]->mean_col));
     gaps.front() = nearest + 0.35 * spacing;
     // A fragment of the sacrum (under half a body's size) shows where the column turns, not where along
-    // the sacrum it lies: the body above is taken for L5 unless the gap leaves room for two, and every
-    // name stays unsure (on a real slice such a fragment lay 1.4 spacings below L5, a whole S1 below a
-    // missed L5 1.6).
+    // the sacrum it lies: the body above is taken for L5 unless the gap leaves room for two. Its top
+    // within a spacing of the body above's centre is S1's own top (half a body and a disc, ~0.65
+    // spacings, below L5's centre; a body missed between them puts it a spacing lower): names stay
+    // sure. Further down it may be S2 below a missed S1, or S1 below a missed L5 (on a real slice such a
+    // fragment lay 1.4 spacings below L5, a whole S1 below a missed L5 1.6): names unsure.
     if (static_cast<double>(kept[0]->voxels.size()) < 0.5 * typical_size) {
       if (nearest < 1.5 * spacing) gaps.front() = spacing;
-      unsure = true;
-      std::snprintf(note, sizeof note, "the sacrum's seed is a fragment (%.0f %% of a body), its top %.2f spacings below the body above: names unsure",
-                    100.0 * static_cast<double>(kept[0]->voxels.size()) / typical_size, nearest / spacing);
+      const bool adjacent = nearest < spacing;
+      unsure = unsure || !adjacent;
+      std::snprintf(note, sizeof note, "the sacrum's seed is a fragment (%.0f %% of a body), its top %.2f spacings below the body above%s",
+                    100.0 * static_cast<double>(kept[0]->voxels.size()) / typical_size, nearest / spacing,
+                    adjacent ? ": S1's top" : ": names unsure");
       notes.emplace_back(note);
     }
   }
@@ -411,10 +526,14 @@ Naming name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<st
                       int erosion_px, std::int64_t max_seed_rows, int reach_px) {
   const Grid g{shape};
   Naming out;
-  std::vector<Seed> seeds = erode_to_seeds(mask, g, erosion_px, max_seed_rows);
+  Components components(g);
+  std::vector<Seed> seeds = erode_to_seeds(mask, g, components, erosion_px, max_seed_rows);
   split_at_waists(seeds, min_voxels, g, out.notes);
   std::vector<const Seed*> kept = keep_bodies(seeds, min_voxels);
-  const Sacrum sacrum = find_sacrum(kept, out.notes);
+  std::deque<Seed> parts;  // seeds the splits below make (a deque: `kept` points into it)
+  split_tall_top(kept, parts, mask, g, components, 3 * std::max(erosion_px, 1), min_voxels, out.notes);
+  Sacrum sacrum = find_sacrum(kept, out.notes);
+  split_fused_sacrum(kept, sacrum, parts, mask, g, components, 3 * std::max(erosion_px, 1), min_voxels, out.notes);
   if (sacrum.seed >= 0) kept.resize(static_cast<std::size_t>(sacrum.seed) + 1);  // below S1: the sacrum's lower segments, bowel
   const Column column = place_in_column(kept, sacrum, g, out.notes);
   std::vector<std::uint8_t> label_of;

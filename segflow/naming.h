@@ -34,12 +34,15 @@ std::string level_name(std::uint8_t label);
 // 2. a seed 1.6 times the median seed's height with a waist is cut there (two bodies joined);
 // 3. seeds under `min_voxels`, more than 2.5 times taller or 4.5 times deeper than the other way are
 //    dropped; of two seeds closer than 0.55 of the median spacing the smaller goes; a seed at either end
-//    more than 2.5 median spacings from the next is dropped;
+//    more than 2.5 median spacings from the next is dropped; a top seed a third taller than the median
+//    (the field's cut remnant of a body joined to the one below) is eroded further until it falls apart;
 // 4. the sacrum, found positively: of the three lowest seeds, S1 is the one where the column turns back
 //    most, by at least 20 degrees (the lumbosacral junction); seeds below it are left out. Without one,
-//    the lowest seed is taken for L5 and every name is unsure;
+//    the lowest seed is taken for L5 and every name is unsure. A seed taken for S1 that erodes into two
+//    parts, the column running straight into the upper and turning into the lower, is L5 fused to S1;
 // 5. positions up from S1, counting the bodies missed in wide gaps; a gap that is no clear multiple of the
-//    spacing, a bend hardly sharper than the one above, or a fragment of the sacrum leaves names unsure;
+//    spacing, a bend hardly sharper than the one above, or a fragment of the sacrum not directly below
+//    the body above leaves names unsure;
 // 6. every mask voxel takes the label of the seed that reaches it first through the mask, within the
 //    seed's reach: in the sagittal plane, its erosion plus `reach_px` from its outline (-1: anywhere).
 Naming name_vertebrae(const std::vector<std::uint8_t>& mask, const std::array<std::int64_t, 3>& shape, std::int64_t min_voxels,

@@ -170,3 +170,72 @@ TEST_CASE("a gap of two or more missing bodies leaves the names above it unsure,
   CHECK(!n.lumbar_confident());
   CHECK(noted(n, "names above unsure"));
 }
+
+namespace {
+
+// A wider single-slice column than Column's: 8 x 8 bodies in columns 1-8 with tops `tops`, and whatever
+// the case draws below them.
+struct WideColumn {
+  static constexpr int kCols = 40;
+  std::array<std::int64_t, 3> shape{1, 110, kCols};
+  std::vector<std::uint8_t> mask = std::vector<std::uint8_t>(110 * kCols, 0);
+  void block(int top, int height, int c0, int c1) {
+    for (int r = top; r < top + height; ++r)
+      for (int c = c0; c <= c1; ++c) mask[static_cast<std::size_t>(r * kCols + c)] = 1;
+  }
+  std::uint8_t at(const segflow::Naming& n, int row, int col) const { return n.labels[static_cast<std::size_t>(row * kCols + col)]; }
+};
+
+}  // namespace
+
+TEST_CASE("L5 fused to S1 without a waist is cut apart where the column runs straight into L5 and turns at S1") {
+  WideColumn col;
+  for (int top : {0, 10, 20, 30, 40, 50, 60}) col.block(top, 8, 1, 8);  // T11 .. L5
+  col.block(68, 8, 7, 22);  // S1, far back and wide, touching L5 across columns 7-8: one seed with it
+  const auto n = segflow::name_vertebrae(col.mask, col.shape, 10);
+  CHECK(noted(n, "L5 and S1 joined in one seed"));
+  CHECK(col.at(n, 71, 18) == 6);  // S1
+  CHECK(col.at(n, 64, 3) == 5);   // L5
+  CHECK(col.at(n, 54, 3) == 4);   // L4
+  CHECK(col.at(n, 4, 3) == 8);    // T11
+  CHECK(n.lumbar_confident());
+}
+
+TEST_CASE("a sacrum that falls apart into S1 and S2 stays whole: the column turns into S1 already") {
+  WideColumn col;
+  for (int top : {0, 10, 20, 30, 40, 50, 60}) col.block(top, 8, 1, 8);  // T11 .. L5
+  col.block(70, 8, 7, 14);   // S1, its step turning back by 31 degrees
+  col.block(78, 8, 11, 26);  // S2 touching it, further back
+  const auto n = segflow::name_vertebrae(col.mask, col.shape, 10);
+  CHECK(!noted(n, "joined in one seed"));
+  CHECK(col.at(n, 74, 10) == 6);  // S1 (with S2)
+  CHECK(col.at(n, 64, 3) == 5);   // L5
+  CHECK(col.at(n, 4, 3) == 8);    // T11
+}
+
+TEST_CASE("a fragment of the sacrum right below the lowest body is S1's top: names sure") {
+  Column col;
+  for (int top : {0, 10, 20, 30, 40, 50, 60}) col.block(top);
+  col.block(70, 3, 9, 12);  // a fifth of a body, its top 0.8 spacings below L5's centre
+  const auto n = segflow::name_vertebrae(col.mask, col.shape, 10);
+  CHECK(col.at(n, 71) == 6);
+  CHECK(col.at(n, 64) == 5);
+  CHECK(noted(n, "the sacrum's seed is a fragment"));
+  CHECK(noted(n, "S1's top"));
+  CHECK(n.lumbar_confident());
+}
+
+TEST_CASE("a top seed a third taller than the column's bodies is the field's cut remnant joined on: cut away") {
+  Column col;
+  col.block(1, 4);        // T10's remnant, cut by the field's upper edge
+  col.block(5, 1, 4, 5);  // joined to T11 across the disc: rows 1-13 are one seed, too short for a waist cut
+  col.block(6, 8);        // T11
+  for (int top : {16, 26, 36, 46, 56, 66}) col.block(top);  // T12 .. L5
+  col.sacrum(76);
+  const auto n = segflow::name_vertebrae(col.mask, col.shape, 10);
+  CHECK(noted(n, "the top seed"));
+  CHECK(col.at(n, 9) == 8);  // T11 keeps its own rows only
+  CHECK(col.at(n, 2) == 9);  // the remnant is T10
+  CHECK(col.at(n, 70) == 5);
+  CHECK(n.lumbar_confident());
+}
