@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <numbers>
 #include <optional>
@@ -226,6 +227,33 @@ std::vector<const Seed*> keep_bodies(const std::vector<Seed>& seeds, std::int64_
   return kept;
 }
 
+// A seed eroded further, a pixel at a time from its own radius up to max_radius, as the seeds' stage
+// erodes joined ones: `at` sees each radius's parts of at least min_voxels (as seeds, top to bottom)
+// and returns true to stop; it stops too when nothing is left.
+void erode_further(const Seed& seed, const std::vector<std::uint8_t>& mask, const Grid& g, Components& components, int max_radius,
+                   std::int64_t min_voxels, const std::function<bool(int radius, std::vector<Seed>& parts)>& at) {
+  std::vector<std::int64_t> set = seed.voxels;
+  for (int radius = seed.radius + 1; radius <= max_radius; ++radius) {
+    std::vector<std::int64_t> inner;
+    for (std::int64_t i : set)
+      if (survives(mask, g, i, radius)) inner.push_back(i);
+    set = std::move(inner);
+    std::vector<Seed> parts;
+    for (auto& voxels : components.of(set))
+      if (static_cast<std::int64_t>(voxels.size()) >= min_voxels) parts.push_back(seed_of(std::move(voxels), radius, g));
+    if (parts.empty()) return;
+    std::sort(parts.begin(), parts.end(), [](const Seed& a, const Seed& b) { return a.mean_row < b.mean_row; });
+    if (at(radius, parts)) return;
+  }
+}
+
+// The two largest of `parts`, top first.
+std::pair<Seed, Seed> two_largest(std::vector<Seed>& parts) {
+  std::sort(parts.begin(), parts.end(), [](const Seed& a, const Seed& b) { return a.voxels.size() > b.voxels.size(); });
+  if (parts[0].mean_row > parts[1].mean_row) std::swap(parts[0], parts[1]);
+  return {std::move(parts[0]), std::move(parts[1])};
+}
+
 // Stage 3b: the top of the column. The field's upper edge cuts the highest body, and its remnant joins
 // the body below across a disc the erosion did not cut, under the 40 mm that make any seed erode further:
 // one seed, named as one body, half of it another's (two lumbar-vb-t2 volumes: T10 in T11, T11's Dice
@@ -241,32 +269,23 @@ void split_tall_top(std::vector<const Seed*>& kept, std::deque<Seed>& parts_kept
   const Seed& top = *kept.front();
   if (top.tall() <= 4.0 / 3.0 * typical) return;
   std::optional<Seed> core;  // the first erosion short enough, if it never falls apart into two
-  std::vector<std::int64_t> set = top.voxels;
-  for (int radius = top.radius + 1; radius <= max_radius; ++radius) {
-    std::vector<std::int64_t> inner;
-    for (std::int64_t i : set)
-      if (survives(mask, g, i, radius)) inner.push_back(i);
-    set = std::move(inner);
-    auto parts = components.of(set);
-    std::erase_if(parts, [&](const auto& p) { return static_cast<std::int64_t>(p.size()) < min_voxels; });
-    if (parts.empty()) break;
-    char note[128];
+  bool split = false;
+  erode_further(top, mask, g, components, max_radius, min_voxels, [&](int radius, std::vector<Seed>& parts) {
     if (parts.size() < 2) {
-      if (!core && seed_of(parts[0], radius, g).tall() <= 4.0 / 3.0 * typical) core = seed_of(std::move(parts[0]), radius, g);
-      continue;
+      if (!core && parts[0].tall() <= 4.0 / 3.0 * typical) core = std::move(parts[0]);
+      return false;
     }
-    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    Seed first = seed_of(parts[0], radius, g), second = seed_of(parts[1], radius, g);
-    if (first.mean_row > second.mean_row) std::swap(first, second);
+    char note[128];
     std::snprintf(note, sizeof note, "the top seed, %.1f x the median height, cut in two by eroding it to %d px", top.tall() / typical, radius);
     notes.emplace_back(note);
-    parts_kept.push_back(std::move(first));
-    parts_kept.push_back(std::move(second));
+    auto [upper, lower] = two_largest(parts);
+    parts_kept.push_back(std::move(upper));
+    parts_kept.push_back(std::move(lower));
     kept.front() = &parts_kept.back();
     kept.insert(kept.begin(), &parts_kept[parts_kept.size() - 2]);
-    return;
-  }
-  if (core) {  // it never fell apart, but its remnant fell away under a body's size: the rest is the body below
+    return split = true;
+  });
+  if (!split && core) {  // it never fell apart, but its remnant fell away under a body's size: the rest is the body below
     char note[128];
     std::snprintf(note, sizeof note, "the top seed, %.1f x the median height, eroded to %d px: its remnant above fell away", top.tall() / typical,
                   core->radius);
@@ -344,36 +363,26 @@ void split_fused_sacrum(std::vector<const Seed*>& kept, Sacrum& sacrum, std::deq
                         const Grid& g, Components& components, int max_radius, std::int64_t min_voxels, std::vector<std::string>& notes) {
   if (sacrum.seed < 3) return;
   const Seed& fused = *kept[static_cast<std::size_t>(sacrum.seed)];
-  std::vector<std::int64_t> set = fused.voxels;
-  for (int radius = fused.radius + 1; radius <= max_radius; ++radius) {
-    std::vector<std::int64_t> inner;
-    for (std::int64_t i : set)
-      if (survives(mask, g, i, radius)) inner.push_back(i);
-    set = std::move(inner);
-    auto parts = components.of(set);
-    std::erase_if(parts, [&](const auto& p) { return static_cast<std::int64_t>(p.size()) < min_voxels; });
-    if (parts.empty()) return;
-    if (parts.size() < 2) continue;
-    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    Seed first = seed_of(parts[0], radius, g), second = seed_of(parts[1], radius, g);
-    if (first.mean_row > second.mean_row) std::swap(first, second);
+  erode_further(fused, mask, g, components, max_radius, min_voxels, [&](int radius, std::vector<Seed>& parts) {
+    if (parts.size() < 2) return false;
+    auto [upper_part, lower_part] = two_largest(parts);
     std::vector<const Seed*> split(kept.begin(), kept.begin() + sacrum.seed);
-    split.push_back(&first);
-    split.push_back(&second);
+    split.push_back(&upper_part);
+    split.push_back(&lower_part);
     const double upper = turn_at(split, sacrum.seed), lower = turn_at(split, sacrum.seed + 1);
-    if (upper >= kSacralTurnDeg || lower < kSacralTurnDeg || lower - upper < kSacralMarginDeg) return;
-    parts_kept.push_back(std::move(first));
-    parts_kept.push_back(std::move(second));
-    kept.resize(static_cast<std::size_t>(sacrum.seed));
-    kept.push_back(&parts_kept[parts_kept.size() - 2]);
-    kept.push_back(&parts_kept.back());
-    sacrum = {sacrum.seed + 1, true};
+    if (upper >= kSacralTurnDeg || lower < kSacralTurnDeg || lower - upper < kSacralMarginDeg) return true;
     char note[160];
     std::snprintf(note, sizeof note, "L5 and S1 joined in one seed, cut apart by eroding it to %d px: the column turns %.0f degrees into L5, %.0f into S1",
                   radius, upper, lower);
     notes.emplace_back(note);
-    return;
-  }
+    parts_kept.push_back(std::move(upper_part));
+    parts_kept.push_back(std::move(lower_part));
+    kept.resize(static_cast<std::size_t>(sacrum.seed));
+    kept.push_back(&parts_kept[parts_kept.size() - 2]);
+    kept.push_back(&parts_kept.back());
+    sacrum = {sacrum.seed + 1, true};
+    return true;
+  });
 }
 
 // Stage 4c: each kept seed's position in the column counted from S1 (0; without a sacrum the lowest seed
