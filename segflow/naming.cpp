@@ -228,8 +228,8 @@ std::vector<const Seed*> keep_bodies(const std::vector<Seed>& seeds, std::int64_
 }
 
 // A seed eroded further, a pixel at a time from its own radius up to max_radius, as the seeds' stage
-// erodes joined ones: `at` sees each radius's parts of at least min_voxels (as seeds, top to bottom)
-// and returns true to stop; it stops too when nothing is left.
+// erodes joined ones: `at` sees each radius's parts of at least min_voxels (as seeds) and returns true to
+// stop; it stops too when nothing is left.
 void erode_further(const Seed& seed, const std::vector<std::uint8_t>& mask, const Grid& g, Components& components, int max_radius,
                    std::int64_t min_voxels, const std::function<bool(int radius, std::vector<Seed>& parts)>& at) {
   std::vector<std::int64_t> set = seed.voxels;
@@ -242,7 +242,6 @@ void erode_further(const Seed& seed, const std::vector<std::uint8_t>& mask, cons
     for (auto& voxels : components.of(set))
       if (static_cast<std::int64_t>(voxels.size()) >= min_voxels) parts.push_back(seed_of(std::move(voxels), radius, g));
     if (parts.empty()) return;
-    std::sort(parts.begin(), parts.end(), [](const Seed& a, const Seed& b) { return a.mean_row < b.mean_row; });
     if (at(radius, parts)) return;
   }
 }
