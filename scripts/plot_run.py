@@ -8,9 +8,10 @@ Reads, in RUN_FOLDER:
   metrics.json           name, pathology, grades and per-fold grade confusion matrices
   fold-<k>/history.csv   per-epoch losses and accuracies, for each fold k listed in metrics.json
 
-Writes RUN_FOLDER/plots/roc.png, confusion.png and training.png (each atomically) and prints their
-paths, one per line. A cross-sectional run (metrics.json "target": "current") predicts grades, not
-progression: it gets no ROC plot. On a missing or malformed input it prints `plot_run.py: <file>: <what is wrong>`
+Writes RUN_FOLDER/plots/roc.png, pr.png (precision-recall), reliability.png (calibration of
+P(progression), the bins of metrics.json "pooled"), confusion.png and training.png (each atomically) and
+prints their paths, one per line. A cross-sectional run (metrics.json "target": "current") predicts
+grades, not progression: it gets none of the first three. On a missing or malformed input it prints `plot_run.py: <file>: <what is wrong>`
 to stderr and exits 1.
 """
 import csv
@@ -105,6 +106,54 @@ def roc_curve(scores, positive):
     fp = np.r_[0, np.cumsum(~y)[last_of_group]]
     fpr, tpr = fp / n, tp / p
     return fpr, tpr, float(np.trapz(tpr, fpr))
+
+
+def pr_curve(scores, positive):
+    """(recall, precision, average precision), or None without a positive; tied scores form one step."""
+    p = positive.sum()
+    if p == 0:
+        return None
+    order = np.argsort(-scores, kind="stable")
+    s, y = scores[order], positive[order]
+    last_of_group = np.r_[s[1:] != s[:-1], True]
+    tp = np.cumsum(y)[last_of_group]
+    called = np.arange(1, len(y) + 1)[last_of_group]
+    recall, precision = tp / p, tp / called
+    ap = float(np.sum(np.diff(np.r_[0, recall]) * precision))  # as train/pooled_metrics.h average_precision
+    return np.r_[0, recall], np.r_[precision[0], precision], ap
+
+
+def plot_pr(ax, name, folds, scores, positive):
+    for k in sorted(set(folds.tolist())):
+        curve = pr_curve(scores[folds == k], positive[folds == k])
+        if curve:
+            ax.step(curve[0], curve[1], where="post", lw=1, color=fold_colour(k), label=f"fold {k} (AP {curve[2]:.2f})")
+    pooled = pr_curve(scores, positive)
+    if pooled:
+        ax.step(pooled[0], pooled[1], where="post", lw=2.5, color="black", label=f"all folds (AP {pooled[2]:.2f})")
+    ax.axhline(positive.mean(), ls="--", lw=1, color="grey", label=f"prevalence {positive.mean():.2f}")
+    ax.set(xlim=(0, 1), ylim=(0, 1.01), aspect="equal", xlabel="recall", ylabel="precision",
+           title=f"{name}: progression precision-recall")
+    ax.legend(loc="upper right", fontsize="small")
+
+
+def plot_reliability(fig, name, scores, positive):
+    """Observed share progressed against mean P(progression) in ten bins of width 0.1, and the bins' sizes."""
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    bins = np.clip((scores * 10).astype(int), 0, 9)
+    used = [b for b in range(10) if (bins == b).any()]
+    mean_p = [scores[bins == b].mean() for b in used]
+    observed = [positive[bins == b].mean() for b in used]
+    counts = [(bins == b).sum() for b in used]
+    top.plot([0, 1], [0, 1], ls="--", lw=1, color="grey", label="perfect calibration")
+    top.plot(mean_p, observed, marker="o", color="black", label="model, all folds")
+    brier = float(np.mean((scores - positive) ** 2))
+    ece = float(sum(abs(scores[bins == b].sum() - positive[bins == b].sum()) for b in used) / len(scores))
+    top.set(xlim=(0, 1), ylim=(0, 1.01), ylabel="share that progressed",
+            title=f"{name}: calibration (Brier {brier:.3f}, ECE {ece:.3f})")
+    top.legend(loc="upper left", fontsize="small")
+    bottom.bar([b / 10 + 0.05 for b in used], counts, width=0.09, color="grey")
+    bottom.set(xlabel="predicted P(progression)", ylabel="discs")
 
 
 def fold_colour(k):
@@ -221,6 +270,12 @@ def main(run):
         fig, ax = plt.subplots(figsize=(6, 6))
         plot_roc(ax, metrics["name"], folds, scores, truth == 1)
         written.append(save(fig, os.path.join(plots, "roc.png")))
+        fig, ax = plt.subplots(figsize=(6, 6))
+        plot_pr(ax, metrics["name"], folds, scores, truth == 1)
+        written.append(save(fig, os.path.join(plots, "pr.png")))
+        fig = plt.figure(figsize=(6, 7), layout="constrained")
+        plot_reliability(fig, metrics["name"], scores, truth == 1)
+        written.append(save(fig, os.path.join(plots, "reliability.png")))
 
     fig = plt.figure(figsize=(12, 5.5), layout="constrained")
     plot_confusion(fig, metrics)

@@ -1,7 +1,11 @@
 #include "train/experiment.h"
 
 #include <omp.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cmath>
 #include <cstdio>
@@ -88,20 +92,50 @@ std::vector<FoldSplit> make_splits(const ExperimentConfig& c, const DiscDataset&
   return splits;
 }
 
+// plot_run.py lives in <prefix>/share/ldd beside <prefix>/bin (`cmake --install`; the build tree has the
+// same layout), so the binaries find it wherever they are moved together with it.
+std::filesystem::path plot_script() {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return (error ? std::filesystem::path("bin/train") : self).parent_path().parent_path() / "share" / "ldd" / "plot_run.py";
+}
+
+// Runs `program args...` with its standard output discarded and without a shell (no quoting of the
+// run folder's name); returns its exit status, or -1 when it could not be started or was killed.
+int run_quietly(const std::vector<std::string>& command) {
+  std::vector<char*> argv;
+  for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) return -1;
+  if (child == 0) {
+    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDOUT_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // Runs `plot_run.py` (matplotlib); returns the report's sentence about the plots.
 std::string make_plots(const std::filesystem::path& folder, const RunOptions& o) {
   if (!o.plots) return "Plots were switched off (--no-plots).";
-  const std::string script = std::string(LDD_SOURCE_DIR) + "/scripts/plot_run.py";
-  const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const std::string command = python + " '" + script + "' '" + folder.string() + "' > /dev/null";
-  const int rc = std::system(command.c_str());
+  const std::filesystem::path script = plot_script();
+  const std::string python = "/usr/bin/python3";
+  const std::string by_hand = python + " " + script.string() + " " + folder.string();
+  const int rc = std::filesystem::exists(script) ? run_quietly({python, script.string(), folder.string()}) : -2;
   if (rc != 0) {
-    o.log("warning: plots not made (`" + command + "` exited with " + std::to_string(rc) +
-          "; it needs Debian's python3-matplotlib: scripts/install-deps)");
-    return "No plots: `scripts/plot_run.py` failed (it needs python3-matplotlib; `scripts/install-deps` installs it). Run it "
-           "again by hand: `/usr/bin/python3 scripts/plot_run.py " + folder.string() + "`.";
+    o.log(rc == -2 ? "warning: plots not made: " + script.string() + " does not exist (install the binaries with `cmake --install`, which puts it there)"
+                   : "warning: plots not made (`" + by_hand + "` exited with " + std::to_string(rc) +
+                         "; it needs Debian's python3-matplotlib: scripts/install-deps)");
+    return "No plots: `plot_run.py` failed (it needs python3-matplotlib; `scripts/install-deps` installs it). Run it "
+           "again by hand: `" + by_hand + "`.";
   }
-  const std::string roc = std::filesystem::exists(folder / "plots" / "roc.png") ? "![ROC curves](plots/roc.png)\n\n" : "";
+  const std::string roc = std::filesystem::exists(folder / "plots" / "roc.png")
+                              ? "![ROC curves](plots/roc.png)\n\n![precision-recall curves](plots/pr.png)\n\n![calibration](plots/reliability.png)\n\n"
+                              : "";
   return roc + "![confusion matrices](plots/confusion.png)\n\n![training curves](plots/training.png)\n";
 }
 

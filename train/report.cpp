@@ -241,6 +241,7 @@ std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
 RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes, const DecisionConfig& decision,
                         const TrueRiskOfDiscs* truth) {
   RunMetrics r;
+  std::vector<ScoredDisc> scored;
   for (const auto& f : folds) {
     LDD_CHECK(f.threshold || !f.fit.empty(), "fold " << f.fold + 1 << ": no predictions on the discs its threshold is chosen on (fit_predictions.csv);"
                                       << " the fold was trained by an older ldd: start the run again without --resume");
@@ -251,6 +252,11 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
     r.model_paper_rule.push_back(evaluate(predictions_of(data, f.test, std::nullopt), classes));
     r.model_threshold.push_back(evaluate(predictions_of(data, f.test, threshold), classes));
     r.model.push_back(decision.rule == DecisionRule::Paper ? r.model_paper_rule.back() : r.model_threshold.back());
+    for (const auto& o : f.test) {
+      const auto& s = data.samples[o.sample];
+      scored.push_back({s.subject, s.level, o.p_progression, s.followup > s.baseline,
+                        progression_called(o, s.baseline, decision.rule == DecisionRule::Paper ? std::nullopt : std::optional<double>(threshold))});
+    }
     const auto discs = predictions_of(data, f.test, std::nullopt);
     r.never_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::FollowUpEqualsBaseline, classes), classes));
     r.every_disc_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::EveryDiscProgresses, classes), classes));
@@ -264,6 +270,8 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
       r.full_oracle.push_back(reference(Reference::FullOracle));
     }
   }
+  r.pooled = pool_out_of_fold(scored);
+  r.levels = per_level(scored);
   return r;
 }
 
@@ -318,6 +326,71 @@ std::string share_of(const char* what, MeanSd model, MeanSd oracle) {
   return buffer;
 }
 
+std::string json_estimate(const Estimate& e) {
+  return "{\"value\": " + json_number(e.value) + ", \"low\": " + json_number(e.low) + ", \"high\": " + json_number(e.high) + "}";
+}
+
+using NamedEstimate = std::pair<const char*, const Estimate*>;
+std::vector<NamedEstimate> pooled_fields(const PooledMetrics& p) {
+  return {{"balanced_accuracy", &p.balanced_accuracy}, {"precision", &p.precision}, {"recall", &p.recall}, {"f1", &p.f1},
+          {"roc_auc", &p.roc_auc}, {"average_precision", &p.average_precision}, {"brier", &p.brier}, {"ece", &p.ece}};
+}
+
+// "pooled": the model's out-of-fold metrics with bootstrap intervals and its reliability bins; "levels":
+// the same per lumbar level.
+std::string json_pooled(const PooledMetrics& p, const std::vector<LevelMetrics>& levels) {
+  std::ostringstream j;
+  j << "  \"pooled\": {\"discs\": " << p.discs << ", \"subjects\": " << p.subjects << ", \"progressed\": " << p.progressed
+    << ", \"bootstrap\": \"" << p.resamples << " resamples of subjects, 95 % percentile interval\"";
+  for (const auto& [name, e] : pooled_fields(p)) j << ",\n    \"" << name << "\": " << json_estimate(*e);
+  j << ",\n    \"reliability\": [";
+  for (std::size_t i = 0; i < p.reliability.size(); ++i) {
+    const auto& b = p.reliability[i];
+    j << (i ? ",\n      " : "\n      ") << "{\"from\": " << number(b.from) << ", \"to\": " << number(b.to) << ", \"discs\": " << b.discs
+      << ", \"mean_predicted\": " << json_number(b.mean_predicted) << ", \"observed\": " << json_number(b.observed) << "}";
+  }
+  j << "]},\n  \"levels\": [";
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const auto& l = levels[i];
+    j << (i ? ",\n    " : "\n    ") << "{\"level\": \"" << kLevelNames[static_cast<std::size_t>(l.level)] << "\", \"discs\": " << l.discs
+      << ", \"progressed\": " << l.progressed << ", \"called\": " << l.called << ", \"recall\": " << json_number(l.recall)
+      << ", \"specificity\": " << json_number(l.specificity) << ", \"balanced_accuracy\": " << json_number(l.balanced_accuracy)
+      << ", \"precision\": " << json_number(l.precision) << ", \"roc_auc\": " << json_number(l.roc_auc) << "}";
+  }
+  j << "]";
+  return j.str();
+}
+
+std::string fixed3_or_na(double v) {
+  if (std::isnan(v)) return "n/a";
+  char buffer[24];
+  std::snprintf(buffer, sizeof buffer, "%.3f", v);
+  return buffer;
+}
+
+// The report's section on the pooled metrics, the calibration and the levels.
+std::string pooled_markdown(const PooledMetrics& p, const std::vector<LevelMetrics>& levels) {
+  std::ostringstream r;
+  r << "## Pooled over the folds' test discs (95 % intervals: bootstrap of subjects)\n\n"
+    << p.discs << " discs of " << p.subjects << " subjects, " << p.progressed << " progressed; " << p.resamples
+    << " resamples, each drawing subjects with all their discs.\n\n| metric | value | 95 % interval |\n|---|---|---|\n";
+  for (const auto& [name, e] : pooled_fields(p))
+    r << "| " << name << " | " << fixed3_or_na(e->value) << " | " << fixed3_or_na(e->low) << " – " << fixed3_or_na(e->high) << " |\n";
+  r << "\nBrier score: mean squared error of P(progression) (calling 0.5 for every disc scores 0.25); ECE: disc-weighted "
+       "mean gap between predicted and observed rates over ten bins of P. Reliability (also `reliability.png`):\n\n"
+       "| P(progression) | discs | mean predicted | observed |\n|---|---|---|---|\n";
+  for (const auto& b : p.reliability)
+    r << "| " << fixed3_or_na(b.from).substr(0, 3) << "–" << fixed3_or_na(b.to).substr(0, 3) << " | " << b.discs << " | "
+      << fixed3_or_na(b.mean_predicted) << " | " << fixed3_or_na(b.observed) << " |\n";
+  r << "\n### Per level (pooled, no intervals)\n\n| level | discs | progressed | called | recall | specificity | balanced accuracy | precision | ROC-AUC |\n"
+       "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& l : levels)
+    r << "| " << kLevelNames[static_cast<std::size_t>(l.level)] << " | " << l.discs << " | " << l.progressed << " | " << l.called << " | "
+      << fixed3_or_na(l.recall) << " | " << fixed3_or_na(l.specificity) << " | " << fixed3_or_na(l.balanced_accuracy) << " | "
+      << fixed3_or_na(l.precision) << " | " << fixed3_or_na(l.roc_auc) << " |\n";
+  return r.str() + "\n";
+}
+
 }  // namespace
 
 void write_run_data(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
@@ -341,7 +414,7 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   const auto rows = predictor_rows(c, m);
   for (std::size_t i = 1; i < rows.size(); ++i)
     j << (i > 1 ? ",\n" : "\n") << "    \"" << rows[i].json << "\": " << json_summary(*rows[i].folds, summary_fields(), "    ");
-  j << "\n  }\n}\n";
+  j << "\n  },\n" << json_pooled(m.pooled, m.levels) << "\n}\n";
   io::write_text_atomically(folder / "metrics.json", j.str());
 
   io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
@@ -415,6 +488,7 @@ void write_report(const std::filesystem::path& folder, const ExperimentConfig& c
       << share_of("ROC-AUC", field_of(m.model, auc), field_of(m.image_oracle, auc)) << ".\n";
   r << "\n\"Beats\" means a mean difference larger than the larger fold sd. ROC-AUC is of P(progression) = the predicted "
        "probability of a follow-up grade above the baseline one.\n\n";
+  r << pooled_markdown(m.pooled, m.levels);
   r << "## Follow-up grade confusion matrices (rows: true grade, columns: predicted)\n\n";
   for (std::size_t i = 0; i < folds.size(); ++i) {
     r << "Fold " << folds[i].fold + 1 << ":\n\n" << confusion_markdown(m.model[i].confusion, scale.lowest) << "\n";

@@ -10,6 +10,7 @@
 
 #include "train/fold_trainer.h"
 #include "train/metrics.h"
+#include "train/pooled_metrics.h"
 #include "train/reference_predictors.h"
 
 namespace ldd::train {
@@ -49,6 +50,8 @@ struct RunMetrics {
   std::vector<double> thresholds;                          // the model's threshold per fold
   std::vector<Metrics> never_progresses, every_disc_progresses, grade_prior;
   std::vector<Metrics> image_oracle, full_oracle;          // empty without synthetic ground truth
+  PooledMetrics pooled;                                    // the model's, every fold's test discs together
+  std::vector<LevelMetrics> levels;
 };
 // `truth`: the synthetic cohort's ground truth for the oracles, or null (real data).
 RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes, const DecisionConfig& decision,

@@ -73,6 +73,11 @@ TEST_CASE("train writes the run folder and the same seed gives identical metrics
   CHECK(left_out.find("SegFlow failed: no spine found") != std::string::npos);
   CHECK(left_out.find("L5-S1: SegFlow did not find this disc") != std::string::npos);
   CHECK(read(dir / "run1" / "report.md").find("| **this run** |") != std::string::npos);
+  // Pooled out-of-fold metrics with intervals, calibration and levels, in both the report and the metrics.
+  CHECK(read(dir / "run1" / "report.md").find("## Pooled over the folds' test discs") != std::string::npos);
+  CHECK(read(dir / "run1" / "report.md").find("| L4-L5 | ") != std::string::npos);
+  for (const char* key : {"\"pooled\": {\"discs\": 92", "\"average_precision\": {\"value\": ", "\"reliability\": [", "\"levels\": ["})
+    CHECK_MESSAGE(read(dir / "run1" / "metrics.json").find(key) != std::string::npos, key);
   // The metrics name the software that produced them.
   CHECK(read(dir / "run1" / "metrics.json").find(std::string("\"software\": {\"version\": \"") + tools::version() + "\", \"commit\": \"" +
                                                  tools::commit() + "\"}") != std::string::npos);
@@ -105,13 +110,42 @@ TEST_CASE("plot_run.py draws the ROC / confusion and training plots of a run fol
   const std::string command =
       "/usr/bin/python3 " LDD_SOURCE_DIR "/scripts/plot_run.py '" + (dir / "run").string() + "' > /dev/null";
   REQUIRE(std::system(command.c_str()) == 0);
-  for (const char* f : {"roc.png", "confusion.png", "training.png"}) {
+  for (const char* f : {"roc.png", "pr.png", "reliability.png", "confusion.png", "training.png"}) {
     const std::string png = read(dir / "run" / "plots" / f);
     CHECK_MESSAGE(png.rfind("\x89PNG", 0) == 0, f);
   }
   // A broken input is reported, not plotted.
   std::filesystem::remove(dir / "run" / "metrics.json");
   CHECK(std::system(command.c_str()) != 0);
+}
+
+TEST_CASE("train moved away from the source tree, with plot_run.py in ../share/ldd as cmake --install lays them out, still plots") {
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") != 0) {
+    MESSAGE("skipped: /usr/bin/python3 has no matplotlib (scripts/install-deps installs python3-matplotlib)");
+    return;
+  }
+  TempDir dir;
+  write_cohort(dir / "c.h5", 15);
+  std::ofstream(dir / "tiny.yaml") << experiment_yaml(dir / "c.h5", 2);
+  const auto prefix = dir / "prefix with a space";
+  std::filesystem::create_directories(prefix / "bin");
+  std::filesystem::create_directories(prefix / "share" / "ldd");
+  const std::filesystem::path built = LDD_TRAIN_BINARY;
+  std::filesystem::copy_file(built, prefix / "bin" / "train");
+  std::filesystem::copy_file(built.parent_path().parent_path() / "share" / "ldd" / "plot_run.py", prefix / "share" / "ldd" / "plot_run.py");
+  const std::string moved = quoted(prefix / "bin" / "train");
+  auto train = [&](const std::string& out) {
+    const std::string command = moved + " " + quoted(dir / "tiny.yaml") + " --out " + quoted(dir / out) + " --quiet --threads 2 > /dev/null 2>&1";
+    return std::system(command.c_str());
+  };
+  REQUIRE(train("run") == 0);
+  for (const char* f : {"roc.png", "pr.png", "reliability.png", "confusion.png", "training.png"})
+    CHECK_MESSAGE(read(dir / "run" / "plots" / f).rfind("\x89PNG", 0) == 0, f);
+  // Without the script the run still finishes, and its report says where the script was looked for.
+  std::filesystem::remove(prefix / "share" / "ldd" / "plot_run.py");
+  REQUIRE(train("bare") == 0);
+  CHECK_FALSE(std::filesystem::exists(dir / "bare" / "plots" / "roc.png"));
+  CHECK(read(dir / "bare" / "report.md").find((prefix / "share" / "ldd" / "plot_run.py").string()) != std::string::npos);
 }
 
 TEST_CASE("a run killed mid-fold resumes from its checkpoint and ends with the same metrics") {
