@@ -65,6 +65,11 @@ def column(path, rows, index, name, kind):
     return np.array(values)
 
 
+def optional_float(text):
+    """A number, or NaN for an empty cell (history.csv's validation columns without a validation split)."""
+    return float(text) if text != "" else float("nan")
+
+
 def read_metrics(path):
     try:
         with open(path) as f:
@@ -202,7 +207,7 @@ def plot_training(fig, name, histories):
     any_validation = False
     for k, h in histories:
         epoch = h["epoch"]
-        has_validation = np.any(h["validation_loss"] != 0) or np.any(h["validation_accuracy"] != 0)
+        has_validation = np.isfinite(h["validation_loss"]).any()  # empty cells: no validation split
         any_validation |= has_validation
         for ax, what in ((loss, "loss"), (accuracy, "accuracy")):
             ax.plot(epoch, h[f"train_{what}"], color=fold_colour(k), label=f"fold {k}")
@@ -256,7 +261,8 @@ def main(run):
     for k in sorted(f["fold"] for f in metrics["folds"]):
         path = os.path.join(run, f"fold-{k}", "history.csv")
         rows = read_csv(path, HISTORY)
-        histories.append((k, {name: column(path, rows, i, name, int if name == "epoch" else float)
+        histories.append((k, {name: column(path, rows, i, name, int if name == "epoch" else
+                                           optional_float if name.startswith("validation") else float)
                               for i, name in enumerate(HISTORY)}))
 
     plots = os.path.join(run, "plots")

@@ -144,7 +144,7 @@ std::string epoch_line(const ExperimentConfig& c, const std::string& label, cons
   std::snprintf(buffer, sizeof buffer, "%s epoch %lld/%lld: loss %.4f, accuracy %.3f", label.c_str(),
                 static_cast<long long>(e.epoch), static_cast<long long>(c.epochs), e.train_loss, e.train_accuracy);
   std::string line = buffer;
-  if (e.validation_loss > 0) {
+  if (!std::isnan(e.validation_loss)) {
     std::snprintf(buffer, sizeof buffer, ", validation loss %.4f, accuracy %.3f", e.validation_loss, e.validation_accuracy);
     line += buffer;
   }

@@ -1,6 +1,7 @@
 #include "train/fold_trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <sstream>
@@ -136,9 +137,10 @@ std::string exact(double v) {
 std::vector<EpochRecord> parse_history(const std::string& text) {
   std::vector<EpochRecord> out;
   std::istringstream in(text);
-  EpochRecord e;
-  while (in >> e.epoch >> e.learning_rate >> e.train_loss >> e.train_accuracy >> e.validation_loss >> e.validation_accuracy >> e.seconds)
-    out.push_back(e);
+  // Fields as words: a fold without validation has NaN there, written "nan", which >> into a double refuses.
+  std::array<std::string, 7> f;
+  while (in >> f[0] >> f[1] >> f[2] >> f[3] >> f[4] >> f[5] >> f[6])
+    out.push_back({std::stoll(f[0]), std::stod(f[1]), std::stod(f[2]), std::stod(f[3]), std::stod(f[4]), std::stod(f[5]), std::stod(f[6])});
   return out;
 }
 

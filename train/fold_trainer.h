@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <limits>
 #include <vector>
 
 #include "kernels/device.h"
@@ -23,7 +24,8 @@ struct FoldSplit {
 struct EpochRecord {
   std::int64_t epoch = 0;  // 1-based
   double learning_rate = 0, train_loss = 0, train_accuracy = 0;
-  double validation_loss = 0, validation_accuracy = 0;  // 0 without a validation split
+  double validation_loss = std::numeric_limits<double>::quiet_NaN();      // NaN (undefined, not 0) without a
+  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();  // validation split
   double seconds = 0;
 };
 

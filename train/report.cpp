@@ -213,12 +213,18 @@ std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path,
   return out;
 }
 
+namespace {
+// An undefined value (no validation split) is an empty cell, never a made-up 0.
+std::string optional_number(double v) { return std::isnan(v) ? std::string() : number(v); }
+double optional_double(const std::string& cell) { return cell.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(cell); }
+}  // namespace
+
 void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
   std::ostringstream o;
   o << "epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n";
   for (const auto& e : history)
     o << e.epoch << ',' << number(e.learning_rate) << ',' << number(e.train_loss) << ',' << number(e.train_accuracy) << ','
-      << number(e.validation_loss) << ',' << number(e.validation_accuracy) << ',' << number(e.seconds) << '\n';
+      << optional_number(e.validation_loss) << ',' << optional_number(e.validation_accuracy) << ',' << number(e.seconds) << '\n';
   io::write_text_atomically(path, o.str());
 }
 
@@ -229,8 +235,8 @@ std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
   for (std::size_t r = 0; r < table.rows(); ++r) {
     try {
       out.push_back({std::stoll(table.cell(r, "epoch")), std::stod(table.cell(r, "learning_rate")), std::stod(table.cell(r, "train_loss")),
-                     std::stod(table.cell(r, "train_accuracy")), std::stod(table.cell(r, "validation_loss")),
-                     std::stod(table.cell(r, "validation_accuracy")), std::stod(table.cell(r, "seconds"))});
+                     std::stod(table.cell(r, "train_accuracy")), optional_double(table.cell(r, "validation_loss")),
+                     optional_double(table.cell(r, "validation_accuracy")), std::stod(table.cell(r, "seconds"))});
     } catch (const std::logic_error&) {
       throw Error(table.where(r, "epoch") + ": not a number where one is expected");
     }

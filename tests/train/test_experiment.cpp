@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_experiment.h"
 #include "train/experiment.h"
+#include "train/report.h"
 
 using namespace ldd;
 using ldd::testing::TempDir;
@@ -73,6 +75,13 @@ TEST_CASE("train writes the run folder and the same seed gives identical metrics
   CHECK(left_out.find("SegFlow failed: no spine found") != std::string::npos);
   CHECK(left_out.find("L5-S1: SegFlow did not find this disc") != std::string::npos);
   CHECK(read(dir / "run1" / "report.md").find("| **this run** |") != std::string::npos);
+  // Without a validation split the validation columns are empty, not 0, and read back as undefined.
+  const std::string history = read(dir / "run1" / "fold-1" / "history.csv");
+  CHECK(history.substr(history.find('\n') + 1).find(",,") != std::string::npos);
+  const auto epochs = train::read_history(dir / "run1" / "fold-1" / "history.csv");
+  REQUIRE(epochs.size() == 3);
+  CHECK(std::isnan(epochs[0].validation_loss));
+  CHECK(epochs[0].train_loss > 0);
   // Pooled out-of-fold metrics with intervals, calibration and levels, in both the report and the metrics.
   CHECK(read(dir / "run1" / "report.md").find("## Pooled over the folds' test discs") != std::string::npos);
   CHECK(read(dir / "run1" / "report.md").find("| L4-L5 | ") != std::string::npos);
