@@ -3,10 +3,14 @@
 // slices along their normal and build the affine (LPS in DICOM, converted to RAS).
 #include <gdcmImage.h>
 #include <gdcmImageReader.h>
+#include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
 
 #include "data/io/raw_volume.h"
 #include "kernels/check.h"
@@ -28,6 +32,57 @@ void convert(const std::vector<char>& bytes, double slope, double intercept, std
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(p[i] * slope + intercept);
 }
 
+// A decimal-string (DS) attribute's values as written in the file: GDCM's Image fills in 1 mm for a
+// missing, zero or unreadable spacing, which would scale every millimetre SegFlow measures. A value that
+// is not a number reads as NaN.
+// The element at the data set's top level (a classic MR file) or, in an enhanced-layout file, in the Pixel
+// Measures Sequence (0028,9110) of its Shared (5200,9229) or first Per-frame (5200,9230) Functional Groups.
+const gdcm::DataElement* find_measure(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
+  if (ds.FindDataElement(tag)) return &ds.GetDataElement(tag);
+  for (const gdcm::Tag& groups : {gdcm::Tag(0x5200, 0x9229), gdcm::Tag(0x5200, 0x9230)}) {
+    if (!ds.FindDataElement(groups)) continue;
+    const auto items = ds.GetDataElement(groups).GetValueAsSQ();
+    if (!items || items->GetNumberOfItems() == 0) continue;
+    const gdcm::DataSet& group = items->GetItem(1).GetNestedDataSet();
+    if (!group.FindDataElement(gdcm::Tag(0x0028, 0x9110))) continue;
+    const auto measures = group.GetDataElement(gdcm::Tag(0x0028, 0x9110)).GetValueAsSQ();
+    if (!measures || measures->GetNumberOfItems() == 0) continue;
+    const gdcm::DataSet& m = measures->GetItem(1).GetNestedDataSet();
+    if (m.FindDataElement(tag)) return &m.GetDataElement(tag);
+  }
+  return nullptr;
+}
+
+std::vector<double> file_values(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element) {
+  const gdcm::DataElement* found = find_measure(ds, gdcm::Tag(group, element));
+  if (!found) return {};
+  const gdcm::ByteValue* bytes = found->GetByteValue();
+  if (!bytes || bytes->GetLength() == 0) return {};
+  std::string text(bytes->GetPointer(), bytes->GetLength());
+  std::vector<double> v;
+  std::stringstream parts(text);
+  for (std::string part; std::getline(parts, part, '\\');) {
+    char* end = nullptr;
+    const double x = std::strtod(part.c_str(), &end);
+    const bool rest_blank = std::all_of(static_cast<const char*>(end), part.c_str() + part.size(), [](char c) { return c == ' ' || c == '\0'; });
+    v.push_back(end != part.c_str() && rest_blank ? x : std::numeric_limits<double>::quiet_NaN());
+  }
+  return v;
+}
+
+bool positive_sizes(const std::vector<double>& v, std::size_t n) {
+  return v.size() >= n && std::all_of(v.begin(), v.begin() + static_cast<long>(n), [](double x) { return std::isfinite(x) && x > 0; });
+}
+
+std::string listed(const std::vector<double>& v) {
+  std::ostringstream o;
+  for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "\\" : "") << v[i];
+  return o.str();
+}
+
+// More pixels than any lumbar MRI holds: a corrupt or hostile header, refused before anything is allocated.
+constexpr std::int64_t kMaxVoxels = std::int64_t{1} << 31;
+
 }  // namespace
 
 RawVolume read_dicom_series(const std::filesystem::path& folder) {
@@ -40,6 +95,7 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
   std::vector<Slice> slices;
   std::array<double, 3> row{}, col{}, normal{};
   std::array<double, 2> spacing{};
+  std::vector<double> thickness;  // the first file's, used when the series has one slice
   std::int64_t width = 0, height = 0;
   for (const auto& file : files) {
     gdcm::ImageReader reader;
@@ -52,7 +108,26 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
                                << "' holds several frames; one single-frame file per slice is required");
     const double* cosines = image.GetDirectionCosines();
     const double* origin = image.GetOrigin();
-    const double* s = image.GetSpacing();
+    const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
+    const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
+    const std::vector<double> pixel_spacing = file_values(ds, 0x0028, 0x0030);
+    LDD_CHECK(!pixel_spacing.empty(), where << " has no Pixel Spacing (0028,0030); the pixels' size in mm is needed");
+    LDD_CHECK(positive_sizes(pixel_spacing, 2),
+              where << ": Pixel Spacing (0028,0030) '" << listed(pixel_spacing) << "' is not two positive sizes in mm");
+    const double s[2] = {pixel_spacing[1], pixel_spacing[0]};  // DICOM gives (between rows, between columns)
+    const std::int64_t columns = image.GetDimension(0), rows = image.GetDimension(1);
+    LDD_CHECK(columns > 0 && rows > 0 && columns * rows * static_cast<std::int64_t>(files.size()) <= kMaxVoxels,
+              where << " declares " << columns << " x " << rows << " pixels in each of " << files.size()
+                    << " files, more than any lumbar MRI (at most 2^31 voxels)");
+    // Uncompressed pixel data must be exactly Rows x Columns pixels: GDCM pads a short one with zeros.
+    if (ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
+      if (const gdcm::ByteValue* data = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue()) {
+        const std::int64_t pixel_bytes = image.GetPixelFormat().GetPixelSize(), expected = columns * rows * pixel_bytes;
+        const std::int64_t held = data->GetLength();
+        LDD_CHECK(held == expected || held == expected + expected % 2,  // DICOM pads odd lengths by one byte
+                  where << " holds " << held << " bytes of pixel data; " << columns << " x " << rows << " pixels of "
+                        << pixel_bytes << " byte(s) need " << expected << " (truncated or corrupt)");
+      }
     if (slices.empty()) {
       width = image.GetDimension(0);
       height = image.GetDimension(1);
@@ -60,6 +135,8 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
       col = {cosines[3], cosines[4], cosines[5]};
       normal = {row[1] * col[2] - row[2] * col[1], row[2] * col[0] - row[0] * col[2], row[0] * col[1] - row[1] * col[0]};
       spacing = {s[0], s[1]};
+      thickness = file_values(ds, 0x0018, 0x0088);
+      if (!positive_sizes(thickness, 1)) thickness = file_values(ds, 0x0018, 0x0050);
     }
     LDD_CHECK(image.GetDimension(0) == width && image.GetDimension(1) == height,
               "DICOM series '" << folder.string() << "': '" << file.filename().string() << "' is " << image.GetDimension(0)
@@ -72,6 +149,8 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
     const gdcm::PixelFormat format = image.GetPixelFormat();
     LDD_CHECK(format.GetSamplesPerPixel() == 1, "DICOM series '" << folder.string() << "': colour images are not supported");
     const double slope = image.GetSlope(), intercept = image.GetIntercept();
+    LDD_CHECK(std::isfinite(slope) && std::isfinite(intercept) && slope != 0,
+              where << ": Rescale Slope / Intercept " << slope << " / " << intercept << " do not map pixels to values");
     switch (format.GetScalarType()) {
       case gdcm::PixelFormat::UINT8: convert<std::uint8_t>(bytes, slope, intercept, slice.values); break;
       case gdcm::PixelFormat::INT8: convert<std::int8_t>(bytes, slope, intercept, slice.values); break;
@@ -82,8 +161,12 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
     slices.push_back(std::move(slice));
   }
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.position < b.position; });
-  double step = 1.0;
-  if (slices.size() > 1) {
+  double step = 0.0;
+  if (slices.size() == 1) {  // no second position to measure from: the file says how thick its slice is
+    LDD_CHECK(positive_sizes(thickness, 1), "DICOM series '" << folder.string() << "' has one slice and neither a positive Spacing "
+                                            "Between Slices (0018,0088) nor a Slice Thickness (0018,0050): its thickness in mm is needed");
+    step = thickness[0];
+  } else {
     step = (slices.back().position - slices.front().position) / static_cast<double>(slices.size() - 1);
     LDD_CHECK(step > 1e-6, "DICOM series '" << folder.string() << "': slices share one position (several series in one folder?)");
   }

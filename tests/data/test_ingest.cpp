@@ -4,13 +4,17 @@
 #include <gdcmDataElement.h>
 #include <gdcmImageWriter.h>
 #include <gdcmMediaStorage.h>
+#include <gdcmReader.h>
+#include <gdcmWriter.h>
 #include <nifti2_io.h>
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <limits>
 
 #include "data/cohort/cohort_file.h"
@@ -146,6 +150,39 @@ void write_dicom_series(const Stored& st, const std::filesystem::path& folder) {
     writer.SetFileName((folder / ("slice" + std::to_string(k) + ".dcm")).c_str());
     REQUIRE(writer.Write());
   }
+}
+
+// A copy of a DICOM series with each file's data set edited and written back as it is (gdcm::Writer keeps
+// the data set; ImageWriter would write the image's attributes afresh).
+void edited_dicom_copy(const std::filesystem::path& from, const std::filesystem::path& to, const std::function<void(gdcm::DataSet&)>& edit) {
+  std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+  for (const auto& entry : std::filesystem::directory_iterator(to)) {
+    gdcm::Reader reader;
+    reader.SetFileName(entry.path().c_str());
+    REQUIRE(reader.Read());
+    edit(reader.GetFile().GetDataSet());
+    gdcm::Writer writer;
+    writer.SetFile(reader.GetFile());
+    writer.SetFileName(entry.path().c_str());
+    REQUIRE(writer.Write());
+  }
+}
+
+// Where GDCM's ImageWriter puts the spacings of the files written here: the Pixel Measures (0028,9110) of
+// the Shared Functional Groups (5200,9229), as an enhanced file has them.
+gdcm::DataSet& pixel_measures(gdcm::DataSet& ds) {
+  const auto shared = ds.GetDataElement(gdcm::Tag(0x5200, 0x9229)).GetValueAsSQ();
+  REQUIRE(shared);
+  const auto measures = shared->GetItem(1).GetNestedDataSet().GetDataElement(gdcm::Tag(0x0028, 0x9110)).GetValueAsSQ();
+  REQUIRE(measures);
+  return measures->GetItem(1).GetNestedDataSet();
+}
+
+void set_element(gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element, gdcm::VR vr, const std::string& bytes) {
+  gdcm::DataElement e(gdcm::Tag(group, element));
+  e.SetVR(vr);
+  e.SetByteValue(bytes.data(), static_cast<std::uint32_t>(bytes.size()));
+  ds.Replace(e);
 }
 
 void check_canonical(const Volume& v) {
@@ -345,7 +382,44 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
     st.values[5] = std::numeric_limits<float>::quiet_NaN();
     write_nifti(st, study.dir / "nan_voxel.nii.gz");
   }
+  // DICOM: spacings GDCM would have made 1 mm, pixel data it would have zero-padded, dimensions it would
+  // have allocated.
+  const auto dicom = study.dir / "b0";
+  edited_dicom_copy(dicom, study.dir / "dicom_no_spacing", [](gdcm::DataSet& ds) { pixel_measures(ds).Remove(gdcm::Tag(0x0028, 0x0030)); });
+  edited_dicom_copy(dicom, study.dir / "dicom_zero_spacing", [](gdcm::DataSet& ds) { set_element(pixel_measures(ds), 0x0028, 0x0030, gdcm::VR::DS, "0\\0.5 "); });
+  edited_dicom_copy(dicom, study.dir / "dicom_short", [](gdcm::DataSet& ds) {
+    const gdcm::ByteValue* pixels = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue();
+    set_element(ds, 0x7fe0, 0x0010, gdcm::VR::OW, std::string(pixels->GetPointer(), pixels->GetLength() / 2));
+  });
+  edited_dicom_copy(dicom, study.dir / "dicom_huge", [](gdcm::DataSet& ds) {
+    const std::uint16_t big = 60000;  // Rows and Columns, unsigned short
+    set_element(ds, 0x0028, 0x0010, gdcm::VR::US, std::string(reinterpret_cast<const char*>(&big), 2));
+    set_element(ds, 0x0028, 0x0011, gdcm::VR::US, std::string(reinterpret_cast<const char*>(&big), 2));
+  });
+  // One slice: its thickness comes from the file, and without one it is an error, not 1 mm.
+  auto single_slice = [&](const std::string& name, const std::string& thickness) {
+    edited_dicom_copy(dicom, study.dir / name, [&](gdcm::DataSet& ds) {
+      for (gdcm::DataSet* d : {&ds, &pixel_measures(ds)}) d->Remove(gdcm::Tag(0x0018, 0x0088)), d->Remove(gdcm::Tag(0x0018, 0x0050));
+      if (!thickness.empty()) set_element(pixel_measures(ds), 0x0018, 0x0050, gdcm::VR::DS, thickness);
+    });
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(study.dir / name)) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (std::size_t i = 1; i < files.size(); ++i) std::filesystem::remove(files[i]);
+  };
+  single_slice("dicom_one_slice", "");
+  single_slice("dicom_one_thick_slice", "7 ");
+  {
+    const auto one = io::read_dicom_series(study.dir / "dicom_one_thick_slice");
+    CHECK(one.dims[2] == 1);
+    CHECK(std::hypot(one.affine[0][2], one.affine[1][2], one.affine[2][2]) == doctest::Approx(7.0));
+  }
   for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
+           {"dicom_no_spacing", "has no Pixel Spacing (0028,0030)"},
+           {"dicom_zero_spacing", "Pixel Spacing (0028,0030) '0\\0.5' is not two positive sizes in mm"},
+           {"dicom_short", "holds 16 bytes of pixel data; 3 x 5 pixels of 2 byte(s) need 30 (truncated or corrupt)"},
+           {"dicom_huge", "more than any lumbar MRI"},
+           {"dicom_one_slice", "has one slice and neither a positive Spacing Between Slices (0018,0088) nor a Slice Thickness"},
            {"cut.mha", "cut.mha' is truncated"}, {"junk.nii.gz", "junk.nii.gz': cannot read it as NIfTI"},
            {"flat.mha", "flat.mha' is 2-D (2x2); a 3-D volume is required"},
            {"fractional.mha", "DimSize '2 2 1.5' is not a list of positive integers"},
