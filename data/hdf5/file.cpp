@@ -19,6 +19,11 @@ namespace {
 // HDF5 prints its error stack to stderr by default; we report through exceptions instead.
 void silence_hdf5_once() {
   static const bool silenced = [] {
+    // No clean-up of HDF5's own at exit (before the library starts, so first): a file whose close failed
+    // (the disk full while flushing) stays in HDF5's table half-closed, and closing it again at exit
+    // crashed the process after its error was reported. Every file we write is closed, and committed or
+    // removed, by File before exit, so the clean-up has nothing of ours left to save.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
@@ -36,6 +41,12 @@ std::string hdf5_reason() {
       },
       &reason);
   H5Eclear2(H5E_DEFAULT);
+  // A failed system call's description is a dump of the call's arguments; the system's message is the reason.
+  const std::string marker = "error message = '";
+  if (const auto at = reason.find(marker); at != std::string::npos) {
+    const auto from = at + marker.size(), to = reason.find('\'', from);
+    if (to != std::string::npos) return reason.substr(from, to - from);
+  }
   return reason.empty() ? "no reason given by HDF5" : reason;
 }
 

@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "data/hdf5/file.h"
@@ -90,4 +92,31 @@ TEST_CASE("a new file's writer removes the temporaries of killed writers of it, 
   CHECK_FALSE(std::filesystem::exists(dead));
   CHECK(std::filesystem::exists(live));   // its writer still runs
   CHECK(std::filesystem::exists(other));  // another file's
+}
+
+TEST_CASE("a disk that fills while synth writes: the system's reason, exit status 1, no crash at exit, no temporary left") {
+  TempDir dir;
+  const auto disk = dir / "small-disk";
+  std::filesystem::create_directories(disk);
+  // 256 KiB of tmpfs: the first subject's image does not fit.
+  if (std::system(("mount -t tmpfs -o size=256k tmpfs '" + disk.string() + "' 2> /dev/null").c_str()) != 0) {
+    MESSAGE("skipped: a small tmpfs to fill cannot be mounted here (needs root)");
+    return;
+  }
+  struct Unmount {
+    std::filesystem::path at;
+    ~Unmount() { (void)std::system(("umount '" + at.string() + "'").c_str()); }
+  } unmount{disk};
+  const auto log = dir / "synth.log";
+  const std::string command =
+      std::string(LDD_SYNTH_BINARY) + " --out '" + (disk / "c.h5").string() + "' --subjects 4 > '" + log.string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  INFO("synth said: " << text.str());
+  REQUIRE(WIFEXITED(status));  // it crashed at exit (SIGSEGV in HDF5's clean-up) after reporting the error
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(text.str().find("(No space left on device)") != std::string::npos);
+  CHECK(std::filesystem::is_empty(disk));  // neither c.h5 nor its c.h5.tmp-<pid>
 }
