@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -126,10 +125,14 @@ std::string make_plots(const std::filesystem::path& folder, const RunOptions& o)
   const std::string python = "/usr/bin/python3";
   const std::string by_hand = python + " " + script.string() + " " + folder.string();
   const int rc = std::filesystem::exists(script) ? run_quietly({python, script.string(), folder.string()}) : -2;
+  if (rc == -2) {
+    o.log("warning: plots not made: " + script.string() + " does not exist (`cmake --install` puts it beside the binaries)");
+    return "No plots: " + script.string() + " does not exist (`cmake --install` puts it beside the binaries); with it there, run `" +
+           by_hand + "`.";
+  }
   if (rc != 0) {
-    o.log(rc == -2 ? "warning: plots not made: " + script.string() + " does not exist (install the binaries with `cmake --install`, which puts it there)"
-                   : "warning: plots not made (`" + by_hand + "` exited with " + std::to_string(rc) +
-                         "; it needs Debian's python3-matplotlib: scripts/install-deps)");
+    o.log("warning: plots not made (`" + by_hand + "` exited with " + std::to_string(rc) +
+          "; it needs Debian's python3-matplotlib: scripts/install-deps)");
     return "No plots: `plot_run.py` failed (it needs python3-matplotlib; `scripts/install-deps` installs it). Run it "
            "again by hand: `" + by_hand + "`.";
   }
