@@ -9,7 +9,7 @@ Reads, in RUN_FOLDER:
   fold-<k>/history.csv   per-epoch losses and accuracies, for each fold k listed in metrics.json
 
 Writes RUN_FOLDER/plots/roc.png, pr.png (precision-recall), reliability.png (calibration of
-P(progression), the bins of metrics.json "pooled"), confusion.png and training.png (each atomically) and
+P(progression), from predictions.csv in metrics.json "pooled"'s ten bins), confusion.png and training.png (each atomically) and
 prints their paths, one per line. A cross-sectional run (metrics.json "target": "current") predicts
 grades, not progression: it gets none of the first three. On a missing or malformed input it prints `plot_run.py: <file>: <what is wrong>`
 to stderr and exits 1.

@@ -35,6 +35,14 @@ inline std::string percent(MeanSd m) {
   return buffer;
 }
 
+// A value with `digits` decimals; "n/a" where it is undefined.
+inline std::string fixed(double v, int digits = 3) {
+  if (std::isnan(v)) return "n/a";
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
+  return buffer;
+}
+
 inline std::string fixed3(MeanSd m) {
   if (std::isnan(m.mean)) return "n/a";
   char buffer[48];

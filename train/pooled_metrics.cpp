@@ -56,6 +56,9 @@ double percentile(std::vector<double> v, double q) {
   return v[below] + (at - static_cast<double>(below)) * (v[above] - v[below]);
 }
 
+// The bin of width 1 / bins that P falls in; P = 1 joins the top bin.
+std::size_t bin_of(double p, int bins) { return static_cast<std::size_t>(std::clamp(static_cast<int>(p * bins), 0, bins - 1)); }
+
 }  // namespace
 
 double brier_score(const std::vector<double>& p, const std::vector<bool>& outcome) {
@@ -72,7 +75,7 @@ double expected_calibration_error(const std::vector<double>& p, const std::vecto
   if (p.empty()) return kUndefined;
   std::vector<double> sum_p(static_cast<std::size_t>(bins)), sum_y(static_cast<std::size_t>(bins)), n(static_cast<std::size_t>(bins));
   for (std::size_t i = 0; i < p.size(); ++i) {
-    const auto b = static_cast<std::size_t>(std::clamp(static_cast<int>(p[i] * bins), 0, bins - 1));
+    const std::size_t b = bin_of(p[i], bins);
     sum_p[b] += p[i], sum_y[b] += outcome[i], n[b] += 1;
   }
   double error = 0;
@@ -141,7 +144,7 @@ PooledMetrics pool_out_of_fold(const std::vector<ScoredDisc>& discs, int resampl
   for (int b = 0; b < kBins; ++b) {
     ReliabilityBin bin{static_cast<double>(b) / kBins, static_cast<double>(b + 1) / kBins, 0, 0, 0};
     for (const auto& d : discs)
-      if (std::clamp(static_cast<int>(d.p * kBins), 0, kBins - 1) == b) bin.discs += 1, bin.mean_predicted += d.p, bin.observed += d.progressed;
+      if (bin_of(d.p, kBins) == static_cast<std::size_t>(b)) bin.discs += 1, bin.mean_predicted += d.p, bin.observed += d.progressed;
     if (bin.discs == 0) continue;
     bin.mean_predicted /= static_cast<double>(bin.discs);
     bin.observed /= static_cast<double>(bin.discs);

@@ -367,13 +367,6 @@ std::string json_pooled(const PooledMetrics& p, const std::vector<LevelMetrics>&
   return j.str();
 }
 
-std::string fixed3_or_na(double v) {
-  if (std::isnan(v)) return "n/a";
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%.3f", v);
-  return buffer;
-}
-
 // The report's section on the pooled metrics, the calibration and the levels.
 std::string pooled_markdown(const PooledMetrics& p, const std::vector<LevelMetrics>& levels) {
   std::ostringstream r;
@@ -381,19 +374,19 @@ std::string pooled_markdown(const PooledMetrics& p, const std::vector<LevelMetri
     << p.discs << " discs of " << p.subjects << " subjects, " << p.progressed << " progressed; " << p.resamples
     << " resamples, each drawing subjects with all their discs.\n\n| metric | value | 95 % interval |\n|---|---|---|\n";
   for (const auto& [name, e] : pooled_fields(p))
-    r << "| " << name << " | " << fixed3_or_na(e->value) << " | " << fixed3_or_na(e->low) << " – " << fixed3_or_na(e->high) << " |\n";
+    r << "| " << name << " | " << fixed(e->value) << " | " << fixed(e->low) << " – " << fixed(e->high) << " |\n";
   r << "\nBrier score: mean squared error of P(progression) (calling 0.5 for every disc scores 0.25); ECE: disc-weighted "
        "mean gap between predicted and observed rates over ten bins of P. Reliability (also `reliability.png`):\n\n"
        "| P(progression) | discs | mean predicted | observed |\n|---|---|---|---|\n";
   for (const auto& b : p.reliability)
-    r << "| " << fixed3_or_na(b.from).substr(0, 3) << "–" << fixed3_or_na(b.to).substr(0, 3) << " | " << b.discs << " | "
-      << fixed3_or_na(b.mean_predicted) << " | " << fixed3_or_na(b.observed) << " |\n";
+    r << "| " << fixed(b.from, 1) << "–" << fixed(b.to, 1) << " | " << b.discs << " | "
+      << fixed(b.mean_predicted) << " | " << fixed(b.observed) << " |\n";
   r << "\n### Per level (pooled, no intervals)\n\n| level | discs | progressed | called | recall | specificity | balanced accuracy | precision | ROC-AUC |\n"
        "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& l : levels)
     r << "| " << kLevelNames[static_cast<std::size_t>(l.level)] << " | " << l.discs << " | " << l.progressed << " | " << l.called << " | "
-      << fixed3_or_na(l.recall) << " | " << fixed3_or_na(l.specificity) << " | " << fixed3_or_na(l.balanced_accuracy) << " | "
-      << fixed3_or_na(l.precision) << " | " << fixed3_or_na(l.roc_auc) << " |\n";
+      << fixed(l.recall) << " | " << fixed(l.specificity) << " | " << fixed(l.balanced_accuracy) << " | "
+      << fixed(l.precision) << " | " << fixed(l.roc_auc) << " |\n";
   return r.str() + "\n";
 }
 

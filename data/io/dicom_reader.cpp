@@ -32,9 +32,6 @@ void convert(const std::vector<char>& bytes, double slope, double intercept, std
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(p[i] * slope + intercept);
 }
 
-// A decimal-string (DS) attribute's values as written in the file: GDCM's Image fills in 1 mm for a
-// missing, zero or unreadable spacing, which would scale every millimetre SegFlow measures. A value that
-// is not a number reads as NaN.
 // The element at the data set's top level (a classic MR file) or, in an enhanced-layout file, in the Pixel
 // Measures Sequence (0028,9110) of its Shared (5200,9229) or first Per-frame (5200,9230) Functional Groups.
 const gdcm::DataElement* find_measure(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
@@ -53,6 +50,9 @@ const gdcm::DataElement* find_measure(const gdcm::DataSet& ds, const gdcm::Tag& 
   return nullptr;
 }
 
+// A decimal-string (DS) attribute's values as written in the file: GDCM's Image fills in 1 mm for a
+// missing, zero or unreadable spacing, which would scale every millimetre SegFlow measures. A value that
+// is not a number reads as NaN.
 std::vector<double> file_values(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element) {
   const gdcm::DataElement* found = find_measure(ds, gdcm::Tag(group, element));
   if (!found) return {};

@@ -55,6 +55,16 @@ int run_train(const std::string& arguments, const std::filesystem::path& output)
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The plot tests need /usr/bin/python3 with matplotlib; without it they say so and pass.
+bool has_matplotlib() {
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") == 0) return true;
+  MESSAGE("skipped: /usr/bin/python3 has no matplotlib (scripts/install-deps installs python3-matplotlib)");
+  return false;
+}
+
+// What plot_run.py draws for a progression run.
+constexpr const char* kRunPlots[] = {"roc.png", "pr.png", "reliability.png", "confusion.png", "training.png"};
+
 }  // namespace
 
 TEST_CASE("train writes the run folder and the same seed gives identical metrics.json") {
@@ -109,17 +119,14 @@ TEST_CASE("train writes the run folder and the same seed gives identical metrics
 }
 
 TEST_CASE("plot_run.py draws the ROC / confusion and training plots of a run folder") {
-  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") != 0) {
-    MESSAGE("skipped: /usr/bin/python3 has no matplotlib (scripts/install-deps installs python3-matplotlib)");
-    return;
-  }
+  if (!has_matplotlib()) return;
   TempDir dir;
   write_cohort(dir / "c.h5", 15);
   train::run_experiment(train::parse_experiment(experiment_yaml(dir / "c.h5", 2), "tiny.yaml"), quiet_options(dir / "run"));
   const std::string command =
       "/usr/bin/python3 " LDD_SOURCE_DIR "/scripts/plot_run.py '" + (dir / "run").string() + "' > /dev/null";
   REQUIRE(std::system(command.c_str()) == 0);
-  for (const char* f : {"roc.png", "pr.png", "reliability.png", "confusion.png", "training.png"}) {
+  for (const char* f : kRunPlots) {
     const std::string png = read(dir / "run" / "plots" / f);
     CHECK_MESSAGE(png.rfind("\x89PNG", 0) == 0, f);
   }
@@ -129,10 +136,7 @@ TEST_CASE("plot_run.py draws the ROC / confusion and training plots of a run fol
 }
 
 TEST_CASE("train moved away from the source tree, with plot_run.py in ../share/ldd as cmake --install lays them out, still plots") {
-  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2> /dev/null") != 0) {
-    MESSAGE("skipped: /usr/bin/python3 has no matplotlib (scripts/install-deps installs python3-matplotlib)");
-    return;
-  }
+  if (!has_matplotlib()) return;
   TempDir dir;
   write_cohort(dir / "c.h5", 15);
   std::ofstream(dir / "tiny.yaml") << experiment_yaml(dir / "c.h5", 2);
@@ -148,7 +152,7 @@ TEST_CASE("train moved away from the source tree, with plot_run.py in ../share/l
     return std::system(command.c_str());
   };
   REQUIRE(train("run") == 0);
-  for (const char* f : {"roc.png", "pr.png", "reliability.png", "confusion.png", "training.png"})
+  for (const char* f : kRunPlots)
     CHECK_MESSAGE(read(dir / "run" / "plots" / f).rfind("\x89PNG", 0) == 0, f);
   // Without the script the run still finishes, and its report says where the script was looked for.
   std::filesystem::remove(prefix / "share" / "ldd" / "plot_run.py");
