@@ -143,7 +143,11 @@ Volume CohortReader::volume(const std::string& id, Visit visit) const {
 std::optional<std::vector<std::uint8_t>> CohortReader::true_vertebra_mask(const std::string& id, Visit visit) const {
   const std::string path = visit_group(id, visit) + "/truth/vertebra_mask";
   if (!file_.exists(path)) return std::nullopt;
-  return file_.read<std::uint8_t>(path);
+  hdf5::Dims shape;
+  auto mask = file_.read<std::uint8_t>(path, &shape);
+  const std::string image = visit_group(id, visit) + "/image";
+  LDD_CHECK(file_.exists(image) && shape == file_.shape(image), file_.path().string() << ": " << path << " does not have the shape of " << image);
+  return mask;
 }
 
 std::optional<TrueRisk> CohortReader::true_risk(const std::string& id) const {

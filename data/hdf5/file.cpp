@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <limits>
 
 #include <system_error>
 #include <type_traits>
@@ -100,9 +101,21 @@ Handle link_create_parents() {
   return lcpl;
 }
 
+// Variable-length, to read the string attributes of files written before 2026-12-07.
 Handle string_type() {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  return type;
+}
+
+// Strings shorter than 32 KiB are written fixed-length: a variable-length one lives in the file's global
+// heap, and libhdf5 (1.10) follows a corrupt heap reference into an endless loop or a crash instead of an
+// error (found by tests/fuzz).
+Handle fixed_string_type(std::size_t bytes) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), bytes);
+  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   return type;
 }
@@ -289,7 +302,13 @@ std::vector<T> File::read(const std::string& dataset, Dims* shape_out) const {
                           << (stored_float ? "floating-point" : "integer") << " values, read as "
                           << (std::is_floating_point_v<T> ? "floating-point" : "integer"));
   std::int64_t count = 1;
-  for (auto n : dims) count *= n;
+  for (auto n : dims) count = n != 0 && count > std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(n) ? -1 : count * static_cast<std::int64_t>(n);
+  // A corrupt header may declare any shape: what is stored bounds what it can hold (deflate packs at most
+  // about 1032:1), so the values are allocated only when the file can hold them.
+  const double stored = static_cast<double>(H5Dget_storage_size(d.get()));
+  LDD_CHECK(count >= 0 && static_cast<double>(count) * static_cast<double>(sizeof(T)) <= 1100.0 * stored + 1048576.0,
+            "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' declares a shape of " << (count < 0 ? "overflowing" : std::to_string(count))
+                          << " elements but stores " << stored << " bytes (corrupt file?)");
   std::vector<T> values(static_cast<std::size_t>(count));
   if (count > 0 && H5Dread(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
     fail(path_, "cannot read dataset '" + dataset + "'");
@@ -337,6 +356,12 @@ Handle open_attribute(hid_t file, const std::filesystem::path& path, const std::
 }  // namespace
 
 void File::set_attribute(const std::string& object, const std::string& name, const std::string& value) {
+  if (value.size() < 32768) {
+    Handle type = fixed_string_type(value.size() + 1);
+    write_attribute(id_, path_, object, name, type.get(), type.get(), value.c_str());
+    return;
+  }
+  // A fixed-length attribute must fit in its object's 64 KiB header; a longer text goes to the heap.
   Handle type = string_type();
   const char* text = value.c_str();
   write_attribute(id_, path_, object, name, type.get(), type.get(), &text);
@@ -384,7 +409,10 @@ std::string File::string_attribute(const std::string& object, const std::string&
     H5free_memory(text);
     return value;
   }
-  std::string value(H5Tget_size(stored.get()), '\0');  // fixed-length, as some writers store strings
+  const std::size_t bytes = H5Tget_size(stored.get());  // fixed-length, as ldd and some other writers store strings
+  LDD_CHECK(bytes > 0 && bytes <= (std::size_t{1} << 24), "HDF5 file '" << path_.string() << "': attribute '" << name << "' of '" << object
+                                                                         << "' declares a string of " << bytes << " bytes (corrupt file?)");
+  std::string value(bytes, '\0');
   if (H5Aread(a.get(), stored.get(), value.data()) < 0) fail(path_, "cannot read attribute '" + name + "'");
   return value.substr(0, value.find('\0'));
 }

@@ -3,6 +3,8 @@
 // slices along their normal and build the affine (LPS in DICOM, converted to RAS).
 #include <gdcmImage.h>
 #include <gdcmImageReader.h>
+#include <gdcmMediaStorage.h>
+#include <gdcmReader.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 
@@ -12,6 +14,7 @@
 #include <limits>
 #include <sstream>
 
+#include "data/io/dicom_structure.h"
 #include "data/io/raw_volume.h"
 #include "kernels/check.h"
 
@@ -83,6 +86,66 @@ std::string listed(const std::vector<double>& v) {
 // More pixels than any lumbar MRI holds: a corrupt or hostile header, refused before anything is allocated.
 constexpr std::int64_t kMaxVoxels = std::int64_t{1} << 31;
 
+// The first item's data set of sequence `tag` in `ds`, or null when the element is absent, not a
+// sequence, or empty.
+const gdcm::DataSet* first_item(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
+  if (!ds.FindDataElement(tag)) return nullptr;
+  const auto items = ds.GetDataElement(tag).GetValueAsSQ();
+  return items && items->GetNumberOfItems() > 0 ? &items->GetItem(1).GetNestedDataSet() : nullptr;
+}
+
+// What GDCM's ImageReader asserts, ending the process, rather than reports: here a file that breaks it is
+// refused first. Samples per Pixel must be 1 (it asserts at most 4; only greyscale is read anyway), Bits
+// Allocated 8 or 16 (it asserts a multiple of 8; those are the pixels read), a Recognition Code ACR-NEMA. An
+// enhanced-layout file (Enhanced MR or CT Image Storage) gives its geometry in functional groups, and
+// GDCM needs: the functional-group sequences it opens are sequences with items, the plane
+// orientation is there (shared, first per-frame item, or top level).
+void check_what_gdcm_asserts(const std::filesystem::path& file, const std::string& where) {
+  gdcm::Reader reader;
+  reader.SetFileName(file.c_str());
+  if (!reader.Read()) return;  // ImageReader says why, below
+  const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
+  auto us = [&](std::uint16_t group, std::uint16_t element) -> int {  // an unsigned short, -1 when absent or malformed
+    if (!ds.FindDataElement(gdcm::Tag(group, element))) return -1;
+    const gdcm::ByteValue* v = ds.GetDataElement(gdcm::Tag(group, element)).GetByteValue();
+    if (!v || v->GetLength() != 2) return -1;
+    return static_cast<unsigned char>(v->GetPointer()[0]) | static_cast<unsigned char>(v->GetPointer()[1]) << 8;
+  };
+  LDD_CHECK(!ds.FindDataElement(gdcm::Tag(0x0028, 0x0002)) || us(0x0028, 0x0002) == 1,
+            where << ": Samples per Pixel (0028,0002) is not 1; only greyscale images are supported");
+  LDD_CHECK(!ds.FindDataElement(gdcm::Tag(0x0028, 0x0100)) || us(0x0028, 0x0100) == 8 || us(0x0028, 0x0100) == 16,
+            where << ": Bits Allocated (0028,0100) is not 8 or 16; only 8- and 16-bit pixels are supported");
+  if (ds.FindDataElement(gdcm::Tag(0x0008, 0x0010))) {  // retired Recognition Code: GDCM asserts it names ACR-NEMA
+    const gdcm::ByteValue* v = ds.GetDataElement(gdcm::Tag(0x0008, 0x0010)).GetByteValue();
+    const std::string code = v ? std::string(v->GetPointer(), v->GetLength()) : "";
+    LDD_CHECK(code.rfind("ACR-NEMA", 0) == 0 || code.rfind("ACRNEMA", 0) == 0 || code.rfind("MIPS 2.0", 0) == 0,
+              where << ": Recognition Code (0008,0010) '" << code << "' is not an ACR-NEMA code (corrupt file?)");
+  }
+  gdcm::MediaStorage storage;
+  storage.SetFromFile(reader.GetFile());
+  if (storage != gdcm::MediaStorage::EnhancedMRImageStorage && storage != gdcm::MediaStorage::EnhancedCTImageStorage) return;
+  const gdcm::Tag shared(0x5200, 0x9229), per_frame(0x5200, 0x9230), orientation(0x0020, 0x9116), position(0x0020, 0x9113);
+  for (const gdcm::Tag& groups : {shared, per_frame})
+    LDD_CHECK(!ds.FindDataElement(groups) || first_item(ds, groups),
+              where << ": functional groups " << groups << " are not a sequence with items (corrupt file?)");
+  bool oriented = ds.FindDataElement(gdcm::Tag(0x0020, 0x0037));
+  for (const gdcm::Tag& groups : {shared, per_frame})
+    if (const gdcm::DataSet* g = first_item(ds, groups))
+      if (const gdcm::DataSet* o = first_item(*g, orientation)) oriented = oriented || o->FindDataElement(gdcm::Tag(0x0020, 0x0037));
+  LDD_CHECK(oriented, where << " has no Image Orientation (Patient) (0020,0037); the slice's direction is needed");
+  // Every functional-group macro GDCM opens, in the shared item and in each per-frame item.
+  std::vector<const gdcm::DataSet*> items;
+  if (const gdcm::DataSet* g = first_item(ds, shared)) items.push_back(g);
+  if (ds.FindDataElement(per_frame)) {
+    const auto frames = ds.GetDataElement(per_frame).GetValueAsSQ();
+    for (gdcm::SequenceOfItems::SizeType i = 1; i <= frames->GetNumberOfItems(); ++i) items.push_back(&frames->GetItem(i).GetNestedDataSet());
+  }
+  for (const gdcm::DataSet* item : items)
+    for (const gdcm::Tag& macro : {position, orientation, gdcm::Tag(0x0028, 0x9110), gdcm::Tag(0x0028, 0x9145), gdcm::Tag(0x0028, 0x9132)})
+      LDD_CHECK(!item->FindDataElement(macro) || first_item(*item, macro),
+                where << ": functional group " << macro << " is not a sequence with items (corrupt file?)");
+}
+
 }  // namespace
 
 RawVolume read_dicom_series(const std::filesystem::path& folder) {
@@ -98,67 +161,75 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
   std::vector<double> thickness;  // the first file's, used when the series has one slice
   std::int64_t width = 0, height = 0;
   for (const auto& file : files) {
-    gdcm::ImageReader reader;
-    reader.SetFileName(file.c_str());
-    LDD_CHECK(reader.Read(), "DICOM series '" << folder.string() << "': '" << file.filename().string()
-                                              << "' is not a readable DICOM image (truncated, corrupt, or another file)");
-    const gdcm::Image& image = reader.GetImage();
-    LDD_CHECK(image.GetNumberOfDimensions() == 2 || image.GetDimension(2) == 1,
-              "DICOM series '" << folder.string() << "': '" << file.filename().string()
-                               << "' holds several frames; one single-frame file per slice is required");
-    const double* cosines = image.GetDirectionCosines();
-    const double* origin = image.GetOrigin();
-    const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
-    const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
-    const std::vector<double> pixel_spacing = file_values(ds, 0x0028, 0x0030);
-    LDD_CHECK(!pixel_spacing.empty(), where << " has no Pixel Spacing (0028,0030); the pixels' size in mm is needed");
-    LDD_CHECK(positive_sizes(pixel_spacing, 2),
-              where << ": Pixel Spacing (0028,0030) '" << listed(pixel_spacing) << "' is not two positive sizes in mm");
-    const double s[2] = {pixel_spacing[1], pixel_spacing[0]};  // DICOM gives (between rows, between columns)
-    const std::int64_t columns = image.GetDimension(0), rows = image.GetDimension(1);
-    LDD_CHECK(columns > 0 && rows > 0 && columns * rows * static_cast<std::int64_t>(files.size()) <= kMaxVoxels,
-              where << " declares " << columns << " x " << rows << " pixels in each of " << files.size()
-                    << " files, more than any lumbar MRI (at most 2^31 voxels)");
-    // Uncompressed pixel data must be exactly Rows x Columns pixels: GDCM pads a short one with zeros.
-    if (ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
-      if (const gdcm::ByteValue* data = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue()) {
-        const std::int64_t pixel_bytes = image.GetPixelFormat().GetPixelSize(), expected = columns * rows * pixel_bytes;
-        const std::int64_t held = data->GetLength();
-        LDD_CHECK(held == expected || held == expected + expected % 2,  // DICOM pads odd lengths by one byte
-                  where << " holds " << held << " bytes of pixel data; " << columns << " x " << rows << " pixels of "
-                        << pixel_bytes << " byte(s) need " << expected << " (truncated or corrupt)");
+    try {
+      check_dicom_structure(file);
+      check_what_gdcm_asserts(file, "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'");
+      gdcm::ImageReader reader;
+      reader.SetFileName(file.c_str());
+      LDD_CHECK(reader.Read(), "DICOM series '" << folder.string() << "': '" << file.filename().string()
+                                                << "' is not a readable DICOM image (truncated, corrupt, or another file)");
+      const gdcm::Image& image = reader.GetImage();
+      LDD_CHECK(image.GetNumberOfDimensions() == 2 || image.GetDimension(2) == 1,
+                "DICOM series '" << folder.string() << "': '" << file.filename().string()
+                                 << "' holds several frames; one single-frame file per slice is required");
+      const double* cosines = image.GetDirectionCosines();
+      const double* origin = image.GetOrigin();
+      const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
+      const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
+      const std::vector<double> pixel_spacing = file_values(ds, 0x0028, 0x0030);
+      LDD_CHECK(!pixel_spacing.empty(), where << " has no Pixel Spacing (0028,0030); the pixels' size in mm is needed");
+      LDD_CHECK(positive_sizes(pixel_spacing, 2),
+                where << ": Pixel Spacing (0028,0030) '" << listed(pixel_spacing) << "' is not two positive sizes in mm");
+      const double s[2] = {pixel_spacing[1], pixel_spacing[0]};  // DICOM gives (between rows, between columns)
+      const std::int64_t columns = image.GetDimension(0), rows = image.GetDimension(1);
+      LDD_CHECK(columns > 0 && rows > 0 && columns * rows * static_cast<std::int64_t>(files.size()) <= kMaxVoxels,
+                where << " declares " << columns << " x " << rows << " pixels in each of " << files.size()
+                      << " files, more than any lumbar MRI (at most 2^31 voxels)");
+      // Uncompressed pixel data must be exactly Rows x Columns pixels: GDCM pads a short one with zeros.
+      if (ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
+        if (const gdcm::ByteValue* data = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue()) {
+          const std::int64_t pixel_bytes = image.GetPixelFormat().GetPixelSize(), expected = columns * rows * pixel_bytes;
+          const std::int64_t held = data->GetLength();
+          LDD_CHECK(held == expected || held == expected + expected % 2,  // DICOM pads odd lengths by one byte
+                    where << " holds " << held << " bytes of pixel data; " << columns << " x " << rows << " pixels of "
+                          << pixel_bytes << " byte(s) need " << expected << " (truncated or corrupt)");
+        }
+      if (slices.empty()) {
+        width = image.GetDimension(0);
+        height = image.GetDimension(1);
+        row = {cosines[0], cosines[1], cosines[2]};
+        col = {cosines[3], cosines[4], cosines[5]};
+        normal = {row[1] * col[2] - row[2] * col[1], row[2] * col[0] - row[0] * col[2], row[0] * col[1] - row[1] * col[0]};
+        spacing = {s[0], s[1]};
+        thickness = file_values(ds, 0x0018, 0x0088);
+        if (!positive_sizes(thickness, 1)) thickness = file_values(ds, 0x0018, 0x0050);
       }
-    if (slices.empty()) {
-      width = image.GetDimension(0);
-      height = image.GetDimension(1);
-      row = {cosines[0], cosines[1], cosines[2]};
-      col = {cosines[3], cosines[4], cosines[5]};
-      normal = {row[1] * col[2] - row[2] * col[1], row[2] * col[0] - row[0] * col[2], row[0] * col[1] - row[1] * col[0]};
-      spacing = {s[0], s[1]};
-      thickness = file_values(ds, 0x0018, 0x0088);
-      if (!positive_sizes(thickness, 1)) thickness = file_values(ds, 0x0018, 0x0050);
+      LDD_CHECK(image.GetDimension(0) == width && image.GetDimension(1) == height,
+                "DICOM series '" << folder.string() << "': '" << file.filename().string() << "' is " << image.GetDimension(0)
+                                 << "x" << image.GetDimension(1) << ", the series is " << width << "x" << height);
+      std::vector<char> bytes(image.GetBufferLength());
+      LDD_CHECK(image.GetBuffer(bytes.data()), "DICOM series '" << folder.string() << "': cannot decode the pixels of '"
+                                                                << file.filename().string() << "'");
+      Slice slice{file, 0.0, {origin[0], origin[1], origin[2]}, {}};
+      slice.position = origin[0] * normal[0] + origin[1] * normal[1] + origin[2] * normal[2];
+      const gdcm::PixelFormat format = image.GetPixelFormat();
+      LDD_CHECK(format.GetSamplesPerPixel() == 1, "DICOM series '" << folder.string() << "': colour images are not supported");
+      const double slope = image.GetSlope(), intercept = image.GetIntercept();
+      LDD_CHECK(std::isfinite(slope) && std::isfinite(intercept) && slope != 0,
+                where << ": Rescale Slope / Intercept " << slope << " / " << intercept << " do not map pixels to values");
+      switch (format.GetScalarType()) {
+        case gdcm::PixelFormat::UINT8: convert<std::uint8_t>(bytes, slope, intercept, slice.values); break;
+        case gdcm::PixelFormat::INT8: convert<std::int8_t>(bytes, slope, intercept, slice.values); break;
+        case gdcm::PixelFormat::UINT16: convert<std::uint16_t>(bytes, slope, intercept, slice.values); break;
+        case gdcm::PixelFormat::INT16: convert<std::int16_t>(bytes, slope, intercept, slice.values); break;
+        default: LDD_FAIL("DICOM series '" << folder.string() << "': pixel format " << format << " is not supported");
+      }
+      slices.push_back(std::move(slice));
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {  // GDCM's own exceptions, which do not name the file
+      LDD_FAIL("DICOM series '" << folder.string() << "': GDCM cannot read '" << file.filename().string() << "' (" << e.what() << ")");
     }
-    LDD_CHECK(image.GetDimension(0) == width && image.GetDimension(1) == height,
-              "DICOM series '" << folder.string() << "': '" << file.filename().string() << "' is " << image.GetDimension(0)
-                               << "x" << image.GetDimension(1) << ", the series is " << width << "x" << height);
-    std::vector<char> bytes(image.GetBufferLength());
-    LDD_CHECK(image.GetBuffer(bytes.data()), "DICOM series '" << folder.string() << "': cannot decode the pixels of '"
-                                                              << file.filename().string() << "'");
-    Slice slice{file, 0.0, {origin[0], origin[1], origin[2]}, {}};
-    slice.position = origin[0] * normal[0] + origin[1] * normal[1] + origin[2] * normal[2];
-    const gdcm::PixelFormat format = image.GetPixelFormat();
-    LDD_CHECK(format.GetSamplesPerPixel() == 1, "DICOM series '" << folder.string() << "': colour images are not supported");
-    const double slope = image.GetSlope(), intercept = image.GetIntercept();
-    LDD_CHECK(std::isfinite(slope) && std::isfinite(intercept) && slope != 0,
-              where << ": Rescale Slope / Intercept " << slope << " / " << intercept << " do not map pixels to values");
-    switch (format.GetScalarType()) {
-      case gdcm::PixelFormat::UINT8: convert<std::uint8_t>(bytes, slope, intercept, slice.values); break;
-      case gdcm::PixelFormat::INT8: convert<std::int8_t>(bytes, slope, intercept, slice.values); break;
-      case gdcm::PixelFormat::UINT16: convert<std::uint16_t>(bytes, slope, intercept, slice.values); break;
-      case gdcm::PixelFormat::INT16: convert<std::int16_t>(bytes, slope, intercept, slice.values); break;
-      default: LDD_FAIL("DICOM series '" << folder.string() << "': pixel format " << format << " is not supported");
-    }
-    slices.push_back(std::move(slice));
   }
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.position < b.position; });
   double step = 0.0;
@@ -181,7 +252,7 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
                                              lps_to_ras * normal[static_cast<std::size_t>(w)] * step,
                                              lps_to_ras * slices.front().origin[static_cast<std::size_t>(w)]};
   }
-  return v;
+  return checked(std::move(v));
 }
 
 }  // namespace ldd::io

@@ -157,7 +157,7 @@ RawVolume read_metaimage(const std::filesystem::path& path) {
   else if (type == "MET_INT") convert<std::int32_t>(bytes, big, v.values);
   else if (type == "MET_FLOAT") convert<float>(bytes, big, v.values);
   else convert<double>(bytes, big, v.values);
-  return v;
+  return checked(std::move(v));
 }
 
 }  // namespace ldd::io

@@ -137,7 +137,7 @@ RawVolume read_nifti(const std::filesystem::path& path) {
     v.affine[1][1] = nim->dy;
     v.affine[2][2] = nim->dz;
   }
-  return v;
+  return checked(std::move(v));
 }
 
 }  // namespace ldd::io

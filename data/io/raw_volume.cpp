@@ -20,6 +20,29 @@ RawVolume read_volume(const std::filesystem::path& path) {
                      << "DICOM files (one series)");
 }
 
+RawVolume checked(RawVolume v) {
+  std::int64_t n = 1;
+  for (std::size_t a = 0; a < 3; ++a) {
+    LDD_CHECK(v.dims[a] >= 1, "image '" << v.source << "': dimension " << a << " is " << v.dims[a] << "; every dimension must hold at least one voxel");
+    n *= v.dims[a];
+  }
+  LDD_CHECK(static_cast<std::int64_t>(v.values.size()) == n,
+            "image '" << v.source << "': " << v.values.size() << " values for " << v.dims[0] << "x" << v.dims[1] << "x" << v.dims[2] << " voxels");
+  const auto bad = std::find_if(v.values.begin(), v.values.end(), [](float x) { return !std::isfinite(x); });
+  LDD_CHECK(bad == v.values.end(), "image '" << v.source << "' holds a non-finite value (NaN or infinity) at voxel "
+                                             << bad - v.values.begin() << " (after its rescale slope and intercept)");
+  for (std::size_t a = 0; a < 3; ++a) {
+    double norm = 0;
+    for (std::size_t w = 0; w < 3; ++w) {
+      LDD_CHECK(std::isfinite(v.affine[w][a]) && std::isfinite(v.affine[w][3]),
+                "image '" << v.source << "': its voxel-to-patient transform (affine) holds a non-finite number");
+      norm += v.affine[w][a] * v.affine[w][a];
+    }
+    LDD_CHECK(norm > 0, "image '" << v.source << "': axis " << a << " has no extent in its voxel-to-patient transform (a zero spacing?)");
+  }
+  return v;
+}
+
 Reorientation reorientation_of(const RawVolume& v) {
   // Canonical axis and direction of each RAS world axis: x (L->R) -> slices, +; y (P->A) -> columns
   // running A->P, so -; z (I->S) -> rows running S->I, so -.

@@ -27,6 +27,11 @@ RawVolume read_nifti(const std::filesystem::path& path);
 RawVolume read_metaimage(const std::filesystem::path& path);
 RawVolume read_dicom_series(const std::filesystem::path& folder);
 
+// Every reader's last step: refuses an empty dimension, a value count other than the dimensions' product,
+// a NaN or infinite value (also one that a rescale slope made), and a non-finite or degenerate affine,
+// naming the file. Returns `v`.
+RawVolume checked(RawVolume v);
+
 // How the stored axes map onto the canonical ones (slices left->right, rows superior->inferior,
 // columns anterior->posterior): each stored axis goes to the canonical axis it is most aligned with
 // (oblique acquisitions are snapped to the nearest axis; a stored axis within 30 degrees of none is an

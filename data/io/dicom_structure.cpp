@@ -1,0 +1,207 @@
+#include "data/io/dicom_structure.h"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "kernels/check.h"
+
+namespace ldd::io {
+namespace {
+
+constexpr std::uint32_t kUndefined = 0xffffffffu;
+constexpr int kMaxDepth = 32;  // sequences nested deeper are a corrupt (or hostile) file
+constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{1} << 31;
+
+// VRs whose explicit encoding has two reserved bytes and a 32-bit length.
+bool long_form(std::string_view vr) {
+  for (const char* v : {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"})
+    if (vr == v) return true;
+  return false;
+}
+
+bool known_vr(std::string_view vr) {
+  static constexpr std::string_view kAll = "AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV";
+  return vr.size() == 2 && kAll.find(vr) != std::string_view::npos && kAll.find(vr) % 3 == 0;
+}
+
+class Walker {
+ public:
+  Walker(const std::string& bytes, const std::filesystem::path& file) : b_(bytes), file_(file) {}
+
+  // Elements from `pos` up to `end`, or, with `until_delimiter`, up to the item delimiter that ends an
+  // item of undefined length. Returns the position after what was walked.
+  std::size_t elements(std::size_t pos, std::size_t end, bool explicit_vr, bool big_endian, int depth, bool until_delimiter,
+                       std::uint16_t only_group = 0) {
+    LDD_CHECK(depth <= kMaxDepth, where(pos) << ": sequences nested more than " << kMaxDepth << " deep (corrupt file?)");
+    while (pos < end) {
+      need(pos, 8, end);
+      const std::uint16_t group = u16(pos, big_endian), element = u16(pos + 2, big_endian);
+      if (only_group != 0 && group != only_group) return pos;
+      if (group == 0xfffe) {  // item delimiter ends an item of undefined length; nothing else belongs here
+        LDD_CHECK(until_delimiter && element == 0xe00d, where(pos) << ": " << tag(group, element) << " where a data element was expected (corrupt file?)");
+        return pos + 8;
+      }
+      std::uint32_t length = 0;
+      std::string vr;
+      if (explicit_vr) {
+        vr = b_.substr(pos + 4, 2);
+        LDD_CHECK(known_vr(vr), where(pos) << ": element " << tag(group, element) << " has the value representation '" << printable(vr)
+                                           << "', which DICOM does not define (corrupt file?)");
+        if (long_form(vr)) {
+          need(pos, 12, end);
+          length = u32(pos + 8, big_endian);
+          pos += 12;
+        } else {
+          length = u16(pos + 6, big_endian);
+          pos += 8;
+        }
+      } else {
+        length = u32(pos + 4, big_endian);
+        pos += 8;
+      }
+      if (length == kUndefined) {
+        // Items of data sets (SQ; UN is an implicit little-endian sequence) or of pixel data fragments.
+        const bool data_sets = vr == "SQ" || vr == "UN" || !explicit_vr;
+        const bool implicit_inside = vr == "UN" || !explicit_vr;
+        pos = items(pos, end, data_sets ? !implicit_inside : explicit_vr, vr == "UN" ? false : big_endian, depth + 1, data_sets);
+        continue;
+      }
+      need(pos, length, end, group, element);
+      if (vr == "SQ") elements_in_items(pos, pos + length, explicit_vr, big_endian, depth + 1);
+      pos += length;
+    }
+    LDD_CHECK(!until_delimiter, where(pos) << ": an item of undefined length has no end (truncated file?)");
+    return pos;
+  }
+
+  std::string transfer_syntax(std::size_t meta_start, std::size_t meta_end) const {
+    for (std::size_t pos = meta_start; pos + 8 <= meta_end;) {
+      const std::uint16_t group = u16(pos, false), element = u16(pos + 2, false);
+      const std::string vr = b_.substr(pos + 4, 2);
+      const bool wide = long_form(vr);
+      const std::uint32_t length = wide ? u32(pos + 8, false) : u16(pos + 6, false);
+      const std::size_t value = pos + (wide ? 12 : 8);
+      if (group == 0x0002 && element == 0x0010) {
+        std::string uid = b_.substr(value, length);
+        while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
+        return uid;
+      }
+      pos = value + length;
+    }
+    return {};
+  }
+
+ private:
+  // Items of a sequence or of encapsulated pixel data, up to the sequence delimiter.
+  std::size_t items(std::size_t pos, std::size_t end, bool explicit_vr, bool big_endian, int depth, bool data_sets) {
+    LDD_CHECK(depth <= kMaxDepth, where(pos) << ": sequences nested more than " << kMaxDepth << " deep (corrupt file?)");
+    while (true) {
+      need(pos, 8, end);
+      const std::uint16_t group = u16(pos, big_endian), element = u16(pos + 2, big_endian);
+      const std::uint32_t length = u32(pos + 4, big_endian);
+      pos += 8;
+      if (group == 0xfffe && element == 0xe0dd) return pos;
+      LDD_CHECK(group == 0xfffe && element == 0xe000, where(pos - 8) << ": " << tag(group, element) << " inside a sequence, where an item was expected (corrupt file?)");
+      if (length == kUndefined) {
+        LDD_CHECK(data_sets, where(pos - 8) << ": a pixel data fragment of undefined length (corrupt file?)");
+        pos = elements(pos, end, explicit_vr, big_endian, depth + 1, true);
+        continue;
+      }
+      need(pos, length, end, group, element);
+      if (data_sets) elements(pos, pos + length, explicit_vr, big_endian, depth + 1, false);
+      pos += length;
+    }
+  }
+
+  void elements_in_items(std::size_t pos, std::size_t end, bool explicit_vr, bool big_endian, int depth) {
+    while (pos < end) {
+      need(pos, 8, end);
+      const std::uint16_t group = u16(pos, big_endian), element = u16(pos + 2, big_endian);
+      const std::uint32_t length = u32(pos + 4, big_endian);
+      LDD_CHECK(group == 0xfffe && element == 0xe000, where(pos) << ": " << tag(group, element) << " inside a sequence, where an item was expected (corrupt file?)");
+      pos += 8;
+      if (length == kUndefined) {
+        pos = elements(pos, end, explicit_vr, big_endian, depth + 1, true);
+        continue;
+      }
+      need(pos, length, end, group, element);
+      elements(pos, pos + length, explicit_vr, big_endian, depth + 1, false);
+      pos += length;
+    }
+  }
+
+  void need(std::size_t pos, std::uint64_t length, std::size_t end, std::uint16_t group = 0, std::uint16_t element = 0) const {
+    if (pos + length <= end) return;
+    std::ostringstream what;
+    if (group != 0 || element != 0) what << "element " << tag(group, element) << " declares " << length << " bytes";
+    else what << length << " more bytes are needed";
+    LDD_FAIL(where(pos) << ": " << what.str() << ", but only " << end - pos << " remain where it lies (truncated or corrupt file)");
+  }
+
+  std::uint16_t u16(std::size_t pos, bool big_endian) const {
+    const auto lo = static_cast<unsigned char>(b_[pos]), hi = static_cast<unsigned char>(b_[pos + 1]);
+    return static_cast<std::uint16_t>(big_endian ? (lo << 8) | hi : (hi << 8) | lo);
+  }
+  std::uint32_t u32(std::size_t pos, bool big_endian) const {
+    const std::uint32_t a = u16(pos, big_endian), c = u16(pos + 2, big_endian);
+    return big_endian ? (a << 16) | c : (c << 16) | a;
+  }
+  std::string where(std::size_t pos) const { return "DICOM file '" + file_.string() + "', byte " + std::to_string(pos); }
+  static std::string tag(std::uint16_t group, std::uint16_t element) {
+    std::ostringstream o;
+    o << "(" << std::hex << std::setfill('0') << std::setw(4) << group << "," << std::setw(4) << element << ")";
+    return o.str();
+  }
+  static std::string printable(const std::string& s) {
+    std::ostringstream o;
+    for (const unsigned char c : s)
+      if (c >= 32 && c < 127) o << c;
+      else o << "\\x" << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(c);
+    return o.str();
+  }
+
+  const std::string& b_;
+  const std::filesystem::path& file_;
+};
+
+}  // namespace
+
+void check_dicom_structure(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  LDD_CHECK(!ec, "DICOM file '" << file.string() << "': cannot read its size (" << ec.message() << ")");
+  LDD_CHECK(size < kMaxFileBytes, "DICOM file '" << file.string() << "' is " << size << " bytes; one slice of a lumbar MRI is far smaller");
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  LDD_CHECK(bytes.size() == size, "DICOM file '" << file.string() << "': cannot read it");
+  Walker walk(bytes, file);
+  std::size_t pos = 0;
+  std::string syntax;
+  if (bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0) {
+    // The file meta group is explicit VR little endian whatever the data set's transfer syntax is.
+    const std::size_t meta_end = walk.elements(132, bytes.size(), true, false, 0, false, 0x0002);
+    syntax = walk.transfer_syntax(132, meta_end);
+    // GDCM trusts the group's declared length, (0002,0000), and asserts when the elements end elsewhere.
+    if (meta_end >= 144 && bytes.compare(132, 6, std::string("\x02\x00\x00\x00UL", 6)) == 0) {
+      const auto declared = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[140]) | static_cast<unsigned char>(bytes[141]) << 8 |
+                                                       static_cast<unsigned char>(bytes[142]) << 16 | static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[143])) << 24);
+      LDD_CHECK(declared == meta_end - 144, "DICOM file '" << file.string() << "': its file meta group declares " << declared
+                                                            << " bytes but holds " << meta_end - 144 << " (truncated or corrupt file)");
+    }
+    pos = meta_end;
+  } else if (bytes.size() >= 6 && bytes[0] == '\x02' && bytes[1] == '\0') {
+    // A meta group without the preamble: GDCM asserts it is explicit VR, as the standard writes it.
+    LDD_CHECK(known_vr(bytes.substr(4, 2)), "DICOM file '" << file.string() << "' starts with a file meta group whose value representations are not written out (corrupt file?)");
+  }
+  LDD_CHECK(pos < bytes.size(), "DICOM file '" << file.string() << "' holds no data set (truncated file?)");
+  if (syntax == "1.2.840.10008.1.2.1.99") return;  // deflated: GDCM inflates it; there is nothing to walk here
+  const bool implicit_vr = syntax == "1.2.840.10008.1.2" || (syntax.empty() && bytes.size() >= pos + 6 && !known_vr(bytes.substr(pos + 4, 2)));
+  walk.elements(pos, bytes.size(), !implicit_vr, syntax == "1.2.840.10008.1.2.2", 0, false);
+}
+
+}  // namespace ldd::io
