@@ -27,12 +27,16 @@ INTEGERS = {"in_channels", "height", "width", "classes", "fc_width", "lrn_size",
 FLOATS = {"dropout", "lrn_alpha", "lrn_beta", "lrn_k"}
 
 
+def text_attribute(value):
+    """ldd writes string attributes fixed-length (data/SCHEMA.md), which h5py reads as bytes."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def read_config(checkpoint):
     with h5py.File(checkpoint, "r") as f:
-        if f.attrs.get("format") != "ldd-checkpoint":
+        if text_attribute(f.attrs.get("format")) != "ldd-checkpoint":
             sys.exit(f"export_torch: {checkpoint} is not an ldd checkpoint (no format attribute 'ldd-checkpoint')")
-        text = f["model"].attrs["config"]
-        text = text.decode() if isinstance(text, bytes) else text
+        text = text_attribute(f["model"].attrs["config"])
         parameters = {name: np.array(f["model/parameters/" + name]) for name in f["model/parameters"]}
     c = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
     if c.get("model") != "vggm" or "head" not in c:

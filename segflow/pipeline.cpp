@@ -8,6 +8,7 @@
 #include "data/image/label_text.h"
 #include "data/image/png.h"
 #include "data/io/file_lock.h"
+#include "data/io/remove_on_signal.h"
 #include "kernels/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
@@ -102,6 +103,9 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
   const io::FileLock lock(cohort, "segflow");  // a second segflow on this cohort stops here, naming this one
   std::filesystem::path temporary = cohort;
   temporary += ".segflow-tmp";
+  // SegFlow writes into a copy, renamed over the cohort when every volume is done: a run that is stopped
+  // leaves the cohort as it was. Ctrl-C or kill removes the copy; after SIGKILL the next run replaces it.
+  io::remove_on_signal(temporary);
   std::filesystem::copy_file(cohort, temporary, std::filesystem::copy_options::overwrite_existing);
   SegflowSummary summary;
   try {
@@ -210,9 +214,11 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
+    io::keep_on_signal(temporary);
     throw;
   }
   std::filesystem::rename(temporary, cohort);
+  io::keep_on_signal(temporary);
   return summary;
 }
 

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "data/io/remove_on_signal.h"
 #include "kernels/check.h"
 
 namespace ldd::hdf5 {
@@ -161,8 +162,12 @@ File File::create(const std::filesystem::path& path) {
   remove_stale_temporaries(path);
   std::filesystem::path temporary = path;
   temporary += ".tmp-" + std::to_string(::getpid());
+  io::remove_on_signal(temporary);  // before it exists: a signal in between must not leave it behind
   const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) fail(temporary, "cannot create (is the folder there and writable?)");
+  if (id < 0) {
+    io::keep_on_signal(temporary);
+    fail(temporary, "cannot create (is the folder there and writable?)");
+  }
   return File(id, path, temporary);
 }
 
@@ -190,6 +195,11 @@ void File::close() noexcept {
   if (!temporary_.empty()) {
     std::error_code ignored;
     std::filesystem::remove(temporary_, ignored);
+    try {
+      io::keep_on_signal(temporary_);
+    } catch (const std::exception&) {
+      // the file is gone; a stale registration only unlinks a missing path
+    }
     temporary_.clear();
   }
 }
@@ -203,6 +213,7 @@ void File::commit() {
   std::filesystem::rename(temporary_, path_, error);
   LDD_CHECK(!error, "cannot move the finished file '" << temporary_.string() << "' to '" << path_.string()
                                                       << "': " << error.message());
+  io::keep_on_signal(temporary_);
   temporary_.clear();
 }
 
@@ -291,11 +302,45 @@ void File::write(const std::string& dataset, std::span<const T> values, const Di
     fail(path_, "cannot write dataset '" + dataset + "'");
 }
 
+namespace {
+
+// A corrupt header may declare any shape, chunking or storage, and libhdf5 1.10 copies past its buffers
+// when they disagree (found by tests/fuzz). Before anything is allocated or read: contiguous (and compact)
+// data store exactly the declared bytes; chunks are no larger than the extent; compressed chunks hold at
+// most what deflate packs (about 1032:1).
+void check_storage(hid_t d, const std::filesystem::path& path, const std::string& dataset, const Dims& dims, std::int64_t count,
+                   std::size_t element_bytes) {
+  const auto where = [&] { return "HDF5 file '" + path.string() + "': dataset '" + dataset + "'"; };
+  LDD_CHECK(count >= 0, where() << " declares a shape whose size overflows (corrupt file?)");
+  const double stored = static_cast<double>(H5Dget_storage_size(d)), declared = static_cast<double>(count) * static_cast<double>(element_bytes);
+  Handle dcpl(H5Dget_create_plist(d), H5Pclose);
+  const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+  if (layout == H5D_CHUNKED) {
+    std::vector<hsize_t> chunk(dims.size() + 1, 0);
+    const int rank = H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+    bool fits = rank == static_cast<int>(dims.size());
+    for (std::size_t i = 0; fits && i < dims.size(); ++i) fits = chunk[i] >= 1 && (dims[i] == 0 || chunk[i] <= static_cast<hsize_t>(dims[i]));
+    LDD_CHECK(fits, where() << " declares chunks that do not fit its shape (corrupt file?)");
+    LDD_CHECK(declared <= 1100.0 * stored + 1048576.0,
+              where() << " declares " << count << " elements but stores " << stored << " bytes (corrupt file?)");
+  } else {
+    LDD_CHECK(count == 0 || stored == declared, where() << " declares " << count << " elements of " << element_bytes << " bytes but stores "
+                                                        << stored << " bytes (corrupt file?)");
+  }
+}
+
+}  // namespace
+
 template <class T>
 std::vector<T> File::read(const std::string& dataset, Dims* shape_out) const {
   const Dims dims = shape(dataset);
   Handle d(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
   Handle type(H5Dget_type(d.get()), H5Tclose);
+  // A corrupt datatype may declare any element size; libhdf5 then converts past its buffers.
+  const std::size_t element_bytes = H5Tget_size(type.get());
+  LDD_CHECK(element_bytes >= 1 && element_bytes <= 8 && (H5Tget_class(type.get()) == H5T_FLOAT || H5Tget_class(type.get()) == H5T_INTEGER),
+            "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' holds elements of " << element_bytes
+                          << " bytes that are not numbers of 1 to 8 bytes (corrupt file?)");
   const bool stored_float = H5Tget_class(type.get()) == H5T_FLOAT;
   LDD_CHECK(stored_float == std::is_floating_point_v<T>,
             "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' holds "
@@ -303,12 +348,7 @@ std::vector<T> File::read(const std::string& dataset, Dims* shape_out) const {
                           << (std::is_floating_point_v<T> ? "floating-point" : "integer"));
   std::int64_t count = 1;
   for (auto n : dims) count = n != 0 && count > std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(n) ? -1 : count * static_cast<std::int64_t>(n);
-  // A corrupt header may declare any shape: what is stored bounds what it can hold (deflate packs at most
-  // about 1032:1), so the values are allocated only when the file can hold them.
-  const double stored = static_cast<double>(H5Dget_storage_size(d.get()));
-  LDD_CHECK(count >= 0 && static_cast<double>(count) * static_cast<double>(sizeof(T)) <= 1100.0 * stored + 1048576.0,
-            "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' declares a shape of " << (count < 0 ? "overflowing" : std::to_string(count))
-                          << " elements but stores " << stored << " bytes (corrupt file?)");
+  check_storage(d.get(), path_, dataset, dims, count, element_bytes);
   std::vector<T> values(static_cast<std::size_t>(count));
   if (count > 0 && H5Dread(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
     fail(path_, "cannot read dataset '" + dataset + "'");
@@ -417,8 +457,23 @@ std::string File::string_attribute(const std::string& object, const std::string&
   return value.substr(0, value.find('\0'));
 }
 
+namespace {
+
+// A number attribute whose stored type is not a number of 1 to 8 bytes (a corrupt datatype) is refused
+// before libhdf5 converts it.
+void check_number_attribute(const Handle& a, const std::filesystem::path& path, const std::string& object, const std::string& name) {
+  Handle stored(H5Aget_type(a.get()), H5Tclose);
+  const auto cls = H5Tget_class(stored.get());
+  const std::size_t bytes = H5Tget_size(stored.get());
+  LDD_CHECK((cls == H5T_INTEGER || cls == H5T_FLOAT) && bytes >= 1 && bytes <= 8,
+            "HDF5 file '" << path.string() << "': attribute '" << name << "' of '" << object << "' is not a number (corrupt file?)");
+}
+
+}  // namespace
+
 std::int64_t File::int_attribute(const std::string& object, const std::string& name) const {
   Handle a = open_attribute(id_, path_, object, name);
+  check_number_attribute(a, path_, object, name);
   std::int64_t value = 0;
   if (H5Aread(a.get(), H5T_NATIVE_INT64, &value) < 0) fail(path_, "cannot read attribute '" + name + "' as an integer");
   return value;
@@ -426,6 +481,7 @@ std::int64_t File::int_attribute(const std::string& object, const std::string& n
 
 double File::double_attribute(const std::string& object, const std::string& name) const {
   Handle a = open_attribute(id_, path_, object, name);
+  check_number_attribute(a, path_, object, name);
   double value = 0;
   if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, &value) < 0) fail(path_, "cannot read attribute '" + name + "' as a number");
   return value;

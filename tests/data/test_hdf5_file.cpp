@@ -5,10 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "data/hdf5/file.h"
 #include "kernels/check.h"
@@ -119,4 +122,67 @@ TEST_CASE("a disk that fills while synth writes: the system's reason, exit statu
   CHECK(WEXITSTATUS(status) == 1);
   CHECK(text.str().find("(No space left on device)") != std::string::npos);
   CHECK(std::filesystem::is_empty(disk));  // neither c.h5 nor its c.h5.tmp-<pid>
+}
+
+namespace {
+
+// Starts `argv` with its output in `log`; returns its pid.
+pid_t start(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    std::FILE* out = std::freopen(log.c_str(), "w", stdout);
+    if (out) ::dup2(::fileno(stdout), 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  return child;
+}
+
+// Waits up to `seconds` for `path` to appear; false if the process ended first or time ran out.
+bool appears(const std::filesystem::path& path, pid_t process, double seconds) {
+  for (int i = 0; i < static_cast<int>(seconds * 100); ++i) {
+    if (std::filesystem::exists(path)) return true;
+    if (::waitpid(process, nullptr, WNOHANG) == process) return false;
+    ::usleep(10000);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM or Ctrl-C while synth and segflow write: their temporary copies are removed, the cohort is untouched") {
+  TempDir dir;
+  const auto cohort = dir / "c.h5";
+  for (const int sig : {SIGTERM, SIGINT}) {
+    const pid_t synth = start({LDD_SYNTH_BINARY, "--out", cohort.string(), "--subjects", "400", "--quiet"}, dir / "synth.log");
+    const auto temporary = dir / ("c.h5.tmp-" + std::to_string(synth));
+    REQUIRE(appears(temporary, synth, 60));
+    ::kill(synth, sig);
+    int status = 0;
+    ::waitpid(synth, &status, 0);
+    CHECK(WIFSIGNALED(status));  // it ends as the signal ends a process, after removing its temporary
+    CHECK_FALSE(std::filesystem::exists(temporary));
+    CHECK_FALSE(std::filesystem::exists(cohort));
+  }
+  // segflow writes into a copy of the cohort; stopped, the copy goes and the cohort keeps its bytes.
+  REQUIRE(std::system((std::string(LDD_SYNTH_BINARY) + " --out '" + cohort.string() + "' --subjects 3 --quiet > /dev/null 2>&1").c_str()) == 0);
+  auto bytes = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string before = bytes(cohort);
+  const pid_t segflow = start({LDD_SEGFLOW_BINARY, "--cohort", cohort.string(), "--quiet", "--threads", "1"}, dir / "segflow.log");
+  auto copy = cohort;
+  copy += ".segflow-tmp";
+  REQUIRE(appears(copy, segflow, 60));
+  ::usleep(200000);  // into the refinement's training
+  ::kill(segflow, SIGTERM);
+  int status = 0;
+  ::waitpid(segflow, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  CHECK_FALSE(std::filesystem::exists(copy));
+  CHECK(bytes(cohort) == before);
 }
