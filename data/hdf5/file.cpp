@@ -307,7 +307,9 @@ namespace {
 // A corrupt header may declare any shape, chunking or storage, and libhdf5 1.10 copies past its buffers
 // when they disagree (found by tests/fuzz). Before anything is allocated or read: contiguous (and compact)
 // data store exactly the declared bytes; chunks are no larger than the extent; compressed chunks hold at
-// most what deflate packs (about 1032:1).
+// most what deflate packs (about 1032:1). These hold for every dataset ldd writes (fixed extent, written
+// in full, deflate); a foreign file with extendible or never-written datasets, or another filter, may be
+// refused.
 void check_storage(hid_t d, const std::filesystem::path& path, const std::string& dataset, const Dims& dims, std::int64_t count,
                    std::size_t element_bytes) {
   const auto where = [&] { return "HDF5 file '" + path.string() + "': dataset '" + dataset + "'"; };
@@ -347,7 +349,9 @@ std::vector<T> File::read(const std::string& dataset, Dims* shape_out) const {
                           << (stored_float ? "floating-point" : "integer") << " values, read as "
                           << (std::is_floating_point_v<T> ? "floating-point" : "integer"));
   std::int64_t count = 1;
-  for (auto n : dims) count = n != 0 && count > std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(n) ? -1 : count * static_cast<std::int64_t>(n);
+  for (auto n : dims) count = n == 0 ? 0 : count;  // an empty dimension: nothing to read, whatever the others say
+  for (auto n : dims)
+    if (count > 0) count = n < 0 || count > std::numeric_limits<std::int64_t>::max() / n ? -1 : count * n;
   check_storage(d.get(), path_, dataset, dims, count, element_bytes);
   std::vector<T> values(static_cast<std::size_t>(count));
   if (count > 0 && H5Dread(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)

@@ -3,8 +3,6 @@
 // slices along their normal and build the affine (LPS in DICOM, converted to RAS).
 #include <gdcmImage.h>
 #include <gdcmImageReader.h>
-#include <gdcmMediaStorage.h>
-#include <gdcmReader.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 
@@ -14,6 +12,7 @@
 #include <limits>
 #include <sstream>
 
+#include "data/io/dicom_guards.h"
 #include "data/io/dicom_structure.h"
 #include "data/io/raw_volume.h"
 #include "kernels/check.h"
@@ -85,66 +84,6 @@ std::string listed(const std::vector<double>& v) {
 
 // More pixels than any lumbar MRI holds: a corrupt or hostile header, refused before anything is allocated.
 constexpr std::int64_t kMaxVoxels = std::int64_t{1} << 31;
-
-// The first item's data set of sequence `tag` in `ds`, or null when the element is absent, not a
-// sequence, or empty.
-const gdcm::DataSet* first_item(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
-  if (!ds.FindDataElement(tag)) return nullptr;
-  const auto items = ds.GetDataElement(tag).GetValueAsSQ();
-  return items && items->GetNumberOfItems() > 0 ? &items->GetItem(1).GetNestedDataSet() : nullptr;
-}
-
-// What GDCM's ImageReader asserts, ending the process, rather than reports: here a file that breaks it is
-// refused first. Samples per Pixel must be 1 (it asserts at most 4; only greyscale is read anyway), Bits
-// Allocated 8 or 16 (it asserts a multiple of 8; those are the pixels read), a Recognition Code ACR-NEMA. An
-// enhanced-layout file (Enhanced MR or CT Image Storage) gives its geometry in functional groups, and
-// GDCM needs: the functional-group sequences it opens are sequences with items, the plane
-// orientation is there (shared, first per-frame item, or top level).
-void check_what_gdcm_asserts(const std::filesystem::path& file, const std::string& where) {
-  gdcm::Reader reader;
-  reader.SetFileName(file.c_str());
-  if (!reader.Read()) return;  // ImageReader says why, below
-  const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
-  auto us = [&](std::uint16_t group, std::uint16_t element) -> int {  // an unsigned short, -1 when absent or malformed
-    if (!ds.FindDataElement(gdcm::Tag(group, element))) return -1;
-    const gdcm::ByteValue* v = ds.GetDataElement(gdcm::Tag(group, element)).GetByteValue();
-    if (!v || v->GetLength() != 2) return -1;
-    return static_cast<unsigned char>(v->GetPointer()[0]) | static_cast<unsigned char>(v->GetPointer()[1]) << 8;
-  };
-  LDD_CHECK(!ds.FindDataElement(gdcm::Tag(0x0028, 0x0002)) || us(0x0028, 0x0002) == 1,
-            where << ": Samples per Pixel (0028,0002) is not 1; only greyscale images are supported");
-  LDD_CHECK(!ds.FindDataElement(gdcm::Tag(0x0028, 0x0100)) || us(0x0028, 0x0100) == 8 || us(0x0028, 0x0100) == 16,
-            where << ": Bits Allocated (0028,0100) is not 8 or 16; only 8- and 16-bit pixels are supported");
-  if (ds.FindDataElement(gdcm::Tag(0x0008, 0x0010))) {  // retired Recognition Code: GDCM asserts it names ACR-NEMA
-    const gdcm::ByteValue* v = ds.GetDataElement(gdcm::Tag(0x0008, 0x0010)).GetByteValue();
-    const std::string code = v ? std::string(v->GetPointer(), v->GetLength()) : "";
-    LDD_CHECK(code.rfind("ACR-NEMA", 0) == 0 || code.rfind("ACRNEMA", 0) == 0 || code.rfind("MIPS 2.0", 0) == 0,
-              where << ": Recognition Code (0008,0010) '" << code << "' is not an ACR-NEMA code (corrupt file?)");
-  }
-  gdcm::MediaStorage storage;
-  storage.SetFromFile(reader.GetFile());
-  if (storage != gdcm::MediaStorage::EnhancedMRImageStorage && storage != gdcm::MediaStorage::EnhancedCTImageStorage) return;
-  const gdcm::Tag shared(0x5200, 0x9229), per_frame(0x5200, 0x9230), orientation(0x0020, 0x9116), position(0x0020, 0x9113);
-  for (const gdcm::Tag& groups : {shared, per_frame})
-    LDD_CHECK(!ds.FindDataElement(groups) || first_item(ds, groups),
-              where << ": functional groups " << groups << " are not a sequence with items (corrupt file?)");
-  bool oriented = ds.FindDataElement(gdcm::Tag(0x0020, 0x0037));
-  for (const gdcm::Tag& groups : {shared, per_frame})
-    if (const gdcm::DataSet* g = first_item(ds, groups))
-      if (const gdcm::DataSet* o = first_item(*g, orientation)) oriented = oriented || o->FindDataElement(gdcm::Tag(0x0020, 0x0037));
-  LDD_CHECK(oriented, where << " has no Image Orientation (Patient) (0020,0037); the slice's direction is needed");
-  // Every functional-group macro GDCM opens, in the shared item and in each per-frame item.
-  std::vector<const gdcm::DataSet*> items;
-  if (const gdcm::DataSet* g = first_item(ds, shared)) items.push_back(g);
-  if (ds.FindDataElement(per_frame)) {
-    const auto frames = ds.GetDataElement(per_frame).GetValueAsSQ();
-    for (gdcm::SequenceOfItems::SizeType i = 1; i <= frames->GetNumberOfItems(); ++i) items.push_back(&frames->GetItem(i).GetNestedDataSet());
-  }
-  for (const gdcm::DataSet* item : items)
-    for (const gdcm::Tag& macro : {position, orientation, gdcm::Tag(0x0028, 0x9110), gdcm::Tag(0x0028, 0x9145), gdcm::Tag(0x0028, 0x9132)})
-      LDD_CHECK(!item->FindDataElement(macro) || first_item(*item, macro),
-                where << ": functional group " << macro << " is not a sequence with items (corrupt file?)");
-}
 
 }  // namespace
 

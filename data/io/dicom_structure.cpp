@@ -29,30 +29,42 @@ bool known_vr(std::string_view vr) {
   return vr.size() == 2 && kAll.find(vr) != std::string_view::npos && kAll.find(vr) % 3 == 0;
 }
 
+// Inside an UN of undefined length written before CP-246 (explicit, not implicit, content) the walk
+// cannot tell structure from corruption: it stops there and leaves the rest to GDCM.
+struct Unmodelled {};
+
 class Walker {
  public:
-  Walker(const std::string& bytes, const std::filesystem::path& file) : b_(bytes), file_(file) {}
+  // strict: the file meta group, where any unknown VR, sequence or undefined length makes GDCM assert.
+  // Otherwise an unknown VR is read as an implicit element (a scanner quirk GDCM accepts).
+  Walker(const std::string& bytes, const std::filesystem::path& file, bool strict) : b_(bytes), file_(file), strict_(strict) {}
 
   // Elements from `pos` up to `end`, or, with `until_delimiter`, up to the item delimiter that ends an
   // item of undefined length. Returns the position after what was walked.
   std::size_t elements(std::size_t pos, std::size_t end, bool explicit_vr, bool big_endian, int depth, bool until_delimiter,
                        std::uint16_t only_group = 0) {
-    LDD_CHECK(depth <= kMaxDepth, where(pos) << ": sequences nested more than " << kMaxDepth << " deep (corrupt file?)");
+    if (depth > kMaxDepth) surprise(where(pos) + ": sequences nested more than " + std::to_string(kMaxDepth) + " deep (corrupt file?)");
     while (pos < end) {
       need(pos, 8, end);
       const std::uint16_t group = u16(pos, big_endian), element = u16(pos + 2, big_endian);
       if (only_group != 0 && group != only_group) return pos;
       if (group == 0xfffe) {  // item delimiter ends an item of undefined length; nothing else belongs here
-        LDD_CHECK(until_delimiter && element == 0xe00d, where(pos) << ": " << tag(group, element) << " where a data element was expected (corrupt file?)");
+        if (!until_delimiter || element != 0xe00d) surprise(where(pos) + ": " + tag(group, element) + " where a data element was expected (corrupt file?)");
         return pos + 8;
       }
       std::uint32_t length = 0;
       std::string vr;
       if (explicit_vr) {
         vr = b_.substr(pos + 4, 2);
-        LDD_CHECK(known_vr(vr), where(pos) << ": element " << tag(group, element) << " has the value representation '" << printable(vr)
-                                           << "', which DICOM does not define (corrupt file?)");
-        if (long_form(vr)) {
+        if (strict_ && !known_vr(vr))
+          surprise(where(pos) + ": element " + tag(group, element) + " has the value representation '" + printable(vr) +
+                   "', which DICOM does not define (corrupt file?)");
+        if (strict_ && vr == "SQ") surprise(where(pos) + ": a sequence in the file meta group (corrupt file?)");
+        if (!known_vr(vr)) {  // written implicitly inside an explicit file, as some scanners do; GDCM reads it so too
+          vr.clear();
+          length = u32(pos + 4, big_endian);
+          pos += 8;
+        } else if (long_form(vr)) {
           need(pos, 12, end);
           length = u32(pos + 8, big_endian);
           pos += 12;
@@ -65,17 +77,24 @@ class Walker {
         pos += 8;
       }
       if (length == kUndefined) {
-        // Items of data sets (SQ; UN is an implicit little-endian sequence) or of pixel data fragments.
-        const bool data_sets = vr == "SQ" || vr == "UN" || !explicit_vr;
-        const bool implicit_inside = vr == "UN" || !explicit_vr;
-        pos = items(pos, end, data_sets ? !implicit_inside : explicit_vr, vr == "UN" ? false : big_endian, depth + 1, data_sets);
+        if (strict_) surprise(where(pos) + ": an element of undefined length in the file meta group (corrupt file?)");
+        // Pixel data of undefined length holds fragments; an SQ, an implicit element or (CP-246) an UN
+        // holds items of data sets. An UN's content is implicit little endian, except where a writer
+        // predates CP-246: its lengths are not trusted.
+        const bool pixels = group == 0x7fe0 && element == 0x0010;
+        const bool data_sets = !pixels && (vr == "SQ" || vr == "UN" || !explicit_vr);
+        const bool inside_un = vr == "UN";
+        const bool trusted = trust_lengths_;
+        trust_lengths_ = trust_lengths_ && !inside_un;
+        pos = items(pos, end, data_sets ? explicit_vr && !inside_un : explicit_vr, inside_un ? false : big_endian, depth + 1, data_sets);
+        trust_lengths_ = trusted;
         continue;
       }
       need(pos, length, end, group, element);
       if (vr == "SQ") elements_in_items(pos, pos + length, explicit_vr, big_endian, depth + 1);
       pos += length;
     }
-    LDD_CHECK(!until_delimiter, where(pos) << ": an item of undefined length has no end (truncated file?)");
+    if (until_delimiter) surprise(where(pos) + ": an item of undefined length has no end (truncated file?)");
     return pos;
   }
 
@@ -99,16 +118,16 @@ class Walker {
  private:
   // Items of a sequence or of encapsulated pixel data, up to the sequence delimiter.
   std::size_t items(std::size_t pos, std::size_t end, bool explicit_vr, bool big_endian, int depth, bool data_sets) {
-    LDD_CHECK(depth <= kMaxDepth, where(pos) << ": sequences nested more than " << kMaxDepth << " deep (corrupt file?)");
+    if (depth > kMaxDepth) surprise(where(pos) + ": sequences nested more than " + std::to_string(kMaxDepth) + " deep (corrupt file?)");
     while (true) {
       need(pos, 8, end);
       const std::uint16_t group = u16(pos, big_endian), element = u16(pos + 2, big_endian);
       const std::uint32_t length = u32(pos + 4, big_endian);
       pos += 8;
       if (group == 0xfffe && element == 0xe0dd) return pos;
-      LDD_CHECK(group == 0xfffe && element == 0xe000, where(pos - 8) << ": " << tag(group, element) << " inside a sequence, where an item was expected (corrupt file?)");
+      if (group != 0xfffe || element != 0xe000) surprise(where(pos - 8) + ": " + tag(group, element) + " inside a sequence, where an item was expected (corrupt file?)");
       if (length == kUndefined) {
-        LDD_CHECK(data_sets, where(pos - 8) << ": a pixel data fragment of undefined length (corrupt file?)");
+        if (!data_sets) surprise(where(pos - 8) + ": a pixel data fragment of undefined length (corrupt file?)");
         pos = elements(pos, end, explicit_vr, big_endian, depth + 1, true);
         continue;
       }
@@ -123,7 +142,7 @@ class Walker {
       need(pos, 8, end);
       const std::uint16_t group = u16(pos, big_endian), element = u16(pos + 2, big_endian);
       const std::uint32_t length = u32(pos + 4, big_endian);
-      LDD_CHECK(group == 0xfffe && element == 0xe000, where(pos) << ": " << tag(group, element) << " inside a sequence, where an item was expected (corrupt file?)");
+      if (group != 0xfffe || element != 0xe000) surprise(where(pos) + ": " + tag(group, element) + " inside a sequence, where an item was expected (corrupt file?)");
       pos += 8;
       if (length == kUndefined) {
         pos = elements(pos, end, explicit_vr, big_endian, depth + 1, true);
@@ -137,6 +156,7 @@ class Walker {
 
   void need(std::size_t pos, std::uint64_t length, std::size_t end, std::uint16_t group = 0, std::uint16_t element = 0) const {
     if (pos + length <= end) return;
+    if (!trust_lengths_) throw Unmodelled{};
     std::ostringstream what;
     if (group != 0 || element != 0) what << "element " << tag(group, element) << " declares " << length << " bytes";
     else what << length << " more bytes are needed";
@@ -165,8 +185,15 @@ class Walker {
     return o.str();
   }
 
+  void surprise(const std::string& what) const {
+    if (!trust_lengths_) throw Unmodelled{};
+    throw Error(what);
+  }
+
   const std::string& b_;
   const std::filesystem::path& file_;
+  const bool strict_;
+  bool trust_lengths_ = true;
 };
 
 }  // namespace
@@ -179,29 +206,34 @@ void check_dicom_structure(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   const std::string bytes{std::istreambuf_iterator<char>(in), {}};
   LDD_CHECK(bytes.size() == size, "DICOM file '" << file.string() << "': cannot read it");
-  Walker walk(bytes, file);
+  Walker meta(bytes, file, true);
   std::size_t pos = 0;
   std::string syntax;
   if (bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0) {
     // The file meta group is explicit VR little endian whatever the data set's transfer syntax is.
-    const std::size_t meta_end = walk.elements(132, bytes.size(), true, false, 0, false, 0x0002);
-    syntax = walk.transfer_syntax(132, meta_end);
-    // GDCM trusts the group's declared length, (0002,0000), and asserts when the elements end elsewhere.
-    if (meta_end >= 144 && bytes.compare(132, 6, std::string("\x02\x00\x00\x00UL", 6)) == 0) {
-      const auto declared = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[140]) | static_cast<unsigned char>(bytes[141]) << 8 |
-                                                       static_cast<unsigned char>(bytes[142]) << 16 | static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[143])) << 24);
-      LDD_CHECK(declared == meta_end - 144, "DICOM file '" << file.string() << "': its file meta group declares " << declared
-                                                            << " bytes but holds " << meta_end - 144 << " (truncated or corrupt file)");
-    }
-    pos = meta_end;
+    pos = meta.elements(132, bytes.size(), true, false, 0, false, 0x0002);
+    syntax = meta.transfer_syntax(132, pos);
   } else if (bytes.size() >= 6 && bytes[0] == '\x02' && bytes[1] == '\0') {
     // A meta group without the preamble: GDCM asserts it is explicit VR, as the standard writes it.
     LDD_CHECK(known_vr(bytes.substr(4, 2)), "DICOM file '" << file.string() << "' starts with a file meta group whose value representations are not written out (corrupt file?)");
+    pos = meta.elements(0, bytes.size(), true, false, 0, false, 0x0002);
+    syntax = meta.transfer_syntax(0, pos);
   }
-  LDD_CHECK(pos < bytes.size(), "DICOM file '" << file.string() << "' holds no data set (truncated file?)");
+  LDD_CHECK(pos < bytes.size(), "DICOM file '" << file.string() << "' holds no data set (truncated file, or not a DICOM file?)");
   if (syntax == "1.2.840.10008.1.2.1.99") return;  // deflated: GDCM inflates it; there is nothing to walk here
-  const bool implicit_vr = syntax == "1.2.840.10008.1.2" || (syntax.empty() && bytes.size() >= pos + 6 && !known_vr(bytes.substr(pos + 4, 2)));
-  walk.elements(pos, bytes.size(), !implicit_vr, syntax == "1.2.840.10008.1.2.2", 0, false);
+  // Implicit VR little endian by its UID (or GE's private one), or where the first element shows no VR.
+  const bool implicit_vr = syntax == "1.2.840.10008.1.2" || syntax == "1.2.840.113619.5.2" ||
+                           (bytes.size() >= pos + 6 && !known_vr(bytes.substr(pos + 4, 2)));
+  Walker data_set(bytes, file, false);
+  try {
+    data_set.elements(pos, bytes.size(), !implicit_vr, syntax == "1.2.840.10008.1.2.2", 0, false);
+  } catch (const Unmodelled&) {
+    // a pre-CP-246 UN: GDCM reads what the walk does not model; the lengths walked so far fit
+  } catch (const Error& e) {
+    if (pos > 0) throw;
+    throw Error("DICOM file '" + file.string() + "' has neither the DICM preamble nor a file meta group, and does not read as a bare data " +
+                "set (" + e.what() + "): is it another kind of file? Series folders must hold only the series' DICOM files");
+  }
 }
 
 }  // namespace ldd::io

@@ -28,8 +28,8 @@ RawVolume read_metaimage(const std::filesystem::path& path);
 RawVolume read_dicom_series(const std::filesystem::path& folder);
 
 // Every reader's last step: refuses an empty dimension, a value count other than the dimensions' product,
-// a NaN or infinite value (also one that a rescale slope made), and a non-finite or degenerate affine,
-// naming the file. Returns `v`.
+// a NaN or infinite value (also one that a rescale slope made), and an affine that is not finite or has
+// an axis of no extent, naming the file. Returns `v`.
 RawVolume checked(RawVolume v);
 
 // How the stored axes map onto the canonical ones (slices left->right, rows superior->inferior,

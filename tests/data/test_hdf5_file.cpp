@@ -2,6 +2,7 @@
 // the object.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,18 +127,21 @@ TEST_CASE("a disk that fills while synth writes: the system's reason, exit statu
 
 namespace {
 
-// Starts `argv` with its output in `log`; returns its pid.
+// Starts `argv` with its output in `log`; returns its pid. Everything is prepared before fork(): the
+// child of a multithreaded process may only call async-signal-safe functions.
 pid_t start(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const pid_t child = ::fork();
   if (child == 0) {
-    std::FILE* out = std::freopen(log.c_str(), "w", stdout);
-    if (out) ::dup2(::fileno(stdout), 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  ::close(out);
   return child;
 }
 

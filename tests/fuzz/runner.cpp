@@ -102,7 +102,10 @@ constexpr int kExitFinding = 3, kExitSeedRefused = 4;
   if (check_seeds)
     for (std::size_t i = 0; i < seeds; ++i) {
       write_bytes(input, corpus[i]);
-      if (run_one(target, work, finding) != Outcome::Accepted) {
+      ::alarm(o.per_input_seconds);
+      const Outcome outcome = run_one(target, work, finding);
+      ::alarm(0);
+      if (outcome != Outcome::Accepted) {
         std::ofstream(work / "finding.txt") << "seed " << i + 1 << " of " << (o.seeds / target.name).string() << " is not accepted"
                                            << (finding.empty() ? "" : ": " + finding);
         std::_Exit(kExitSeedRefused);
@@ -110,7 +113,8 @@ constexpr int kExitFinding = 3, kExitSeedRefused = 4;
     }
   Mutator mutator(seed);
   const auto start = std::chrono::steady_clock::now();
-  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < deadline_s) {
+  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < deadline_s &&
+         (o.runs == 0 || counters.runs < o.runs)) {
     const Bytes bytes = mutator.mutate(corpus[mutator.below(corpus.size())], corpus);
     write_bytes(input, bytes);
     ::alarm(o.per_input_seconds);
@@ -160,7 +164,7 @@ FuzzResult fuzz(const Target& target, const FuzzOptions& o) {
   std::set<std::string> seen;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  for (int child = 0; child == 0 || elapsed() < o.seconds; ++child) {
+  for (int child = 0; child == 0 || (elapsed() < o.seconds && (o.runs == 0 || counters->runs < o.runs)); ++child) {
     const fs::path work = make_work(target, o.seeds, child);
     std::cout.flush();
     const pid_t pid = ::fork();

@@ -15,6 +15,8 @@ struct FuzzOptions {
   std::filesystem::path seeds;     // <seeds>/<target>/ holds the seed files, <seeds>/<target>/side/ the side files
   std::filesystem::path findings;  // a finding's input goes to <findings>/<target>/<hash>.<ext>, its reason beside it
   double seconds = 10;
+  std::uint64_t runs = 0;  // stop after this many mutated inputs (0: only the time bounds the run); with a
+                           // fixed seed a bounded count makes a run the same on every machine
   std::uint64_t seed = 1;
   unsigned per_input_seconds = 20;   // longer is a hang
   std::uint64_t memory_limit_mb = 4096;  // address space of a child; not applied under AddressSanitizer

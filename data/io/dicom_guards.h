@@ -1,0 +1,13 @@
+// What GDCM's ImageReader asserts, ending the process, rather than reports (Debian's GDCM keeps its
+// asserts): a file that would break one is refused first, with an error naming it. Found by the DICOM
+// fuzz target (tests/fuzz); run after check_dicom_structure, which bounds every declared length.
+#pragma once
+#include <filesystem>
+#include <string>
+
+namespace ldd::io {
+
+// `where` starts the error message ("DICOM series 'S': 'file.dcm'").
+void check_what_gdcm_asserts(const std::filesystem::path& file, const std::string& where);
+
+}  // namespace ldd::io
