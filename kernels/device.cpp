@@ -49,7 +49,6 @@ double now_ms() {
 
 }  // namespace
 
-bool cuda_built() { return LDD_HAS_CUDA; }
 bool cuda_available() { return cuda_probe().available; }
 std::string cuda_unavailable_reason() { return cuda_probe().reason; }
 

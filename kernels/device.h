@@ -13,8 +13,6 @@ const char* to_string(Device device);
 
 namespace ldd::kernels {
 
-// True when this build contains the CUDA backend (nvcc was found at configure time).
-bool cuda_built();
 // True when the CUDA backend is built and a GPU answers. Without a driver cudaGetDeviceCount returns an
 // error rather than zero devices; any such error means "no device".
 bool cuda_available();

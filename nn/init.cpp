@@ -6,12 +6,6 @@
 
 namespace ldd {
 
-InitScheme parse_init_scheme(const std::string& name) {
-  if (name == "gaussian") return InitScheme::Gaussian;
-  if (name == "kaiming") return InitScheme::Kaiming;
-  LDD_FAIL("unknown initialisation '" << name << "'; accepted: gaussian, kaiming");
-}
-
 void fill_normal(Tensor& t, float mean, float stddev, Generator& gen) {
   t.assign(normal(t.shape(), mean, stddev, gen));
 }

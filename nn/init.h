@@ -1,6 +1,5 @@
 // Parameter initialisers, drawing from one Generator so a seed fixes every initial weight.
 #pragma once
-#include <string>
 
 #include "nn/module.h"
 #include "nn/random.h"
@@ -11,9 +10,6 @@ enum class InitScheme {
   Gaussian,  // N(0, std^2), std = 0.01 as in Chatfield et al. 2014
   Kaiming,   // He et al. 2015: N(0, 2 / fan_in), for ReLU networks
 };
-
-// Parses "gaussian" / "kaiming"; throws listing the accepted names otherwise.
-InitScheme parse_init_scheme(const std::string& name);
 
 void fill_normal(Tensor& t, float mean, float stddev, Generator& gen);
 // fan_in = numel / size(0): in_channels * kernel area for a conv weight, in_features for a linear one.

@@ -47,15 +47,14 @@ Votes vote_along(const Volume& v, const std::vector<float>& volume, const std::v
     std::vector<float> total(own.begin() + s * p.size(), own.begin() + (s + 1) * p.size());
     double weight = 1.0;
     const Tensor here = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(volume.data() + s * p.size(), static_cast<std::size_t>(p.size())));
-    if (o.use_flow)
-      for (std::int64_t n : {s - 1, s + 1}) {
-        if (n < 0 || n >= slices) continue;
-        const Tensor there = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(volume.data() + n * p.size(), static_cast<std::size_t>(p.size())));
-        const Tensor proposals = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(own.data() + n * p.size(), static_cast<std::size_t>(p.size())));
-        const auto warped = warp(proposals, estimate_flow(here, there)).to_vector();
-        for (std::int64_t i = 0; i < p.size(); ++i) total[static_cast<std::size_t>(i)] += static_cast<float>(o.neighbour_weight) * warped[static_cast<std::size_t>(i)];
-        weight += o.neighbour_weight;
-      }
+    for (std::int64_t n : {s - 1, s + 1}) {
+      if (n < 0 || n >= slices) continue;
+      const Tensor there = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(volume.data() + n * p.size(), static_cast<std::size_t>(p.size())));
+      const Tensor proposals = Tensor::from_vector({p.rows, p.cols}, std::span<const float>(own.data() + n * p.size(), static_cast<std::size_t>(p.size())));
+      const auto warped = warp(proposals, estimate_flow(here, there)).to_vector();
+      for (std::int64_t i = 0; i < p.size(); ++i) total[static_cast<std::size_t>(i)] += static_cast<float>(o.neighbour_weight) * warped[static_cast<std::size_t>(i)];
+      weight += o.neighbour_weight;
+    }
     for (std::int64_t i = 0; i < p.size(); ++i) {
       const float f = total[static_cast<std::size_t>(i)] / static_cast<float>(weight * static_cast<double>(grid.size()));
       const auto at = static_cast<std::size_t>(s * p.size() + i);

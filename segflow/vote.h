@@ -17,7 +17,6 @@ struct VoteOptions {
   double neighbour_weight = 0.15;    // a warped neighbour proposal counts this much of an own one (see docs/decisions.md)
   double foreground_at = 0.6;        // vote fraction from which a pixel is labelled vertebra
   double background_below = 0.25;    // vote fraction under which it is labelled background
-  bool use_flow = true;              // false: neighbours are not consulted (for comparison)
   // The marrow texture (proposals.h marrow_gradient) the grid's edge barriers were set for; a rougher
   // volume has its barriers widened in proportion.
   double reference_marrow_gradient = 0.045;

@@ -48,19 +48,6 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& source, co
 Fields::Fields(YAML::Node node, std::string source, std::string path)
     : node_(std::move(node)), source_(std::move(source)), path_(std::move(path)) {}
 
-Fields Fields::load_file(const std::string& path) {
-  try {
-    const YAML::Node node = YAML::LoadFile(path);
-    reject_duplicate_keys(node, path, "");
-    return Fields(node, path, "");
-  } catch (const YAML::BadFile&) {
-    throw Error(path + ": cannot read the file");
-  } catch (const YAML::ParserException& e) {
-    throw Error(path + ": YAML syntax error at line " + std::to_string(e.mark.line + 1) + ", column " +
-                std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
-}
-
 Fields Fields::parse(const std::string& text, const std::string& source_name) {
   try {
     const YAML::Node node = YAML::Load(text);

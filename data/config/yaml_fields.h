@@ -13,8 +13,6 @@ namespace ldd::config {
 
 class Fields {
  public:
-  // Parses a file; a syntax error names the file, line and column.
-  static Fields load_file(const std::string& path);
   static Fields parse(const std::string& text, const std::string& source_name);
 
   bool has(const std::string& key) const;
