@@ -304,6 +304,14 @@ void File::write(const std::string& dataset, std::span<const T> values, const Di
 
 namespace {
 
+// The numbers ldd stores: integers and floats of 1 to 8 bytes. A corrupt datatype may declare any class
+// and size, and libhdf5 then converts past its buffers.
+bool number_type(hid_t type) {
+  const auto cls = H5Tget_class(type);
+  const std::size_t bytes = H5Tget_size(type);
+  return (cls == H5T_INTEGER || cls == H5T_FLOAT) && bytes >= 1 && bytes <= 8;
+}
+
 // A corrupt header may declare any shape, chunking or storage, and libhdf5 1.10 copies past its buffers
 // when they disagree (found by tests/fuzz). Before anything is allocated or read: contiguous (and compact)
 // data store exactly the declared bytes; chunks are no larger than the extent; compressed chunks hold at
@@ -338,11 +346,9 @@ std::vector<T> File::read(const std::string& dataset, Dims* shape_out) const {
   const Dims dims = shape(dataset);
   Handle d(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
   Handle type(H5Dget_type(d.get()), H5Tclose);
-  // A corrupt datatype may declare any element size; libhdf5 then converts past its buffers.
   const std::size_t element_bytes = H5Tget_size(type.get());
-  LDD_CHECK(element_bytes >= 1 && element_bytes <= 8 && (H5Tget_class(type.get()) == H5T_FLOAT || H5Tget_class(type.get()) == H5T_INTEGER),
-            "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' holds elements of " << element_bytes
-                          << " bytes that are not numbers of 1 to 8 bytes (corrupt file?)");
+  LDD_CHECK(number_type(type.get()), "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' holds elements of " << element_bytes
+                                                   << " bytes that are not numbers of 1 to 8 bytes (corrupt file?)");
   const bool stored_float = H5Tget_class(type.get()) == H5T_FLOAT;
   LDD_CHECK(stored_float == std::is_floating_point_v<T>,
             "HDF5 file '" << path_.string() << "': dataset '" << dataset << "' holds "
@@ -463,13 +469,10 @@ std::string File::string_attribute(const std::string& object, const std::string&
 
 namespace {
 
-// A number attribute whose stored type is not a number of 1 to 8 bytes (a corrupt datatype) is refused
-// before libhdf5 converts it.
+// A number attribute whose stored type is not one (a corrupt datatype) is refused before libhdf5 converts it.
 void check_number_attribute(const Handle& a, const std::filesystem::path& path, const std::string& object, const std::string& name) {
   Handle stored(H5Aget_type(a.get()), H5Tclose);
-  const auto cls = H5Tget_class(stored.get());
-  const std::size_t bytes = H5Tget_size(stored.get());
-  LDD_CHECK((cls == H5T_INTEGER || cls == H5T_FLOAT) && bytes >= 1 && bytes <= 8,
+  LDD_CHECK(number_type(stored.get()),
             "HDF5 file '" << path.string() << "': attribute '" << name << "' of '" << object << "' is not a number (corrupt file?)");
 }
 

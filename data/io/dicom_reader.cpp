@@ -100,21 +100,19 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
   std::vector<double> thickness;  // the first file's, used when the series has one slice
   std::int64_t width = 0, height = 0;
   for (const auto& file : files) {
+    const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
     try {
       check_dicom_structure(file);
-      check_what_gdcm_asserts(file, "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'");
+      check_what_gdcm_asserts(file, where);
       gdcm::ImageReader reader;
       reader.SetFileName(file.c_str());
-      LDD_CHECK(reader.Read(), "DICOM series '" << folder.string() << "': '" << file.filename().string()
-                                                << "' is not a readable DICOM image (truncated, corrupt, or another file)");
+      LDD_CHECK(reader.Read(), where << " is not a readable DICOM image (truncated, corrupt, or another file)");
       const gdcm::Image& image = reader.GetImage();
       LDD_CHECK(image.GetNumberOfDimensions() == 2 || image.GetDimension(2) == 1,
-                "DICOM series '" << folder.string() << "': '" << file.filename().string()
-                                 << "' holds several frames; one single-frame file per slice is required");
+                where << " holds several frames; one single-frame file per slice is required");
       const double* cosines = image.GetDirectionCosines();
       const double* origin = image.GetOrigin();
       const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
-      const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
       const std::vector<double> pixel_spacing = file_values(ds, 0x0028, 0x0030);
       LDD_CHECK(!pixel_spacing.empty(), where << " has no Pixel Spacing (0028,0030); the pixels' size in mm is needed");
       LDD_CHECK(positive_sizes(pixel_spacing, 2),
@@ -144,8 +142,7 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
         if (!positive_sizes(thickness, 1)) thickness = file_values(ds, 0x0018, 0x0050);
       }
       LDD_CHECK(image.GetDimension(0) == width && image.GetDimension(1) == height,
-                "DICOM series '" << folder.string() << "': '" << file.filename().string() << "' is " << image.GetDimension(0)
-                                 << "x" << image.GetDimension(1) << ", the series is " << width << "x" << height);
+                where << " is " << image.GetDimension(0) << "x" << image.GetDimension(1) << ", the series is " << width << "x" << height);
       std::vector<char> bytes(image.GetBufferLength());
       LDD_CHECK(image.GetBuffer(bytes.data()), "DICOM series '" << folder.string() << "': cannot decode the pixels of '"
                                                                 << file.filename().string() << "'");

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "data/hdf5/file.h"
+#include "data/io/text_file.h"
 #include "kernels/check.h"
 #include "tests/support/temp_dir.h"
 
@@ -173,11 +174,7 @@ TEST_CASE("SIGTERM or Ctrl-C while synth and segflow write: their temporary copi
   }
   // segflow writes into a copy of the cohort; stopped, the copy goes and the cohort keeps its bytes.
   REQUIRE(std::system((std::string(LDD_SYNTH_BINARY) + " --out '" + cohort.string() + "' --subjects 3 --quiet > /dev/null 2>&1").c_str()) == 0);
-  auto bytes = [](const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  const std::string before = bytes(cohort);
+  const std::string before = io::read_text(cohort);
   const pid_t segflow = start({LDD_SEGFLOW_BINARY, "--cohort", cohort.string(), "--quiet", "--threads", "1"}, dir / "segflow.log");
   auto copy = cohort;
   copy += ".segflow-tmp";
@@ -188,5 +185,5 @@ TEST_CASE("SIGTERM or Ctrl-C while synth and segflow write: their temporary copi
   ::waitpid(segflow, &status, 0);
   CHECK(WIFSIGNALED(status));
   CHECK_FALSE(std::filesystem::exists(copy));
-  CHECK(bytes(cohort) == before);
+  CHECK(io::read_text(cohort) == before);
 }

@@ -1,14 +1,13 @@
 #include "tests/fuzz/targets.h"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "data/cohort/cohort_file.h"
 #include "data/hdf5/file.h"
 #include "data/ingest/ingest.h"
 #include "data/io/csv.h"
 #include "data/io/raw_volume.h"
+#include "data/io/text_file.h"
 #include "data/synth/config.h"
 #include "kernels/check.h"
 #include "tests/support/image_files.h"
@@ -149,11 +148,6 @@ std::vector<Target> make_targets() {
   };
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 const std::array<std::string, 2> kSeedSubjects{"S0", "S1"};
 
 void write_cohort_seed(const fs::path& path) {
@@ -231,16 +225,15 @@ void write_seeds(const fs::path& folder) {
   fs::remove_all(series);
   fs::create_directories(folder / "csv" / "side" / "images");
   write_nifti(sagittal, folder / "csv" / "side" / "images" / "A.nii");
-  write_text(folder / "csv" / "labels.csv", "subject,visit,level,schneiderman,bulging,pfirrmann\nA,baseline,L4-L5,1,0,3\nA,baseline,L5/S1,,2,5\n");
-  write_text(folder / "csv" / "labels-semicolon.csv", "\xef\xbb\xbfsubject;timepoint;level;pfirrmann\nA;baseline;L1-L2;2\nA;baseline;L2L3;3\n");
-  write_text(folder / "csv" / "spider.csv", "Patient,IVD label,Modic,Pfirrman grade,level\nA,1,0,3,L5-S1\nA,6,0,2,T12-L1\nA,2,1,4,L4-L5\n");
-  write_text(folder / "csv" / "demographics.csv", "subject,age,sex,bmi,institution\nA,52,F,24.5,\"North, East\"\n");
-  for (const char* name : {"pfirrmann.yaml", "spider-pfirrmann.yaml", "imbalance-quickstart.yaml"}) {
-    std::ifstream in(fs::path(LDD_SOURCE_DIR) / "experiments" / name, std::ios::binary);
-    write_text(folder / "yaml" / name, std::string(std::istreambuf_iterator<char>(in), {}));
-  }
-  std::ifstream synth(fs::path(LDD_SOURCE_DIR) / "data" / "synth" / "defaults.yaml", std::ios::binary);
-  write_text(folder / "yaml" / "synth-defaults.yaml", std::string(std::istreambuf_iterator<char>(synth), {}));
+  io::write_text_atomically(folder / "csv" / "labels.csv", "subject,visit,level,schneiderman,bulging,pfirrmann\nA,baseline,L4-L5,1,0,3\nA,baseline,L5/S1,,2,5\n");
+  io::write_text_atomically(folder / "csv" / "labels-semicolon.csv", "\xef\xbb\xbfsubject;timepoint;level;pfirrmann\nA;baseline;L1-L2;2\nA;baseline;L2L3;3\n");
+  io::write_text_atomically(folder / "csv" / "spider.csv", "Patient,IVD label,Modic,Pfirrman grade,level\nA,1,0,3,L5-S1\nA,6,0,2,T12-L1\nA,2,1,4,L4-L5\n");
+  io::write_text_atomically(folder / "csv" / "demographics.csv", "subject,age,sex,bmi,institution\nA,52,F,24.5,\"North, East\"\n");
+  fs::create_directories(folder / "yaml");
+  for (const char* name : {"pfirrmann.yaml", "spider-pfirrmann.yaml", "imbalance-quickstart.yaml"})
+    fs::copy_file(fs::path(LDD_SOURCE_DIR) / "experiments" / name, folder / "yaml" / name, fs::copy_options::overwrite_existing);
+  fs::copy_file(fs::path(LDD_SOURCE_DIR) / "data" / "synth" / "defaults.yaml", folder / "yaml" / "synth-defaults.yaml",
+                fs::copy_options::overwrite_existing);
   fs::create_directories(folder / "cohort");
   write_cohort_seed(folder / "cohort" / "small.h5");
 }
