@@ -4,7 +4,7 @@
 // mask in CACHE_DIR; later runs only name. A reference vertebra is named right when the label covering
 // most of it is its level's (reference labels 1.. are the levels given, e.g. T11,T12,L1,L2,L3,L4,L5 for
 // lumbar-vb-t2; default: ldd's own labels).
-//   naming_replay COHORT.h5 CACHE_DIR [REFERENCE_LEVELS] [TRAIN_VOLUMES] [STEPS]
+//   naming_replay COHORT.h5 CACHE_DIR [REFERENCE_LEVELS] [TRAIN_VOLUMES] [STEPS] [SEED]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -41,7 +41,7 @@ bool read_mask(const std::filesystem::path& path, std::vector<std::uint8_t>& mas
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: naming_replay COHORT.h5 CACHE_DIR [REFERENCE_LEVELS] [TRAIN_VOLUMES] [STEPS]\n");
+    std::fprintf(stderr, "usage: naming_replay COHORT.h5 CACHE_DIR [REFERENCE_LEVELS] [TRAIN_VOLUMES] [STEPS] [SEED]\n");
     return 2;
   }
   try {
@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
       for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);
       segflow::RefineOptions o;
       if (argc > 5) o.steps = std::stoi(argv[5]);
+      if (argc > 6) o.seed = std::stoull(argv[6]);  // the refinement's initialisation and batches
       auto net = segflow::train_refinement(vp, tp, o);
       for (const auto& id : ids) {
         const auto mask = segflow::segment(*net, reader.volume(id, Visit::Baseline));

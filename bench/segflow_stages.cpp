@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "data/cohort/cohort_file.h"
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   const CohortReader reader(argv[1]);
   const int train = std::stoi(argv[2]);
   const std::string qc = argc > 4 ? argv[4] : "";
+  if (!qc.empty()) std::filesystem::create_directories(qc);
   std::vector<Volume> volumes;
   std::vector<segflow::Votes> votes;
   std::vector<std::string> ids;
@@ -77,6 +79,10 @@ int main(int argc, char** argv) {
       votes.push_back(segflow::vote(volumes.back()));
       if (!cache.empty()) {
         FILE* out = std::fopen(cache.c_str(), "wb");
+        if (!out) {
+          std::fprintf(stderr, "segflow_stages: cannot write %s\n", cache.c_str());
+          return 1;
+        }
         std::fwrite(votes.back().labels.data(), 1, votes.back().labels.size(), out);
         std::fclose(out);
       }

@@ -246,6 +246,83 @@ void erode_further(const Seed& seed, const std::vector<std::uint8_t>& mask, cons
   }
 }
 
+// A seed's sagittal footprint, the pixels it holds on at least half of its slices, eroded a pixel at a
+// time until the seed's own erosion and this reach max_radius: a bridge the mask leaves across a disc on
+// a few of the slices keeps a 3-D seed whole under any erosion, while the footprint loses it. `at` sees each radius's parts, the seed's
+// voxels over each footprint component (at least min_voxels), as erode_further's does.
+void erode_footprint(const Seed& seed, const Grid& g, int max_radius, std::int64_t min_voxels,
+                     const std::function<bool(int radius, std::vector<Seed>& parts)>& at) {
+  const kernels::Plane box{seed.row_max - seed.row_min + 1, seed.col_max - seed.col_min + 1};
+  auto at_box = [&](std::int64_t i) { return static_cast<std::size_t>((g.row(i) - seed.row_min) * box.cols + g.col(i) - seed.col_min); };
+  std::vector<int> count(static_cast<std::size_t>(box.size()), 0);
+  std::vector<std::int64_t> slices;
+  for (std::int64_t i : seed.voxels) ++count[at_box(i)], slices.push_back(g.slice(i));
+  std::sort(slices.begin(), slices.end());
+  const auto n_slices = static_cast<int>(std::unique(slices.begin(), slices.end()) - slices.begin());
+  std::vector<std::uint8_t> footprint(count.size());
+  for (std::size_t k = 0; k < count.size(); ++k) footprint[k] = 2 * count[k] >= n_slices;
+  const Grid plane{{1, box.rows, box.cols}};
+  Components components(plane);
+  for (int radius = 0; seed.radius + radius <= max_radius; ++radius) {
+    const auto eroded = radius ? morph(footprint, box, radius, true) : footprint;
+    std::vector<std::int64_t> set;
+    for (std::int64_t k = 0; k < box.size(); ++k)
+      if (eroded[static_cast<std::size_t>(k)]) set.push_back(k);
+    std::vector<int> part_of(count.size(), -1);
+    int n_parts = 0;
+    for (const auto& pixels : components.of(set)) {
+      for (std::int64_t k : pixels) part_of[static_cast<std::size_t>(k)] = n_parts;
+      ++n_parts;
+    }
+    if (n_parts == 0) return;
+    std::vector<std::vector<std::int64_t>> voxels(static_cast<std::size_t>(n_parts));
+    for (std::int64_t i : seed.voxels)
+      if (const int p = part_of[at_box(i)]; p >= 0) voxels[static_cast<std::size_t>(p)].push_back(i);
+    std::vector<Seed> parts;
+    for (auto& v : voxels)
+      if (static_cast<std::int64_t>(v.size()) >= min_voxels) parts.push_back(seed_of(std::move(v), seed.radius + radius, g));
+    if (parts.empty()) return;
+    if (at(seed.radius + radius, parts)) return;
+  }
+}
+
+// Where voxel i lies along `direction` (rows, cols; a unit vector) in the sagittal plane.
+double along(const Grid& g, std::int64_t i, std::array<double, 2> direction) {
+  return static_cast<double>(g.row(i)) * direction[0] + static_cast<double>(g.col(i)) * direction[1];
+}
+
+// The nearest and furthest of a seed's voxels along `direction`.
+std::pair<double, double> extent_along(const Seed& seed, const Grid& g, std::array<double, 2> direction) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (std::int64_t i : seed.voxels) lo = std::min(lo, along(g, i, direction)), hi = std::max(hi, along(g, i, direction));
+  return {lo, hi};
+}
+
+// A seed cut across `direction` at its narrowest: the sagittal cross-section with the fewest voxels in
+// the middle 40 % of its extent along the direction, if under `waist` of the median cross-section
+// there. Empty when it has none so narrow.
+std::vector<Seed> cut_across(const Seed& seed, const Grid& g, std::array<double, 2> direction, double waist) {
+  const auto [lo, hi] = extent_along(seed, g, direction);
+  std::vector<double> section(static_cast<std::size_t>(hi - lo) + 1, 0.0);
+  for (std::int64_t i : seed.voxels) section[static_cast<std::size_t>(along(g, i, direction) - lo)] += 1;
+  const auto from = static_cast<std::size_t>(0.3 * static_cast<double>(section.size())), to = section.size() - from;
+  if (to <= from + 2) return {};
+  const std::vector<double> middle(section.begin() + static_cast<long>(from), section.begin() + static_cast<long>(to));
+  const auto narrowest = from + static_cast<std::size_t>(std::min_element(middle.begin(), middle.end()) - middle.begin());
+  if (section[narrowest] >= waist * median_of(middle)) return {};
+  std::vector<std::int64_t> upper, lower;
+  for (std::int64_t i : seed.voxels) {
+    const auto at = static_cast<std::size_t>(along(g, i, direction) - lo);
+    if (at < narrowest) upper.push_back(i);
+    else if (at > narrowest) lower.push_back(i);
+  }
+  if (upper.empty() || lower.empty()) return {};
+  std::vector<Seed> parts;
+  parts.push_back(seed_of(std::move(upper), seed.radius, g));
+  parts.push_back(seed_of(std::move(lower), seed.radius, g));
+  return parts;
+}
+
 // The two largest of `parts`, top first.
 std::pair<Seed, Seed> two_largest(std::vector<Seed>& parts) {
   std::sort(parts.begin(), parts.end(), [](const Seed& a, const Seed& b) { return a.voxels.size() > b.voxels.size(); });
@@ -301,7 +378,10 @@ void split_tall_top(std::vector<const Seed*>& kept, std::deque<Seed>& parts_kept
 // three above them), S1 is the one whose step turns most, if that is at least kSacralTurnDeg. The bend
 // belongs to one joint: where S1's turn exceeds the body above's by less than kSacralMarginDeg (a
 // spread curve, or L5 taken for S1 because S1 is missing from the mask), the names are unsure.
-constexpr double kSacralTurnDeg = 20.0, kSacralMarginDeg = 6.0;
+// A turn under kSacralSureDeg is within the range of the lumbar steps' own (up to 23 degrees): L5 taken
+// for S1 where the mask misses S1 turned 20 on one run (lumbar-vb-t2 04), so such a sacrum leaves the
+// names unsure.
+constexpr double kSacralTurnDeg = 20.0, kSacralMarginDeg = 6.0, kSacralSureDeg = 24.0;
 
 struct Sacrum {
   int seed = -1;  // index into the kept seeds (top to bottom) of S1; -1: not found
@@ -338,10 +418,12 @@ Sacrum find_sacrum(const std::vector<const Seed*>& kept, std::vector<std::string
     return {};
   }
   const double above = sacrum.seed >= 4 ? turn_at(sacrum.seed - 1) : -std::numeric_limits<double>::infinity();
-  sacrum.sure = best - above >= kSacralMarginDeg;
+  sacrum.sure = best - above >= kSacralMarginDeg && best >= kSacralSureDeg;
   char note[200];
   std::snprintf(note, sizeof note, "sacrum: S1's step turns %.0f degrees (the lowest seeds' %s)%s", best, measured.c_str(),
-                sacrum.sure ? "" : ", hardly more than the body above's: names unsure");
+                best - above < kSacralMarginDeg ? ", hardly more than the body above's: names unsure"
+                : best < kSacralSureDeg        ? ", no more than a lumbar step may: names unsure"
+                                               : "");
   notes.emplace_back(note);
   if (sacrum.seed + 1 < n) {
     std::snprintf(note, sizeof note, "%d seed%s below S1 left out", n - sacrum.seed - 1, n - sacrum.seed - 1 == 1 ? "" : "s");
@@ -357,12 +439,17 @@ Sacrum find_sacrum(const std::vector<const Seed*>& kept, std::vector<std::string
 // until it falls apart. The column runs straight into L5 and turns at S1: if it runs into the upper part
 // with a turn under kSacralTurnDeg and into the lower with one at least kSacralTurnDeg and
 // kSacralMarginDeg more, the parts are L5 and S1. A sacrum that falls apart into S1 and S2 stays whole:
-// there the column turns into the upper part already.
+// there the column turns into the upper part already. Where the mask bridges the disc on some slices
+// more thickly than any erosion cuts (two of the ten lumbar-vb-t2 volumes, on one run of the network),
+// the seed's footprint on half its slices is eroded, and failing that it is cut at its narrowest across
+// the column; either only for a seed that reaches a spacing down the column, more than one body does.
 void split_fused_sacrum(std::vector<const Seed*>& kept, Sacrum& sacrum, std::deque<Seed>& parts_kept, const std::vector<std::uint8_t>& mask,
                         const Grid& g, Components& components, int max_radius, std::int64_t min_voxels, std::vector<std::string>& notes) {
   if (sacrum.seed < 3) return;
   const Seed& fused = *kept[static_cast<std::size_t>(sacrum.seed)];
-  erode_further(fused, mask, g, components, max_radius, min_voxels, [&](int radius, std::vector<Seed>& parts) {
+  bool cut = false;
+  const char* how = "eroding it";
+  const auto try_parts = [&](int radius, std::vector<Seed>& parts) {
     if (parts.size() < 2) return false;
     auto [upper_part, lower_part] = two_largest(parts);
     std::vector<const Seed*> split(kept.begin(), kept.begin() + sacrum.seed);
@@ -370,18 +457,36 @@ void split_fused_sacrum(std::vector<const Seed*>& kept, Sacrum& sacrum, std::deq
     split.push_back(&lower_part);
     const double upper = turn_at(split, sacrum.seed), lower = turn_at(split, sacrum.seed + 1);
     if (upper >= kSacralTurnDeg || lower < kSacralTurnDeg || lower - upper < kSacralMarginDeg) return true;
-    char note[160];
-    std::snprintf(note, sizeof note, "L5 and S1 joined in one seed, cut apart by eroding it to %d px: the column turns %.0f degrees into L5, %.0f into S1",
-                  radius, upper, lower);
+    char note[200];
+    std::snprintf(note, sizeof note, "L5 and S1 joined in one seed, cut apart by %s to %d px: the column turns %.0f degrees into L5, %.0f into S1",
+                  how, radius, upper, lower);
     notes.emplace_back(note);
     parts_kept.push_back(std::move(upper_part));
     parts_kept.push_back(std::move(lower_part));
     kept.resize(static_cast<std::size_t>(sacrum.seed));
     kept.push_back(&parts_kept[parts_kept.size() - 2]);
     kept.push_back(&parts_kept.back());
-    sacrum = {sacrum.seed + 1, true};
+    sacrum = {sacrum.seed + 1, lower >= kSacralSureDeg};
+    cut = true;
     return true;
-  });
+  };
+  erode_further(fused, mask, g, components, max_radius, min_voxels, try_parts);
+  if (cut) return;
+  // Where erosion does not part it, a seed that reaches a spacing down the column holds more than one
+  // body (a body and a disc fill a spacing, and the seed is a body eroded): its footprint is eroded,
+  // then it is cut at its waist, and the turns above decide as before.
+  const Seed& above = *kept[static_cast<std::size_t>(sacrum.seed - 1)];
+  const double length = distance(above, fused);
+  const std::array<double, 2> down{(fused.mean_row - above.mean_row) / length, (fused.mean_col - above.mean_col) / length};
+  std::vector<double> gaps;
+  for (int k = 1; k < sacrum.seed; ++k) gaps.push_back(distance(*kept[static_cast<std::size_t>(k)], *kept[static_cast<std::size_t>(k - 1)]));
+  if (const auto [lo, hi] = extent_along(fused, g, down); hi - lo < median_of(gaps)) return;
+  how = "eroding its footprint on half its slices";
+  erode_footprint(fused, g, max_radius, min_voxels, try_parts);
+  if (cut) return;
+  how = "cutting it at its waist across the column, eroded";
+  auto parts = cut_across(fused, g, down, 0.6);
+  if (!parts.empty()) try_parts(fused.radius, parts);
 }
 
 // Stage 4c: each kept seed's position in the column counted from S1 (0; without a sacrum the lowest seed

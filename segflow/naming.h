@@ -37,9 +37,12 @@ std::string level_name(std::uint8_t label);
 //    more than 2.5 median spacings from the next is dropped; a top seed a third taller than the median
 //    (the field's cut remnant of a body joined to the one below) is eroded further until it falls apart;
 // 4. the sacrum, found positively: of the three lowest seeds, S1 is the one where the column turns back
-//    most, by at least 20 degrees (the lumbosacral junction); seeds below it are left out. Without one,
-//    the lowest seed is taken for L5 and every name is unsure. A seed taken for S1 that erodes into two
-//    parts, the column running straight into the upper and turning into the lower, is L5 fused to S1;
+//    most, by at least 20 degrees (the lumbosacral junction); seeds below it are left out; under 24 degrees
+//    (a lumbar step may turn 23) the names are unsure. Without one, the lowest seed is taken for L5 and
+//    every name is unsure. A seed taken for S1 that erodes into two
+//    parts (or, reaching a spacing down the column, whose footprint on half its slices does, or that has
+//    a waist across the column), the column running straight into the upper and turning into the lower,
+//    is L5 fused to S1;
 // 5. positions up from S1, counting the bodies missed in wide gaps; a gap that is no clear multiple of the
 //    spacing, a bend hardly sharper than the one above, or a fragment of the sacrum not directly below
 //    the body above leaves names unsure;

@@ -239,3 +239,64 @@ TEST_CASE("a top seed a third taller than the column's bodies is the field's cut
   CHECK(col.at(n, 70) == 5);
   CHECK(n.lumbar_confident());
 }
+
+TEST_CASE("L5 fused to S1 by a bridge on one of the seeded slices is cut apart on the footprint the other slices share") {
+  // Nine slices (slices 3-5 seeded): the column of the single-slice case on each, and on slice 3 the
+  // space between L5 and S1 filled: no erosion parts the 3-D seed, its footprint on two of three slices
+  // does.
+  constexpr int kSlices = 9, kRows = 110, kCols = 40;
+  std::array<std::int64_t, 3> shape{kSlices, kRows, kCols};
+  std::vector<std::uint8_t> mask(static_cast<std::size_t>(kSlices * kRows * kCols), 0);
+  auto block = [&](int s, int top, int height, int c0, int c1) {
+    for (int r = top; r < top + height; ++r)
+      for (int c = c0; c <= c1; ++c) mask[static_cast<std::size_t>((s * kRows + r) * kCols + c)] = 1;
+  };
+  for (int s = 0; s < kSlices; ++s) {
+    for (int top : {0, 10, 20, 30, 40, 50, 60}) block(s, top, 8, 1, 8);  // T11 .. L5
+    block(s, 68, 8, 7, 22);                                              // S1, touching L5 across columns 7-8
+  }
+  block(3, 60, 16, 1, 22);  // the bridge
+  const auto n = segflow::name_vertebrae(mask, shape, 10);
+  auto at = [&](int s, int r, int c) { return n.labels[static_cast<std::size_t>((s * kRows + r) * kCols + c)]; };
+  CHECK(noted(n, "footprint"));
+  CHECK(at(4, 71, 18) == 6);  // S1
+  CHECK(at(4, 64, 3) == 5);   // L5
+  CHECK(at(4, 54, 3) == 4);   // L4
+  CHECK(at(4, 4, 3) == 8);    // T11
+  CHECK(n.lumbar_confident());
+}
+
+TEST_CASE("L5 fused to S1 by a bridge no erosion parts is cut at the waist across the column") {
+  // Bodies 20 wide and 16 tall every 20 rows; S1 behind L5's lower half, the column turning 38 degrees
+  // into the pair, joined to L5 by a bridge 10 tall that survives every erosion the naming tries (up to
+  // 3 pixels with erosion_px 1). The pair is 1.5 bodies tall, too short for stage 2's waist.
+  constexpr int kRows = 170, kCols = 60;
+  std::array<std::int64_t, 3> shape{1, kRows, kCols};
+  std::vector<std::uint8_t> mask(static_cast<std::size_t>(kRows * kCols), 0);
+  auto block = [&](int top, int height, int c0, int c1) {
+    for (int r = top; r < top + height; ++r)
+      for (int c = c0; c <= c1; ++c) mask[static_cast<std::size_t>(r * kCols + c)] = 1;
+  };
+  for (int top : {0, 20, 40, 60, 80, 100, 120}) block(top, 16, 1, 20);  // T11 .. L5
+  block(128, 16, 26, 59);                                             // S1
+  block(128, 10, 21, 25);                                             // the bridge
+  const auto n = segflow::name_vertebrae(mask, shape, 10, 1);
+  auto at = [&](int r, int c) { return n.labels[static_cast<std::size_t>(r * kCols + c)]; };
+  CHECK(noted(n, "waist across the column"));
+  CHECK(at(138, 50) == 6);  // S1
+  CHECK(at(125, 5) == 5);   // L5
+  CHECK(at(105, 5) == 4);   // L4
+  CHECK(at(5, 5) == 8);     // T11
+  CHECK(n.lumbar_confident());
+}
+
+TEST_CASE("a sacrum whose step turns no more than a lumbar step may is named, but unsure") {
+  Column col;
+  for (int top : {0, 10, 20, 30, 40, 50, 60}) col.block(top);
+  col.block(70, 8, 5, 12);  // S1 four columns back: the step turns 22 degrees (a lumbar step may turn 23)
+  const auto n = segflow::name_vertebrae(col.mask, col.shape, 10);
+  CHECK(noted(n, "no more than a lumbar step may"));
+  CHECK(col.at(n, 74) == 6);
+  CHECK(col.at(n, 64) == 5);
+  CHECK(!n.lumbar_confident());
+}
