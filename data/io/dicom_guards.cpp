@@ -10,18 +10,11 @@
 #include <sstream>
 #include <vector>
 
+#include "data/io/dicom_items.h"
 #include "kernels/check.h"
 
 namespace ldd::io {
 namespace {
-
-// The first item's data set of sequence `tag` in `ds`, or null when the element is absent, not a
-// sequence, or empty.
-const gdcm::DataSet* first_item(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
-  if (!ds.FindDataElement(tag)) return nullptr;
-  const auto items = ds.GetDataElement(tag).GetValueAsSQ();
-  return items && items->GetNumberOfItems() > 0 ? &items->GetItem(1).GetNestedDataSet() : nullptr;
-}
 
 std::string text(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
   if (!ds.FindDataElement(tag)) return {};
@@ -63,16 +56,13 @@ void check_functional_groups(const gdcm::DataSet& ds, const std::string& where) 
               where << ": functional groups " << groups << " are not a sequence with items (corrupt file?)");
   bool oriented = valid_cosines(text(ds, cosines));
   for (const gdcm::Tag& groups : {shared, per_frame})
-    if (const gdcm::DataSet* g = first_item(ds, groups))
-      if (const gdcm::DataSet* o = first_item(*g, orientation)) oriented = oriented || o->FindDataElement(cosines);
+    if (const auto g = first_item(ds, groups))
+      if (const auto o = first_item(*g, orientation)) oriented = oriented || o->FindDataElement(cosines);
   LDD_CHECK(oriented, where << " has no valid Image Orientation (Patient) (0020,0037); the slice's direction is needed");
-  std::vector<const gdcm::DataSet*> items;
-  if (const gdcm::DataSet* g = first_item(ds, shared)) items.push_back(g);
-  if (ds.FindDataElement(per_frame)) {
-    const auto frames = ds.GetDataElement(per_frame).GetValueAsSQ();
-    for (gdcm::SequenceOfItems::SizeType i = 1; i <= frames->GetNumberOfItems(); ++i) items.push_back(&frames->GetItem(i).GetNestedDataSet());
-  }
-  for (const gdcm::DataSet* item : items)
+  std::vector<SequenceItem> items;
+  if (auto g = first_item(ds, shared)) items.push_back(std::move(g));
+  for (SequenceItem& frame : sequence_items(ds, per_frame)) items.push_back(std::move(frame));
+  for (const SequenceItem& item : items)
     for (const gdcm::Tag& macro : {position, orientation, gdcm::Tag(0x0028, 0x9110), gdcm::Tag(0x0028, 0x9145), gdcm::Tag(0x0028, 0x9132)})
       LDD_CHECK(!item->FindDataElement(macro) || first_item(*item, macro),
                 where << ": functional group " << macro << " is not a sequence with items (corrupt file?)");

@@ -10,9 +10,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "data/io/dicom_guards.h"
+#include "data/io/dicom_items.h"
 #include "data/io/dicom_structure.h"
 #include "data/io/raw_volume.h"
 #include "kernels/check.h"
@@ -36,27 +38,21 @@ void convert(const std::vector<char>& bytes, double slope, double intercept, std
 
 // The element at the data set's top level (a classic MR file) or, in an enhanced-layout file, in the Pixel
 // Measures Sequence (0028,9110) of its Shared (5200,9229) or first Per-frame (5200,9230) Functional Groups.
-const gdcm::DataElement* find_measure(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
-  if (ds.FindDataElement(tag)) return &ds.GetDataElement(tag);
-  for (const gdcm::Tag& groups : {gdcm::Tag(0x5200, 0x9229), gdcm::Tag(0x5200, 0x9230)}) {
-    if (!ds.FindDataElement(groups)) continue;
-    const auto items = ds.GetDataElement(groups).GetValueAsSQ();
-    if (!items || items->GetNumberOfItems() == 0) continue;
-    const gdcm::DataSet& group = items->GetItem(1).GetNestedDataSet();
-    if (!group.FindDataElement(gdcm::Tag(0x0028, 0x9110))) continue;
-    const auto measures = group.GetDataElement(gdcm::Tag(0x0028, 0x9110)).GetValueAsSQ();
-    if (!measures || measures->GetNumberOfItems() == 0) continue;
-    const gdcm::DataSet& m = measures->GetItem(1).GetNestedDataSet();
-    if (m.FindDataElement(tag)) return &m.GetDataElement(tag);
-  }
-  return nullptr;
+// A copy: it shares its value with the file, which outlives a sequence GDCM parsed for this look-up.
+std::optional<gdcm::DataElement> find_measure(const gdcm::DataSet& ds, const gdcm::Tag& tag) {
+  if (ds.FindDataElement(tag)) return ds.GetDataElement(tag);
+  for (const gdcm::Tag& groups : {gdcm::Tag(0x5200, 0x9229), gdcm::Tag(0x5200, 0x9230)})
+    if (const auto group = first_item(ds, groups))
+      if (const auto measures = first_item(*group, gdcm::Tag(0x0028, 0x9110)); measures && measures->FindDataElement(tag))
+        return measures->GetDataElement(tag);
+  return std::nullopt;
 }
 
 // A decimal-string (DS) attribute's values as written in the file: GDCM's Image fills in 1 mm for a
 // missing, zero or unreadable spacing, which would scale every millimetre SegFlow measures. A value that
 // is not a number reads as NaN.
 std::vector<double> file_values(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element) {
-  const gdcm::DataElement* found = find_measure(ds, gdcm::Tag(group, element));
+  const std::optional<gdcm::DataElement> found = find_measure(ds, gdcm::Tag(group, element));
   if (!found) return {};
   const gdcm::ByteValue* bytes = found->GetByteValue();
   if (!bytes || bytes->GetLength() == 0) return {};

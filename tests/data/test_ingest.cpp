@@ -2,6 +2,9 @@
 // input's error, and the shared real data.
 #include <doctest/doctest.h>
 #include <gdcmDataElement.h>
+#include <gdcmImplicitDataElement.h>
+#include <gdcmSequenceOfItems.h>
+#include <gdcmSwapper.h>
 #include <gdcmReader.h>
 #include <gdcmWriter.h>
 #include <nifti2_io.h>
@@ -12,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <sstream>
 
 #include "data/cohort/cohort_file.h"
 #include "data/ingest/ingest.h"
@@ -91,6 +95,31 @@ TEST_CASE("NIfTI / MetaImage and DICOM volumes are reoriented to slices L-R / ro
       check_canonical(io::to_cohort_volume(io::read_volume(path)));
     }
   }
+}
+
+TEST_CASE("a DICOM series whose functional groups GDCM holds as bytes (UN of defined length) is read from them") {
+  // GDCM parses such a sequence anew, into an object only its smart pointer owns, on every look-up: the
+  // spacing and the guards' orientation are read from it while it lives (valgrind showed reads of freed
+  // memory before data/io/dicom_items.h).
+  TempDir dir;
+  write_dicom_series(make_stored({0, 1, 2}, {false, false, false}), dir / "plain");
+  edited_dicom_copy(dir / "plain", dir / "as_bytes", [](gdcm::DataSet& ds) {
+    const auto shared = ds.GetDataElement(gdcm::Tag(0x5200, 0x9229)).GetValueAsSQ();
+    REQUIRE(shared);
+    shared->SetLength(shared->ComputeLength<gdcm::ImplicitDataElement>());
+    std::ostringstream bytes;
+    shared->Write<gdcm::ImplicitDataElement, gdcm::SwapperNoOp>(bytes);
+    set_element(ds, 0x5200, 0x9229, gdcm::VR::UN, bytes.str());
+  });
+  {
+    gdcm::Reader reader;  // the edit holds: GDCM keeps the groups as bytes
+    reader.SetFileName(std::filesystem::directory_iterator(dir / "as_bytes")->path().c_str());
+    REQUIRE(reader.Read());
+    const gdcm::DataElement& groups = reader.GetFile().GetDataSet().GetDataElement(gdcm::Tag(0x5200, 0x9229));
+    CHECK(groups.GetByteValue() != nullptr);
+    CHECK(groups.GetValueAsSQ());
+  }
+  check_canonical(io::to_cohort_volume(io::read_volume(dir / "as_bytes")));
 }
 
 namespace {
