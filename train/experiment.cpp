@@ -25,6 +25,8 @@
 #include "kernels/check.h"
 #include "nn/profile.h"
 #include "segflow/pipeline.h"
+#include "nn/random.h"
+#include "train/fold_trainer.h"
 #include "train/grading_report.h"
 #include "train/report.h"
 
@@ -272,6 +274,8 @@ void check_can_start(const ExperimentConfig& c, const RunOptions& o) {
                                           << "); --resume continues a run only with the same config (compare with --dry-run), or "
                                           << "choose another --out");
   }
+  LDD_CHECK(c.init_weights.empty() || std::filesystem::is_regular_file(c.init_weights),
+            c.source << ": model.init_weights: '" << c.init_weights << "' is not a file (a run's fold-K/checkpoint.h5 or best.h5)");
   if (std::filesystem::exists(c.cohort)) return;
   if (c.ingest) {
     for (const auto& [key, path] : {std::pair{"image_folder", c.ingest->image_folder}, std::pair{"labels", c.ingest->labels}})
@@ -297,6 +301,11 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   const auto config_file = result.folder / "config.yaml";
   prepare_cohort(c, o);
   const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);
+  if (!c.init_weights.empty()) {  // a pre-trained network that does not fit stops the run before its folder exists
+    Generator unused(0);
+    DiscGrader probe(grader_config(c, data), InitScheme::Kaiming, unused);
+    load_init_weights(c, probe);
+  }
   io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");

@@ -147,7 +147,7 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   }
   if (root.has("model")) {
     const auto f = root.child("model");
-    f.reject_unknown({"conv_channels", "fc_width", "dropout", "baseline_input", "head", "covariates"});
+    f.reject_unknown({"conv_channels", "fc_width", "dropout", "baseline_input", "head", "covariates", "init_weights"});
     if (f.has("covariates")) c.covariates = f.choices("covariates", {"age", "sex", "bmi"});
     if (f.has("conv_channels")) {
       const auto v = f.numbers("conv_channels", 1, 4096);
@@ -162,6 +162,10 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
     if (f.has("dropout")) c.dropout = f.number("dropout", 0.0, 0.95);
     if (f.has("baseline_input")) c.baseline_input = f.flag("baseline_input");
     if (f.has("head")) c.head = choice(f, "head", {"softmax", "ordinal"}) == "ordinal" ? GradeHead::Ordinal : GradeHead::Softmax;
+    if (f.has("init_weights")) {
+      c.init_weights = f.text("init_weights");
+      if (c.init_weights.empty()) f.fail("init_weights", "an empty path: leave the key out to start from random weights");
+    }
   }
   if (root.has("decision")) {
     const auto f = root.child("decision");
@@ -254,6 +258,7 @@ std::string ExperimentConfig::to_yaml() const {
     for (std::size_t i = 0; i < covariates.size(); ++i) o << (i ? ", " : "") << covariates[i];
     o << "]\n";
   }
+  if (!init_weights.empty()) o << "  init_weights: " << YAML::Dump(YAML::Node(init_weights)) << "\n";
   o << "optimizer:\n  kind: " << optimizer << "\n  learning_rate: " << learning_rate << "\n  momentum: " << momentum
     << "\n  weight_decay: " << weight_decay << "\n";
   o << "schedule:\n  kind: " << schedule << "\n  step_size: " << step_size << "\n  gamma: " << gamma

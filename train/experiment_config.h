@@ -60,6 +60,9 @@ struct ExperimentConfig {
   // says how each is scaled): any of age, sex, bmi.
   std::vector<std::string> covariates;
   GradeHead head = GradeHead::Softmax;
+  // Pre-training: a checkpoint (another run's fold-K/best.h5 or checkpoint.h5) whose parameters every fold
+  // starts from instead of random ones; its model must have the same layers and shapes. Empty: random.
+  std::string init_weights;
   DecisionConfig decision;  // how P(follow-up > baseline) becomes a progression call (train/decision.h)
 
   std::string optimizer = "sgd";  // sgd | adam | adamw

@@ -209,6 +209,19 @@ DiscGraderConfig grader_config(const ExperimentConfig& c, const DiscDataset& dat
   return mc;
 }
 
+void load_init_weights(const ExperimentConfig& c, DiscGrader& model) {
+  if (c.init_weights.empty()) return;
+  LDD_CHECK(std::filesystem::is_regular_file(c.init_weights),
+            c.source << ": model.init_weights: '" << c.init_weights << "' is not a file (a run's fold-K/checkpoint.h5 or best.h5)");
+  try {
+    load_checkpoint(c.init_weights, model);
+  } catch (const Error& e) {
+    throw Error(c.source + ": model.init_weights: " + e.what() +
+                    " (pre-training needs the same model section, crop and pathology as this experiment)",
+                e.where());
+  }
+}
+
 std::filesystem::path fold_weights(const std::filesystem::path& fold_dir) {
   return std::filesystem::exists(fold_dir / "best.h5") ? fold_dir / "best.h5" : fold_dir / "checkpoint.h5";
 }
@@ -236,6 +249,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   const DiscGraderConfig mc = grader_config(c, data);
   Generator init_gen(mix_seed({c.seed, f, 0}));
   DiscGrader model(mc, InitScheme::Kaiming, init_gen);
+  load_init_weights(c, model);
   model.to(options.device);
   const auto optimizer = make_optimizer(c, model);
   const LearningRateSchedule schedule = make_schedule(c);

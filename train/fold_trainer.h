@@ -69,6 +69,9 @@ std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data
 // their clinical covariates (`covariates`: discs x the dataset's covariate_names); an undefined tensor for
 // a model without side input.
 Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, const std::vector<float>& covariates, Device device);
+// Pre-training: loads model.init_weights into `model` when set; its layers and shapes must be the model's
+// (the error names the experiment file and the key).
+void load_init_weights(const ExperimentConfig& config, DiscGrader& model);
 // The weights that predicted a fold's test discs: best.h5 with a validation split, else checkpoint.h5.
 std::filesystem::path fold_weights(const std::filesystem::path& fold_dir);
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "data/cohort/cohort_file.h"
+#include "data/hdf5/file.h"
 #include "data/io/file_lock.h"
 #include "data/synth/population.h"
 #include "data/tools/version.h"
@@ -353,4 +354,47 @@ TEST_CASE("a run folder is locked while train writes it: a second writer stops a
     CHECK_MESSAGE(message.find("is being written by train (pid 4242)") != std::string::npos, message);
   }
   CHECK_FALSE(std::filesystem::exists(dir / "run" / "config.yaml"));  // nothing written
+}
+
+TEST_CASE("pre-training: every fold starts from model.init_weights, and a network that does not fit stops the run before it starts") {
+  TempDir dir;
+  write_cohort(dir / "c.h5", 15);
+  const std::string yaml = experiment_yaml(dir / "c.h5", 2, "target: current\n");
+  train::run_experiment(train::parse_experiment(yaml, "tiny.yaml"), quiet_options(dir / "pre"));
+  const auto weights = dir / "pre" / "fold-1" / "checkpoint.h5";
+
+  // Largest parameter change from the pre-trained weights after one epoch at a learning rate too small to move them.
+  auto moved_from_pretrained = [&](const std::vector<std::string>& overrides, const std::filesystem::path& out) {
+    train::run_experiment(train::parse_experiment(yaml, "tiny.yaml", overrides), quiet_options(out));
+    const auto a = hdf5::File::open_read(weights), b = hdf5::File::open_read(out / "fold-2" / "checkpoint.h5");
+    double worst = 0;
+    for (const auto& name : a.members("/model/parameters")) {
+      const auto x = a.read<float>("/model/parameters/" + name), y = b.read<float>("/model/parameters/" + name);
+      REQUIRE(x.size() == y.size());
+      for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(static_cast<double>(x[i]) - y[i]));
+    }
+    return worst;
+  };
+  const std::vector<std::string> still{"training.epochs=1", "optimizer.learning_rate=1e-8"};
+  auto with_init = still;
+  with_init.push_back("model.init_weights=" + weights.string());
+  CHECK(moved_from_pretrained(with_init, dir / "fine") < 1e-5);
+  CHECK(moved_from_pretrained(still, dir / "random") > 1e-2);
+  CHECK(read(dir / "fine" / "config.yaml").find("init_weights: " + weights.string()) != std::string::npos);
+
+  std::string refused;
+  try {
+    train::run_experiment(train::parse_experiment(yaml, "tiny.yaml", {"model.init_weights=" + weights.string(), "model.fc_width=12"}),
+                          quiet_options(dir / "misfit"));
+  } catch (const Error& e) {
+    refused = e.what();
+  }
+  CHECK(refused.find("tiny.yaml: model.init_weights: ") == 0);
+  CHECK(refused.find("fc6") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "misfit" / "config.yaml"));
+  CHECK_THROWS_WITH_AS(train::parse_experiment(yaml, "tiny.yaml", {"model.init_weights=''"}),
+                       doctest::Contains("model.init_weights: an empty path"), Error);
+  CHECK_THROWS_WITH_AS(train::run_experiment(train::parse_experiment(yaml, "tiny.yaml", {"model.init_weights=" + (dir / "none.h5").string()}),
+                                             quiet_options(dir / "absent")),
+                       doctest::Contains("model.init_weights: '"), Error);
 }
