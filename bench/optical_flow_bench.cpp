@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "kernels/check.h"
-#include "nn/profile.h"
+#include "base/check.h"
+#include "base/clock.h"
 #include "segflow/optical_flow.h"
 
 namespace {

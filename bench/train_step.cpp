@@ -13,12 +13,13 @@
 #include <sstream>
 #include <string>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/device.h"
 #include "kernels/gemm.h"
 #include "nn/models/vggm.h"
 #include "nn/ops.h"
 #include "nn/optim/sgd.h"
+#include "base/clock.h"
 #include "nn/profile.h"
 
 namespace {

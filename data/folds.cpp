@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "kernels/check.h"
-#include "nn/random.h"
+#include "base/check.h"
+#include "base/random.h"
 
 namespace ldd {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "nn/random.h"
+#include "base/random.h"
 
 namespace ldd::imbalance {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <new>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/cpu/host_cache.h"
 #if LDD_HAS_CUDA
 #include "kernels/cuda/runtime.h"

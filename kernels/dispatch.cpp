@@ -1,7 +1,7 @@
 // Every kernel call passes through here: the only file that knows which twins exist.
 #include "kernels/dispatch.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/conv2d.h"
 #include "kernels/crop_resize.h"
 #include "kernels/optical_flow.h"

@@ -1,5 +1,5 @@
 // Shape validation shared by every twin, so a bad layer configuration fails the same way on CPU and GPU.
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/conv2d.h"
 #include "kernels/pool2d.h"
 

@@ -3,9 +3,10 @@
 #include <unordered_set>
 #include <utility>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
+#include "base/clock.h"
 #include "nn/profile.h"
 
 namespace ldd {

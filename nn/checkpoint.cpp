@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "data/hdf5/file.h"
-#include "kernels/check.h"
+#include "base/hdf5/file.h"
+#include "base/check.h"
 
 namespace ldd {
 namespace {

@@ -1,6 +1,6 @@
 #include "nn/module.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd {
 

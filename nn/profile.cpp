@@ -1,5 +1,7 @@
 #include "nn/profile.h"
 
+#include "base/clock.h"
+
 #include <chrono>
 
 namespace ldd {
@@ -10,10 +12,6 @@ thread_local const std::string* current_layer = nullptr;
 const std::string no_layer;
 
 }  // namespace
-
-double monotonic_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 Profiler::Profiler() : previous_(active_profiler) { active_profiler = this; }
 Profiler::~Profiler() { active_profiler = previous_; }

@@ -48,6 +48,4 @@ class ProfileScope {
   double start_;
 };
 
-double monotonic_seconds();
-
 }  // namespace ldd

@@ -3,7 +3,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd {
 

@@ -1,6 +1,6 @@
 #include "nn/tensor.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
 #include "nn/autograd.h"

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/elementwise.h"
 #include "kernels/optical_flow.h"
 #include "nn/autograd.h"

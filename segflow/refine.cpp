@@ -4,7 +4,7 @@
 #include <cmath>
 #include <tuple>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/init.h"
 #include "nn/ops.h"
 #include "kernels/optical_flow.h"

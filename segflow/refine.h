@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "data/cohort/cohort_file.h"
-#include "data/hdf5/file.h"
+#include "base/hdf5/file.h"
 #include "kernels/optical_flow.h"
 #include "nn/layers.h"
 #include "nn/random.h"

@@ -5,8 +5,8 @@
 
 #include <cstdio>
 
-#include "data/tools/command.h"
-#include "data/tools/progress.h"
+#include "base/command.h"
+#include "base/progress.h"
 #include "segflow/pipeline.h"
 
 namespace po = boost::program_options;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <map>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "segflow/optical_flow.h"
 #include "segflow/proposals.h"
 

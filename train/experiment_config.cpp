@@ -7,7 +7,7 @@
 
 #include "data/config/yaml_fields.h"
 #include "data/io/text_file.h"
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::train {
 namespace {

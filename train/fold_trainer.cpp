@@ -7,14 +7,14 @@
 #include <sstream>
 
 #include "data/imbalance.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
 #include "nn/optim/adam.h"
 #include "nn/optim/schedule.h"
 #include "nn/optim/sgd.h"
-#include "nn/profile.h"
+#include "base/clock.h"
 #include "train/augment.h"
 
 namespace ldd::train {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "data/tools/version.h"
+#include "base/version.h"
 #include "train/metrics.h"
 
 namespace ldd::train {

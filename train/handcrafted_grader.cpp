@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "data/cohort/record.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "train/logistic_regression.h"
 
 namespace ldd::train {

@@ -3,7 +3,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::train {
 namespace {

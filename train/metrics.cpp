@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::train {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <numeric>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/random.h"
 #include "train/metrics.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "data/ingest/ingest.h"
-#include "data/tools/command.h"
+#include "base/command.h"
 #include "train/predict.h"
 
 namespace po = boost::program_options;

@@ -5,7 +5,7 @@
 
 #include "data/cohort/cohort_file.h"
 #include "data/folds.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "train/logistic_regression.h"
 
 namespace ldd::train {

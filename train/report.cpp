@@ -10,7 +10,7 @@
 
 #include "data/io/text_file.h"
 #include "data/io/csv.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "train/format.h"
 
 namespace ldd::train {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "data/tools/command.h"
+#include "base/command.h"
 #include "train/experiment.h"
 
 namespace po = boost::program_options;

@@ -1,6 +1,6 @@
 #include "data/cohort/cohort_file.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "data/cohort/record.h"
-#include "data/hdf5/file.h"
+#include "base/hdf5/file.h"
 
 namespace ldd {
 

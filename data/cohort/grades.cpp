@@ -3,7 +3,7 @@
 #include <cctype>
 #include <string>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::config {
 namespace {

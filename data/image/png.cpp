@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::image {
 

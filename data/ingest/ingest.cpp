@@ -8,7 +8,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/io/csv.h"
 #include "data/io/raw_volume.h"
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::ingest {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "data/io/dicom_items.h"
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::io {
 namespace {

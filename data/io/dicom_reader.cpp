@@ -17,7 +17,7 @@
 #include "data/io/dicom_items.h"
 #include "data/io/dicom_structure.h"
 #include "data/io/raw_volume.h"
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::io {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::io {
 

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "data/io/raw_volume.h"
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::io {
 namespace {

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::io {
 

@@ -5,7 +5,7 @@
 #include <array>
 
 #include "data/cohort/grades.h"
-#include "nn/random.h"
+#include "base/random.h"
 
 namespace ldd::synth {
 

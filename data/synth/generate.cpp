@@ -5,8 +5,8 @@
 #include "data/cohort/cohort_file.h"
 #include "data/image/png.h"
 #include "data/synth/render.h"
-#include "kernels/check.h"
-#include "nn/profile.h"
+#include "base/check.h"
+#include "base/clock.h"
 
 namespace ldd::synth {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
-#include "nn/random.h"
+#include "base/random.h"
 
 namespace ldd::synth {
 namespace {

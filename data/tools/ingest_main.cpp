@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "data/ingest/ingest.h"
-#include "data/tools/command.h"
-#include "data/tools/progress.h"
+#include "base/command.h"
+#include "base/progress.h"
 
 namespace po = boost::program_options;
 using namespace ldd;

@@ -9,9 +9,9 @@
 #include "data/cohort/cohort_file.h"
 #include "data/synth/generate.h"
 #include "data/synth/report.h"
-#include "data/tools/command.h"
-#include "data/tools/progress.h"
-#include "kernels/check.h"
+#include "base/command.h"
+#include "base/progress.h"
+#include "base/check.h"
 
 namespace po = boost::program_options;
 using namespace ldd;

@@ -4,7 +4,7 @@
 #include <map>
 #include <mutex>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::kernels::cpu {
 namespace {

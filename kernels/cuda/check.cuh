@@ -2,7 +2,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 #define CUDA_CHECK(call)                                                                      \
   do {                                                                                        \

@@ -4,7 +4,7 @@
 #include <cublas_v2.h>
 #include <cudnn.h>
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd::kernels::cuda {
 

@@ -1,6 +1,6 @@
 #include <vector>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/cuda/reduce.cuh"
 #include "kernels/cuda/softmax.h"
 

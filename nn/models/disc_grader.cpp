@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/init.h"
 #include "nn/ops/elementwise.h"
 #include "nn/ops/ordinal.h"

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/conv2d.h"
 #include "kernels/pool2d.h"
 

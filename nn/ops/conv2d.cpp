@@ -1,6 +1,6 @@
 #include "nn/ops/conv2d.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "nn/autograd.h"

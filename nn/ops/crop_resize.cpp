@@ -1,6 +1,6 @@
 #include "nn/ops/crop_resize.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/autograd.h"
 
 namespace ldd {

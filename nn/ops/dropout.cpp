@@ -1,6 +1,6 @@
 #include "nn/ops/dropout.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/dropout.h"
 #include "nn/autograd.h"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
 #include "nn/autograd.h"

@@ -1,6 +1,6 @@
 #include "nn/ops/linear.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "nn/autograd.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/softmax.h"
 #include "nn/autograd.h"
 #include "nn/ops/elementwise.h"

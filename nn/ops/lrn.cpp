@@ -1,6 +1,6 @@
 #include "nn/ops/lrn.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/autograd.h"
 
 namespace ldd {

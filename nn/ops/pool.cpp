@@ -1,6 +1,6 @@
 #include "nn/ops/pool.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/pool2d.h"
 #include "nn/autograd.h"
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <vector>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/elementwise.h"
 #include "nn/autograd.h"
 #include "nn/ops/shape_ops.h"

@@ -1,6 +1,6 @@
 #include "nn/ops/resample.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/resample.h"
 #include "nn/autograd.h"
 

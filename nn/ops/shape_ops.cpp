@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/elementwise.h"
 #include "nn/autograd.h"
 

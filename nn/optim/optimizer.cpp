@@ -1,6 +1,6 @@
 #include "nn/optim/optimizer.h"
 
-#include "kernels/check.h"
+#include "base/check.h"
 
 namespace ldd {
 

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/optim.h"
 
 namespace ldd {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
 #include "nn/ops.h"

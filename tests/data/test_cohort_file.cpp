@@ -9,7 +9,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/synth/generate.h"
 #include "data/synth/render.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/synthetic.h"
 

@@ -7,7 +7,7 @@
 
 #include "data/cohort/grades.h"
 #include "data/io/csv.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ldd;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "data/io/dicom_structure.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ldd;

@@ -20,7 +20,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/ingest/ingest.h"
 #include "data/io/raw_volume.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "tests/support/image_files.h"
 #include "tests/support/temp_dir.h"
 

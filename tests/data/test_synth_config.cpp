@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "data/synth/config.h"
-#include "kernels/check.h"
+#include "base/check.h"
 
 using namespace ldd;
 using namespace ldd::synth;

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <typeinfo>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "tests/fuzz/mutator.h"
 
 namespace ldd::fuzz {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "data/hdf5/file.h"
+#include "base/hdf5/file.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/random.h"

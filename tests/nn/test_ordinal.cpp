@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
 #include "tests/support/gradcheck.h"

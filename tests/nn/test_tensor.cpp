@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "kernels/device.h"
 #include "kernels/dispatch.h"
 #include "nn/ops.h"

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/models/vggm.h"
 #include "nn/ops.h"
 #include "nn/optim/adam.h"

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "data/hdf5/file.h"
+#include "base/hdf5/file.h"
 #include "nn/models/vggm.h"
 #include "nn/ops.h"
 #include "nn/optim/sgd.h"

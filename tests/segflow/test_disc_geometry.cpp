@@ -6,7 +6,7 @@
 
 #include "data/synth/population.h"
 #include "data/synth/render.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
 #include "tests/support/synthetic.h"

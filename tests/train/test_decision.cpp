@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "data/folds.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "data/synth/population.h"
 #include "train/decision.h"
 #include "train/format.h"

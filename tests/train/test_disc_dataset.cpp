@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "data/cohort/cohort_file.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
 #include "segflow/disc_geometry.h"

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "train/experiment_config.h"
 
 using namespace ldd;

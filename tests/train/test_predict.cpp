@@ -10,7 +10,7 @@
 
 #include "data/io/csv.h"
 #include "data/io/text_file.h"
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/random.h"

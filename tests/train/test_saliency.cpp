@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "kernels/check.h"
+#include "base/check.h"
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
 #include "nn/optim/adam.h"

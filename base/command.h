@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "data/tools/version.h"
-#include "kernels/check.h"
+#include "base/version.h"
+#include "base/check.h"
 
 namespace ldd::tools {
 

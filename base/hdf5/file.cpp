@@ -1,4 +1,4 @@
-#include "data/hdf5/file.h"
+#include "base/hdf5/file.h"
 
 #include <hdf5.h>
 #include <signal.h>
@@ -12,8 +12,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "data/io/remove_on_signal.h"
-#include "kernels/check.h"
+#include "base/remove_on_signal.h"
+#include "base/check.h"
 
 namespace ldd::hdf5 {
 namespace {

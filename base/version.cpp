@@ -1,4 +1,4 @@
-#include "data/tools/version.h"
+#include "base/version.h"
 
 #include "ldd_version.h"  // generated at build time by cmake/version.cmake
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "nn/profile.h"
+#include "base/clock.h"
 
 namespace ldd::tools {
 

@@ -1,4 +1,4 @@
-#include "data/io/remove_on_signal.h"
+#include "base/remove_on_signal.h"
 
 #include <signal.h>
 #include <unistd.h>
