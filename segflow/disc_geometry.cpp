@@ -171,24 +171,4 @@ DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::a
   return g;
 }
 
-std::vector<float> pack_boxes(const std::vector<kernels::OrientedBox>& boxes) {
-  std::vector<float> out;
-  for (const auto& b : boxes) {
-    out.insert(out.end(), b.corner, b.corner + 3);
-    for (const auto& axis : b.axes) out.insert(out.end(), axis, axis + 3);
-  }
-  return out;
-}
-
-std::vector<kernels::OrientedBox> unpack_boxes(const std::vector<float>& values) {
-  LDD_CHECK(values.size() % 12 == 0, "disc boxes: " << values.size() << " values, not 12 per box");
-  std::vector<kernels::OrientedBox> out(values.size() / 12);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const float* v = values.data() + 12 * i;
-    std::copy(v, v + 3, out[i].corner);
-    for (int a = 0; a < 3; ++a) std::copy(v + 3 + 3 * a, v + 6 + 3 * a, out[i].axes[a]);
-  }
-  return out;
-}
-
 }  // namespace ldd::segflow

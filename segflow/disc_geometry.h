@@ -43,9 +43,4 @@ struct DiscGeometry {
 DiscGeometry disc_geometry(const std::vector<std::uint8_t>& labels, const std::array<std::int64_t, 3>& shape,
                            const std::array<double, 3>& spacing_mm);
 
-// Boxes as the cohort stores them (/segflow/disc_boxes, data/SCHEMA.md): 12 floats each, the corner
-// then the three edge vectors. unpack_boxes throws when the count is not a multiple of 12.
-std::vector<float> pack_boxes(const std::vector<kernels::OrientedBox>& boxes);
-std::vector<kernels::OrientedBox> unpack_boxes(const std::vector<float>& values);
-
 }  // namespace ldd::segflow

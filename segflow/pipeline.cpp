@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "data/image/draw.h"
 #include "data/image/label_text.h"
 #include "data/image/png.h"
@@ -161,8 +162,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
     if (o.refinement_from.empty()) store_refinement(file, *net, o.refine.base_channels);
     std::int64_t done = 0;
     for (const auto& job : jobs) {
-      const std::string group = visit_group(job.id, job.visit) + "/segflow";
-      file.remove(group);  // a result from an earlier run is replaced, never mixed with this one
+      remove_segflow_result(file, job.id, job.visit);  // a result from an earlier run is replaced, never mixed with this one
       try {
         const Volume v = reader.volume(job.id, job.visit);
         LDD_CHECK(!too_small(v), "the volume is " << v.shape[0] << " x " << v.shape[1] << " x " << v.shape[2]
@@ -170,36 +170,30 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
                                                   << kMinimumExtent << " pixels per slice)");
         const auto mask = segment(*net, v);
         const Naming naming = name_vertebrae(mask, v);
-        const auto& labels = naming.labels;
-        const DiscGeometry g = disc_geometry(labels, v.shape, v.spacing_mm);
-        file.write<std::uint8_t>(group + "/vertebra_mask", labels, {v.shape[0], v.shape[1], v.shape[2]},
-                                 {.chunk = {1, v.shape[1], v.shape[2]}, .deflate_level = 4, .shuffle = false});
-        std::vector<std::int32_t> found(kLevels, 0);
-        std::vector<OrientedBox> crop_boxes(kLevels);  // zeros where a disc was not found
-        for (std::size_t l = 0; l < kLevels; ++l)
+        const DiscGeometry g = disc_geometry(naming.labels, v.shape, v.spacing_mm);
+        SegflowResult result;
+        result.shape = v.shape;
+        result.vertebra_mask = naming.labels;
+        result.boxes.resize(kLevels);
+        result.found.assign(kLevels, 0);
+        result.crop_shape = {o.crop_slices, o.crop_rows, o.crop_cols};
+        result.mean_width_mm = g.mean_width_mm;
+        result.naming_confident_positions = static_cast<std::int64_t>(naming.confident_positions);
+        for (std::size_t l = 0; l < kLevels; ++l)  // boxes stay zeros where a disc was not found
           if (const auto& d = g.discs[l]) {
-            crop_boxes[l] = d->box;
-            found[l] = 1;
+            result.boxes[l] = d->box;
+            result.found[l] = 1;
           }
-        file.write<float>(group + "/disc_boxes", pack_boxes(crop_boxes), {kLevels, 12});
-        file.write<std::int32_t>(group + "/disc_found", found, {kLevels});
-        const auto crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), crop_boxes,
-                                       o.crop_slices, o.crop_rows, o.crop_cols)
-                               .to_vector();
-        file.write<float>(group + "/crops", crops, {kLevels, o.crop_slices, o.crop_rows, o.crop_cols},
-                          {.chunk = {1, o.crop_slices, o.crop_rows, o.crop_cols}, .deflate_level = 4, .shuffle = true});
-        file.set_attribute(group, "status", std::string("ok"));
-        file.set_attribute(group, "mean_width_mm", g.mean_width_mm);
-        file.set_attribute(group, "naming_confident_positions", static_cast<std::int64_t>(naming.confident_positions));
-        std::string notes;
-        for (const auto& n : naming.notes) notes += (notes.empty() ? "" : "; ") + n;
-        file.set_attribute(group, "naming_notes", notes);
+        result.crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), result.boxes,
+                                   o.crop_slices, o.crop_rows, o.crop_cols)
+                           .to_vector();
+        for (const auto& n : naming.notes) result.naming_notes += (result.naming_notes.empty() ? "" : "; ") + n;
+        write_segflow_result(file, job.id, job.visit, result);
         if (!o.qc_folder.empty())
           write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, naming, g);
         ++summary.succeeded;
       } catch (const std::exception& e) {
-        file.create_group(group);
-        file.set_attribute(group, "status", std::string("failed: ") + e.what());
+        write_segflow_failure(file, job.id, job.visit, e.what());
         summary.failures.push_back(job.id + "/" + kVisitNames[static_cast<std::size_t>(job.visit)] + ": " + e.what());
         if (!o.qc_folder.empty()) try {
             const Volume v = reader.volume(job.id, job.visit);

@@ -4,15 +4,13 @@
 #include <cmath>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "base/check.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
-#include "segflow/disc_geometry.h"
 
 namespace ldd::train {
 namespace {
-
-std::string segflow_group(const std::string& id) { return visit_group(id, Visit::Baseline) + "/segflow"; }
 
 void normalise(float* x, std::int64_t n) {
   double sum = 0, sum2 = 0;
@@ -25,15 +23,8 @@ void normalise(float* x, std::int64_t n) {
 
 // The five crops of one baseline volume at the requested size.
 std::vector<float> crops_of(const CohortReader& reader, const std::string& id, std::int64_t slices, std::int64_t size) {
-  const auto& file = reader.file();
-  const std::string group = segflow_group(id);
-  if (file.shape(group + "/crops") == hdf5::Dims{kLevels, slices, size, size}) return file.read<float>(group + "/crops");
-  const auto flat = file.read<float>(group + "/disc_boxes");
-  LDD_CHECK(flat.size() == kLevels * 12u, reader.file().path().string() << ": " << group << "/disc_boxes has " << flat.size()
-                                                                        << " values, expected " << kLevels * 12);
-  LDD_CHECK(std::all_of(flat.begin(), flat.end(), [](float v) { return std::isfinite(v); }),
-            reader.file().path().string() << ": " << group << "/disc_boxes holds NaN or infinite values; run segflow on the cohort again");
-  const auto boxes = segflow::unpack_boxes(flat);
+  if (auto stored = read_stored_crops(reader.file(), id, Visit::Baseline, slices, size)) return std::move(*stored);
+  const auto boxes = read_disc_boxes(reader.file(), id, Visit::Baseline);
   const Volume v = reader.volume(id, Visit::Baseline);
   NoGrad no_grad;
   return crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), boxes, slices, size, size)
@@ -45,7 +36,7 @@ std::vector<float> crops_of(const CohortReader& reader, const std::string& id, s
 bool has_segflow_results(const std::filesystem::path& cohort) {
   const CohortReader reader(cohort);
   for (const auto& id : reader.subject_ids())
-    if (reader.has_volume(id, Visit::Baseline) && !reader.file().exists(segflow_group(id))) return false;
+    if (reader.has_volume(id, Visit::Baseline) && !has_segflow_result(reader.file(), id, Visit::Baseline)) return false;
   return true;
 }
 
@@ -72,29 +63,22 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
   d.rows = d.cols = size;
   d.covariate_names = covariates;
   for (const auto& id : reader.subject_ids()) {
-    const std::string group = segflow_group(id);
+    const std::string group = segflow_group(id, Visit::Baseline);
     if (!reader.has_volume(id, Visit::Baseline)) {
       d.left_out.push_back({id, -1, "no baseline image", "no_image"});
       continue;
     }
-    LDD_CHECK(file.exists(group), cohort.string() << ": " << id << " has no SegFlow result (" << group
-                                                  << "); run `segflow --cohort " << cohort.string() << "` first");
-    const std::string status = file.string_attribute(group, "status");
-    if (status != "ok") {
-      d.left_out.push_back({id, -1, "SegFlow " + status, "segflow_failed"});
+    const SegflowDiscs segflow = read_segflow_discs(file, id, Visit::Baseline);
+    if (!segflow.ok()) {
+      d.left_out.push_back({id, -1, "SegFlow " + segflow.status, "segflow_failed"});
       continue;
     }
     const SubjectRecord record = reader.subject(id);
-    const auto found = file.read<std::int32_t>(group + "/disc_found");
-    LDD_CHECK(found.size() == static_cast<std::size_t>(kLevels),
-              cohort.string() << ": " << group << "/disc_found has " << found.size() << " values, expected " << kLevels
-                              << " (one per level L1-L2 .. L5-S1); run `segflow --cohort " << cohort.string() << "` again");
+    const auto& found = segflow.found;
     // A disc is attached to its grades by its level's name; where SegFlow's naming is unsure (segflow/naming.h)
     // the name may be shifted, so the disc is left out rather than trained on another level's grades.
-    const std::int64_t confident = file.has_attribute(group, "naming_confident_positions")
-                                       ? file.int_attribute(group, "naming_confident_positions")
-                                       : std::int64_t{kLevels + 1};  // cohorts from before the naming's confidence
-    const std::string notes = file.has_attribute(group, "naming_notes") ? file.string_attribute(group, "naming_notes") : "";
+    const std::int64_t confident = segflow.naming_confident_positions;
+    const std::string& notes = segflow.naming_notes;
     std::vector<float> crops;
     const std::size_t subject = d.subjects.size();
     for (int l = 0; l < kLevels; ++l) {

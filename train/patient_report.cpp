@@ -6,11 +6,11 @@
 #include <sstream>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "data/image/draw.h"
 #include "data/image/label_text.h"
 #include "data/image/png.h"
 #include "data/io/text_file.h"
-#include "segflow/disc_geometry.h"
 #include "train/format.h"
 #include "train/report.h"
 #include "train/saliency.h"
@@ -68,11 +68,12 @@ void write_png(const std::filesystem::path& path, const PatientReportInput& in, 
       const auto g = static_cast<std::uint8_t>(std::lround(std::clamp(slice[static_cast<std::size_t>(sr * cols + sc)] / high, 0.0, 1.0) * 255));
       figure.paint(r, c, {g, g, g});
     }
-  const std::string group = visit_group(id, Visit::Baseline) + "/segflow";
   const double col_scale = static_cast<double>(slice_cols) / static_cast<double>(cols);
-  if (reader.file().exists(group + "/disc_boxes")) {
-    const auto boxes = segflow::unpack_boxes(reader.file().read<float>(group + "/disc_boxes"));
-    const auto found = reader.file().read<std::int32_t>(group + "/disc_found");
+  const bool has_discs = has_segflow_result(reader.file(), id, Visit::Baseline) && read_segflow_discs(reader.file(), id, Visit::Baseline).ok();
+  if (has_discs) {
+    const SegflowDiscs segflow = read_segflow_discs(reader.file(), id, Visit::Baseline);
+    const auto boxes = read_disc_boxes(reader.file(), id, Visit::Baseline);
+    const auto& found = segflow.found;
     for (int l = 0; l < kLevels && static_cast<std::size_t>(l) < boxes.size(); ++l) {
       if (!found[static_cast<std::size_t>(l)]) continue;
       const auto& b = boxes[static_cast<std::size_t>(l)];

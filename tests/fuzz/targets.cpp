@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "base/hdf5/file.h"
 #include "data/ingest/ingest.h"
 #include "data/io/csv.h"
@@ -172,20 +173,18 @@ void write_cohort_seed(const fs::path& path) {
   CohortReader reader(path, true);
   auto& file = reader.file_for_update();
   for (int i = 0; i < 2; ++i) {
-    const std::string group = visit_group(kSeedSubjects[static_cast<std::size_t>(i)], Visit::Baseline) + "/segflow";
-    file.create_group(group);
-    std::vector<float> boxes;
+    SegflowResult result;
+    result.shape = {2, 16, 8};
+    result.vertebra_mask.assign(2 * 16 * 8, 1);
     for (int l = 0; l < kLevels; ++l)  // corner (slice, row, col), then the three edges
-      for (const float v : {0.0f, 1.0f + 3.0f * static_cast<float>(l), 1.0f, 1.5f, 0.0f, 0.0f, 0.0f, 3.0f, 0.0f, 0.0f, 0.0f, 5.0f})
-        boxes.push_back(v);
-    std::vector<float> crops(kLevels * 8 * 8);
-    for (std::size_t v = 0; v < crops.size(); ++v) crops[v] = static_cast<float>(v % 13);
-    file.write<float>(group + "/crops", crops, {kLevels, 1, 8, 8});
-    file.write<float>(group + "/disc_boxes", boxes, {kLevels, 12});
-    file.write<std::int32_t>(group + "/disc_found", std::vector<std::int32_t>{1, 1, 1, 1, i}, {kLevels});
-    file.set_attribute(group, "status", std::string("ok"));
-    file.set_attribute(group, "mean_width_mm", 30.0);
-    file.set_attribute(group, "naming_confident_positions", std::int64_t{6});
+      result.boxes.push_back({{0.0f, 1.0f + 3.0f * static_cast<float>(l), 1.0f}, {{1.5f, 0.0f, 0.0f}, {0.0f, 3.0f, 0.0f}, {0.0f, 0.0f, 5.0f}}});
+    result.found = {1, 1, 1, 1, i};
+    result.crops.resize(kLevels * 8 * 8);
+    for (std::size_t v = 0; v < result.crops.size(); ++v) result.crops[v] = static_cast<float>(v % 13);
+    result.crop_shape = {1, 8, 8};
+    result.mean_width_mm = 30.0;
+    result.naming_confident_positions = 6;
+    write_segflow_result(file, kSeedSubjects[static_cast<std::size_t>(i)], Visit::Baseline, result);
   }
 }
 

@@ -7,9 +7,9 @@
 #include <map>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "data/synth/population.h"
 #include "data/synth/render.h"
-#include "segflow/disc_geometry.h"
 #include "segflow/pipeline.h"
 #include "tests/support/synthetic.h"
 #include "tests/support/temp_dir.h"
@@ -72,7 +72,7 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
     CHECK(f.shape(g + "/crops") == hdf5::Dims{5, 5, 32, 32});
     CHECK(f.read<std::int32_t>(g + "/disc_found") == std::vector<std::int32_t>{1, 1, 1, 1, 1});
     // Each disc box's centre (corner + half of each edge vector, in voxels) against the true disc centre.
-    const auto boxes = segflow::unpack_boxes(f.read<float>(g + "/disc_boxes"));
+    const auto boxes = unpack_boxes(f.read<float>(g + "/disc_boxes"));
     const auto& truth_centres = true_centres[static_cast<std::size_t>(id[7] - '1')];
     for (std::size_t level = 0; level < kLevels; ++level) {
       const auto& b = boxes[level];

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "data/synth/population.h"
 #include "nn/random.h"
 
@@ -30,7 +31,6 @@ void write_cohort(const std::filesystem::path& path, int subjects, bool followup
   Generator gen(5);
   for (std::size_t i = 0; i < pop.subjects.size(); ++i) {
     const auto& r = pop.subjects[i].record;
-    const std::string group = visit_group(r.id, Visit::Baseline) + "/segflow";
     std::vector<float> crops;
     for (int l = 0; l < kLevels; ++l) {
       const int grade = r.grade(Visit::FollowUp, Pathology::Pfirrmann, l);
@@ -42,15 +42,19 @@ void write_cohort(const std::filesystem::path& path, int subjects, bool followup
           }
     }
     // One subject without a spine, as SegFlow records it: left out, counted, never guessed.
-    file.create_group(group);
     if (i == 3) {
-      file.set_attribute(group, "status", std::string("failed: no spine found"));
+      write_segflow_failure(file, r.id, Visit::Baseline, "no spine found");
       continue;
     }
-    file.write<float>(group + "/crops", crops, {kLevels, 3, 64, 64});
-    file.write<float>(group + "/disc_boxes", std::vector<float>(kLevels * 12, 0.0f), {kLevels, 12});
-    file.write<std::int32_t>(group + "/disc_found", std::vector<std::int32_t>{1, 1, 1, 1, 0}, {kLevels});
-    file.set_attribute(group, "status", std::string("ok"));
+    SegflowResult result;
+    result.shape = {2, 8, 8};
+    result.vertebra_mask.assign(128, 0);
+    result.boxes.resize(kLevels);
+    result.found = {1, 1, 1, 1, 0};
+    result.crops = crops;
+    result.crop_shape = {3, 64, 64};
+    result.naming_confident_positions = kLevels + 1;  // sure of every name
+    write_segflow_result(file, r.id, Visit::Baseline, result);
   }
 }
 

@@ -7,10 +7,10 @@
 #include <limits>
 
 #include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "base/check.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
-#include "segflow/disc_geometry.h"
 #include "tests/support/temp_dir.h"
 #include "train/disc_dataset.h"
 
@@ -60,7 +60,7 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
     writer.commit();
   }
   const auto box = boxes();
-  const auto flat = segflow::pack_boxes(box);
+  const auto flat = pack_boxes(box);
   const Tensor volume = Tensor::from_vector({D, H, W}, v.intensities());
   const auto stored = crop_resize(volume, box, 3, 64, 64).to_vector();
   {
@@ -73,7 +73,7 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
     f.set_attribute(g, "status", std::string("ok"));
   }
   CHECK(train::has_segflow_results(dir / "c.h5"));
-  CHECK_THROWS_AS(segflow::unpack_boxes(std::vector<float>(13)), Error);
+  CHECK_THROWS_AS(unpack_boxes(std::vector<float>(13)), Error);
 
   // L3-L4 has no follow-up grade and L5-S1 no box: three discs remain.
   const auto same = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 3, 64);
