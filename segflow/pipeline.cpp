@@ -98,8 +98,19 @@ bool too_small(const Volume& v) { return v.shape[0] < 1 || v.shape[1] < kMinimum
 
 }  // namespace
 
+void SegflowOptions::validate() const {
+  LDD_CHECK(train_volumes >= 1 && train_volumes <= kMaxTrainVolumes,
+            "segflow: train volumes " << train_volumes << ": between 1 and " << kMaxTrainVolumes);
+  LDD_CHECK(refine.steps >= 1 && refine.steps <= kMaxSteps, "segflow: steps " << refine.steps << ": between 1 and " << kMaxSteps);
+  LDD_CHECK(crop_slices >= 1 && crop_slices <= kMaxCropSlices && crop_rows >= 1 && crop_rows <= kMaxCropSize && crop_cols >= 1 &&
+                crop_cols <= kMaxCropSize,
+            "segflow: crop " << crop_slices << "x" << crop_rows << "x" << crop_cols << ": slices 1 to " << kMaxCropSlices
+                             << ", rows and columns 1 to " << kMaxCropSize);
+}
+
 SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& o,
                            const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  o.validate();
   LDD_CHECK(std::filesystem::exists(cohort), "segflow: the cohort '" << cohort.string() << "' does not exist");
   const io::FileLock lock(cohort, "segflow");  // a second segflow on this cohort stops here, naming this one
   std::filesystem::path temporary = cohort;

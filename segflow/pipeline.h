@@ -14,7 +14,12 @@
 
 namespace ldd::segflow {
 
+// The one home of SegFlow's defaults and limits: the `segflow` command and experiments' `segflow` and
+// `crop` sections start from these and are checked by validate().
 struct SegflowOptions {
+  static constexpr int kMaxTrainVolumes = 1000, kMaxSteps = 100000;
+  static constexpr std::int64_t kMaxCropSlices = 64, kMaxCropSize = 512;
+
   RefineOptions refine;
   int train_volumes = 8;           // baseline volumes whose votes train the refinement network
   std::int64_t crop_slices = 9, crop_rows = 112, crop_cols = 112;
@@ -23,6 +28,9 @@ struct SegflowOptions {
   // Empty: the refinement network is trained on this cohort's votes (and kept in it, refine.h). A cohort
   // file: its kept network segments this cohort, untrained here.
   std::filesystem::path refinement_from;
+
+  // Throws ldd::Error naming the option out of range.
+  void validate() const;
 };
 
 struct SegflowSummary {

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "base/check.h"
+#include "base/moments.h"
 #include "nn/init.h"
 #include "nn/ops.h"
 #include "kernels/optical_flow.h"
@@ -55,11 +56,8 @@ NetworkGrid grid_for(const Volume& v) {
 // series' votes predicted no vertebra anywhere, and on synthetic ones it was unstable (bench/RESULTS.md).
 Tensor network_input(const Volume& v, const NetworkGrid& g) {
   const std::vector<float> values = v.intensities();
-  double sum = 0, sum2 = 0;
-  for (float x : values) sum += x, sum2 += static_cast<double>(x) * x;
-  const auto n = static_cast<double>(values.size());
-  const double mean = sum / n, sd = std::sqrt(std::max(1e-12, sum2 / n - mean * mean));
-  const auto shift = static_cast<float>(mean), scale = static_cast<float>(sd);
+  const Moments m = moments(values.data(), static_cast<std::int64_t>(values.size()));
+  const auto shift = static_cast<float>(m.mean), scale = static_cast<float>(std::sqrt(std::max(1e-12, m.variance)));
   std::vector<float> out;
   for (std::int64_t s = 0; s < v.shape[0]; ++s) {
     std::vector<float> slice(values.begin() + s * v.shape[1] * v.shape[2], values.begin() + (s + 1) * v.shape[1] * v.shape[2]);

@@ -30,7 +30,7 @@ class RefinementNet : public Module {
 
 struct RefineOptions {
   std::int64_t base_channels = 8;
-  int steps = 150;            // Adam steps over random batches of slices
+  int steps = 300;            // Adam steps over random batches of slices (the default of `segflow` and experiments)
   int batch = 6;
   double learning_rate = 3e-3;
   std::uint64_t seed = 1;

@@ -6,6 +6,7 @@
 #include "data/cohort/cohort_file.h"
 #include "data/cohort/segflow_result.h"
 #include "base/check.h"
+#include "base/moments.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
 
@@ -13,12 +14,10 @@ namespace ldd::train {
 namespace {
 
 void normalise(float* x, std::int64_t n) {
-  double sum = 0, sum2 = 0;
-  for (std::int64_t i = 0; i < n; ++i) sum += x[i], sum2 += static_cast<double>(x[i]) * x[i];
-  const double mean = sum / static_cast<double>(n);
-  const double sd = std::sqrt(std::max(0.0, sum2 / static_cast<double>(n) - mean * mean));
+  const Moments m = moments(x, n);
+  const double sd = std::sqrt(m.variance);
   const double scale = sd > 1e-6 ? 1.0 / sd : 0.0;
-  for (std::int64_t i = 0; i < n; ++i) x[i] = static_cast<float>((x[i] - mean) * scale);
+  for (std::int64_t i = 0; i < n; ++i) x[i] = static_cast<float>((x[i] - m.mean) * scale);
 }
 
 // The five crops of one baseline volume at the requested size.

@@ -136,14 +136,15 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
   if (root.has("segflow")) {
     const auto f = root.child("segflow");
     f.reject_unknown({"train_volumes", "steps"});
-    if (f.has("train_volumes")) c.segflow_train_volumes = static_cast<int>(f.integer("train_volumes", 1, 1000));
-    if (f.has("steps")) c.segflow_steps = static_cast<int>(f.integer("steps", 1, 100000));
+    using Limits = segflow::SegflowOptions;
+    if (f.has("train_volumes")) c.segflow_train_volumes = static_cast<int>(f.integer("train_volumes", 1, Limits::kMaxTrainVolumes));
+    if (f.has("steps")) c.segflow_steps = static_cast<int>(f.integer("steps", 1, Limits::kMaxSteps));
   }
   if (root.has("crop")) {
     const auto f = root.child("crop");
     f.reject_unknown({"slices", "size"});
-    if (f.has("slices")) c.crop_slices = f.integer("slices", 1, 64);
-    if (f.has("size")) c.crop_size = f.integer("size", 64, 512);
+    if (f.has("slices")) c.crop_slices = f.integer("slices", 1, segflow::SegflowOptions::kMaxCropSlices);
+    if (f.has("size")) c.crop_size = f.integer("size", 64, segflow::SegflowOptions::kMaxCropSize);  // VGG-M needs 64
   }
   if (root.has("model")) {
     const auto f = root.child("model");

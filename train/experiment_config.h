@@ -12,6 +12,7 @@
 #include "data/synth/config.h"
 #include "kernels/device.h"
 #include "nn/models/disc_grader.h"
+#include "segflow/pipeline.h"
 #include "train/decision.h"
 #include "train/disc_dataset.h"
 
@@ -46,9 +47,10 @@ struct ExperimentConfig {
   };
   std::optional<Ingest> ingest;
   // SegFlow, run when the cohort has no crops yet.
-  int segflow_train_volumes = 8, segflow_steps = 300;
+  int segflow_train_volumes = segflow::SegflowOptions{}.train_volumes, segflow_steps = segflow::SegflowOptions{}.refine.steps;
 
-  std::int64_t crop_slices = 9, crop_size = 112;  // the network's input: slices x size x size
+  // The network's input, slices x size x size, and SegFlow's stored crops.
+  std::int64_t crop_slices = segflow::SegflowOptions{}.crop_slices, crop_size = segflow::SegflowOptions{}.crop_rows;
 
   std::vector<std::int64_t> conv_channels{96, 256, 512, 512, 512};
   std::int64_t fc_width = 4096;

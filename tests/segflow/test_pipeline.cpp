@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "base/check.h"
 #include "data/cohort/cohort_file.h"
 #include "data/cohort/segflow_result.h"
 #include "data/synth/population.h"
@@ -13,6 +14,7 @@
 #include "segflow/pipeline.h"
 #include "tests/support/synthetic.h"
 #include "tests/support/temp_dir.h"
+#include "train/experiment_config.h"
 
 using namespace ldd;
 using ldd::testing::TempDir;
@@ -148,4 +150,32 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   segflow::SegflowSummary one;
   REQUIRE_NOTHROW(one = segflow::run_segflow(dir / "c.h5", options));
   CHECK(one.succeeded >= 2);
+}
+
+TEST_CASE("SegFlow's defaults and limits live in SegflowOptions: experiments start from them and run_segflow refuses what is out of range") {
+  const segflow::SegflowOptions defaults;
+  CHECK(defaults.refine.steps == 300);  // what the `segflow` command and experiments have always used
+  const train::ExperimentConfig experiment;
+  CHECK(experiment.segflow_steps == defaults.refine.steps);
+  CHECK(experiment.segflow_train_volumes == defaults.train_volumes);
+  CHECK(experiment.crop_slices == defaults.crop_slices);
+  CHECK(experiment.crop_size == defaults.crop_rows);
+  // Refused before the cohort is looked at (it does not exist here), with the option named.
+  auto refusal = [](auto change) {
+    segflow::SegflowOptions o;
+    change(o);
+    try {
+      segflow::run_segflow("/nonexistent/cohort.h5", o);
+    } catch (const ldd::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(refusal([](segflow::SegflowOptions& o) { o.refine.steps = 0; }).find("segflow: steps 0: between 1 and") == 0);
+  CHECK(refusal([](segflow::SegflowOptions& o) { o.train_volumes = segflow::SegflowOptions::kMaxTrainVolumes + 1; }).find("segflow: train volumes") == 0);
+  CHECK(refusal([](segflow::SegflowOptions& o) { o.crop_rows = 0; }).find("segflow: crop 9x0x112") == 0);
+  segflow::SegflowOptions o;
+  o.crop_slices = 65;
+  CHECK_THROWS_WITH_AS(o.validate(), doctest::Contains("segflow: crop 65x112x112"), ldd::Error);
+  CHECK_NOTHROW(defaults.validate());
 }
