@@ -21,8 +21,9 @@ void normalise(float* x, std::int64_t n) {
 }
 
 // The five crops of one baseline volume at the requested size.
-std::vector<float> crops_of(const CohortReader& reader, const std::string& id, std::int64_t slices, std::int64_t size) {
+std::vector<float> crops_of(const CohortReader& reader, const std::string& id, std::int64_t slices, std::int64_t size, std::int64_t& recut) {
   if (auto stored = read_stored_crops(reader.file(), id, Visit::Baseline, slices, size)) return std::move(*stored);
+  ++recut;
   const auto boxes = read_disc_boxes(reader.file(), id, Visit::Baseline);
   const Volume v = reader.volume(id, Visit::Baseline);
   NoGrad no_grad;
@@ -100,7 +101,7 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
         continue;
       }
       if (crops.empty()) {
-        crops = crops_of(reader, id, slices, size);
+        crops = crops_of(reader, id, slices, size, d.recut_subjects);
         LDD_CHECK(crops.size() == static_cast<std::size_t>(kLevels * d.crop_numel()),
                   cohort.string() << ": " << group << "/crops holds " << crops.size() << " values, expected " << kLevels << " x " << slices
                                   << " x " << size << " x " << size);

@@ -47,6 +47,7 @@ struct DiscDataset {
   std::vector<LeftOut> left_out;        // every subject or disc left out, with the reason
   std::vector<std::string> covariate_names;  // the clinical covariates asked for (model.covariates)
   std::vector<float> covariates;             // samples x covariate_names, scaled (covariate_value)
+  std::int64_t recut_subjects = 0;  // subjects whose crops were cut again (stored at another size), for the log
 
   std::int64_t crop_numel() const { return slices * rows * cols; }
   const float* crop(std::size_t i) const { return crops.data() + static_cast<std::int64_t>(i) * crop_numel(); }
@@ -65,7 +66,8 @@ float covariate_value(const SubjectRecord& subject, const std::string& name);
 bool has_segflow_results(const std::filesystem::path& cohort);
 
 // Reads the baseline crops at slices x size x size: the stored crops when they have that size,
-// otherwise cut again from the baseline image and SegFlow's disc boxes (kernels/crop_resize.h).
+// otherwise cut again from the baseline image and SegFlow's disc boxes (kernels/crop_resize.h) and
+// counted in recut_subjects; the cohort is not changed (it is only read here).
 DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
                        std::int64_t size, Use use = Use::Training, const std::vector<std::string>& covariates = {});
 

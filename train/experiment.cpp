@@ -309,6 +309,10 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");
+  if (data.recut_subjects > 0)
+    o.log("the crops of " + std::to_string(data.recut_subjects) + " subjects were cut again at " + std::to_string(c.crop_slices) + " x " +
+          std::to_string(c.crop_size) + " x " + std::to_string(c.crop_size) + " from the baseline images and SegFlow's disc boxes (the cohort " +
+          "stores another size; it is not changed)");
   const auto splits = make_splits(c, data);
   // Synthetic ground truth, for the report's oracles only: nothing above or in training reads it.
   const auto truth = c.target == Target::FollowUp ? load_true_risk(c.cohort, data) : std::nullopt;

@@ -78,6 +78,7 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
   // L3-L4 has no follow-up grade and L5-S1 no box: three discs remain.
   const auto same = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 3, 64);
   REQUIRE(same.samples.size() == 3);
+  CHECK(same.recut_subjects == 0);
   CHECK(same.left_out.size() == 2);
   CHECK(same.samples[2].level == 3);
   CHECK(same.samples[2].baseline == 2 + 3 % 3 - 1);  // grade indices count from Pfirrmann 1
@@ -89,6 +90,7 @@ TEST_CASE("disc crops come from the cohort or are cut again at another size / no
   // Another size: cut again from the image with the same boxes.
   const auto other = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 5, 72);
   REQUIRE(other.samples.size() == 3);
+  CHECK(other.recut_subjects == 1);
   auto recut = crop_resize(volume, box, 5, 72, 72).to_vector();
   std::vector<float> first(recut.begin(), recut.begin() + 5 * 72 * 72);
   normalise(first);
