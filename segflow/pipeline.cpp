@@ -96,6 +96,87 @@ constexpr std::int64_t kMinimumExtent = 16;
 
 bool too_small(const Volume& v) { return v.shape[0] < 1 || v.shape[1] < kMinimumExtent || v.shape[2] < kMinimumExtent; }
 
+// Every volume SegFlow segments: the baselines, and the follow-ups when asked.
+std::vector<Job> jobs_of(const std::filesystem::path& cohort, bool followup) {
+  const CohortReader reader(cohort);
+  std::vector<Job> jobs;
+  for (const auto& id : reader.subject_ids())
+    for (Visit visit : {Visit::Baseline, Visit::FollowUp})
+      if (reader.has_volume(id, visit) && (visit == Visit::Baseline || followup)) jobs.push_back({id, visit});
+  return jobs;
+}
+
+// The refinement network trained on the votes of the first baseline volumes that show a spine.
+std::unique_ptr<RefinementNet> trained_refinement(const std::filesystem::path& cohort, const std::string& cohort_name,
+                                                  const std::vector<Job>& jobs, const SegflowOptions& o) {
+  const CohortReader reader(cohort);
+  std::vector<Volume> volumes;
+  std::vector<Votes> votes;
+  // The first train_volumes baselines whose votes show a spine; at most four times as many are voted,
+  // and if too few qualify the best-voted of those make up the number.
+  struct Candidate {
+    Volume volume;
+    Votes votes;
+    int bodies;
+  };
+  std::vector<Candidate> candidates;
+  int qualified = 0;
+  for (const auto& job : jobs) {
+    if (qualified == o.train_volumes || static_cast<int>(candidates.size()) == 4 * o.train_volumes) break;
+    if (job.visit != Visit::Baseline) continue;
+    Volume v = reader.volume(job.id, job.visit);
+    if (too_small(v)) continue;  // fails below, with the reason
+    Votes w = vote(v);
+    const int bodies = voted_bodies(w, v);
+    qualified += bodies >= kTeachingBodies;
+    candidates.push_back({std::move(v), std::move(w), bodies});
+  }
+  LDD_CHECK(!candidates.empty(), "segflow: the cohort '" << cohort_name << "' has no baseline volume to learn from");
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return std::min(a.bodies, kTeachingBodies) > std::min(b.bodies, kTeachingBodies);
+  });
+  candidates.resize(std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(o.train_volumes)));
+  for (auto& c : candidates) volumes.push_back(std::move(c.volume)), votes.push_back(std::move(c.votes));
+  std::vector<const Volume*> vp;
+  std::vector<const Votes*> tp;
+  for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);
+  return train_refinement(vp, tp, o.refine);
+}
+
+struct Segmented {
+  SegflowResult result;
+  Naming naming;
+  DiscGeometry geometry;
+};
+
+// One volume segmented, its bodies named, its discs placed and cropped; throws why it cannot be.
+Segmented segment_volume(RefinementNet& net, const Volume& v, const SegflowOptions& o) {
+  LDD_CHECK(!too_small(v), "the volume is " << v.shape[0] << " x " << v.shape[1] << " x " << v.shape[2]
+                                            << " voxels: too small to hold a lumbar spine (at least " << kMinimumExtent << " x "
+                                            << kMinimumExtent << " pixels per slice)");
+  const auto mask = segment(net, v);
+  const Naming naming = name_vertebrae(mask, v);
+  const DiscGeometry g = disc_geometry(naming.labels, v.shape, v.spacing_mm);
+  SegflowResult result;
+  result.shape = v.shape;
+  result.vertebra_mask = naming.labels;
+  result.boxes.resize(kLevels);
+  result.found.assign(kLevels, 0);
+  result.crop_shape = {o.crop_slices, o.crop_rows, o.crop_cols};
+  result.mean_width_mm = g.mean_width_mm;
+  result.naming_confident_positions = static_cast<std::int64_t>(naming.confident_positions);
+  for (std::size_t l = 0; l < kLevels; ++l)  // boxes stay zeros where a disc was not found
+    if (const auto& d = g.discs[l]) {
+      result.boxes[l] = d->box;
+      result.found[l] = 1;
+    }
+  result.crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), result.boxes,
+                             o.crop_slices, o.crop_rows, o.crop_cols)
+                     .to_vector();
+  for (const auto& n : naming.notes) result.naming_notes += (result.naming_notes.empty() ? "" : "; ") + n;
+  return {std::move(result), naming, g};
+}
+
 }  // namespace
 
 void SegflowOptions::validate() const {
@@ -121,52 +202,11 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
   std::filesystem::copy_file(cohort, temporary, std::filesystem::copy_options::overwrite_existing);
   SegflowSummary summary;
   try {
-    std::vector<Job> jobs;
-    {
-      const CohortReader reader(temporary);
-      for (const auto& id : reader.subject_ids())
-        for (Visit visit : {Visit::Baseline, Visit::FollowUp})
-          if (reader.has_volume(id, visit) && (visit == Visit::Baseline || o.followup)) jobs.push_back({id, visit});
-    }
+    const std::vector<Job> jobs = jobs_of(temporary, o.followup);
     summary.volumes = jobs.size();
     // 1. Train the refinement network on the votes of the first baseline volumes.
-    std::unique_ptr<RefinementNet> net;
-    if (!o.refinement_from.empty()) {
-      net = load_refinement(o.refinement_from);
-    } else {
-      const CohortReader reader(temporary);
-      std::vector<Volume> volumes;
-      std::vector<Votes> votes;
-      // The first train_volumes baselines whose votes show a spine; at most four times as many are voted,
-      // and if too few qualify the best-voted of those make up the number.
-      struct Candidate {
-        Volume volume;
-        Votes votes;
-        int bodies;
-      };
-      std::vector<Candidate> candidates;
-      int qualified = 0;
-      for (const auto& job : jobs) {
-        if (qualified == o.train_volumes || static_cast<int>(candidates.size()) == 4 * o.train_volumes) break;
-        if (job.visit != Visit::Baseline) continue;
-        Volume v = reader.volume(job.id, job.visit);
-        if (too_small(v)) continue;  // fails below, with the reason
-        Votes w = vote(v);
-        const int bodies = voted_bodies(w, v);
-        qualified += bodies >= kTeachingBodies;
-        candidates.push_back({std::move(v), std::move(w), bodies});
-      }
-      LDD_CHECK(!candidates.empty(), "segflow: the cohort '" << cohort.string() << "' has no baseline volume to learn from");
-      std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-        return std::min(a.bodies, kTeachingBodies) > std::min(b.bodies, kTeachingBodies);
-      });
-      candidates.resize(std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(o.train_volumes)));
-      for (auto& c : candidates) volumes.push_back(std::move(c.volume)), votes.push_back(std::move(c.votes));
-      std::vector<const Volume*> vp;
-      std::vector<const Votes*> tp;
-      for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);
-      net = train_refinement(vp, tp, o.refine);
-    }
+    const std::unique_ptr<RefinementNet> net =
+        o.refinement_from.empty() ? trained_refinement(temporary, cohort.string(), jobs, o) : load_refinement(o.refinement_from);
     // 2. Segment, name, place discs and crop every volume; failures are recorded, not fatal.
     CohortReader reader(temporary, true);
     hdf5::File& file = reader.file_for_update();
@@ -176,32 +216,10 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
       remove_segflow_result(file, job.id, job.visit);  // a result from an earlier run is replaced, never mixed with this one
       try {
         const Volume v = reader.volume(job.id, job.visit);
-        LDD_CHECK(!too_small(v), "the volume is " << v.shape[0] << " x " << v.shape[1] << " x " << v.shape[2]
-                                                  << " voxels: too small to hold a lumbar spine (at least " << kMinimumExtent << " x "
-                                                  << kMinimumExtent << " pixels per slice)");
-        const auto mask = segment(*net, v);
-        const Naming naming = name_vertebrae(mask, v);
-        const DiscGeometry g = disc_geometry(naming.labels, v.shape, v.spacing_mm);
-        SegflowResult result;
-        result.shape = v.shape;
-        result.vertebra_mask = naming.labels;
-        result.boxes.resize(kLevels);
-        result.found.assign(kLevels, 0);
-        result.crop_shape = {o.crop_slices, o.crop_rows, o.crop_cols};
-        result.mean_width_mm = g.mean_width_mm;
-        result.naming_confident_positions = static_cast<std::int64_t>(naming.confident_positions);
-        for (std::size_t l = 0; l < kLevels; ++l)  // boxes stay zeros where a disc was not found
-          if (const auto& d = g.discs[l]) {
-            result.boxes[l] = d->box;
-            result.found[l] = 1;
-          }
-        result.crops = crop_resize(Tensor::from_vector({v.shape[0], v.shape[1], v.shape[2]}, v.intensities()), result.boxes,
-                                   o.crop_slices, o.crop_rows, o.crop_cols)
-                           .to_vector();
-        for (const auto& n : naming.notes) result.naming_notes += (result.naming_notes.empty() ? "" : "; ") + n;
-        write_segflow_result(file, job.id, job.visit, result);
+        const Segmented segmented = segment_volume(*net, v, o);
+        write_segflow_result(file, job.id, job.visit, segmented.result);
         if (!o.qc_folder.empty())
-          write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, naming, g);
+          write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, segmented.naming, segmented.geometry);
         ++summary.succeeded;
       } catch (const std::exception& e) {
         write_segflow_failure(file, job.id, job.visit, e.what());

@@ -86,38 +86,23 @@ void emit_imbalance(std::ostream& o, const ImbalanceConfig& c, const std::string
     << indent << "sampling_strategy: " << c.sampling_strategy << "\n";
 }
 
-}  // namespace
-
-const char* name_of(ImbalanceStrategy s) { return kImbalanceNames[static_cast<std::size_t>(s)]; }
-
-ExperimentConfig parse_experiment(const std::string& yaml, const std::string& source_name,
-                                  const std::vector<std::string>& overrides) {
-  std::string text = yaml;
-  // Errors name what the values came from: with --set, a bad value may be the file's or an override's
-  // (and line numbers would count lines of the merged text, so none are given).
-  std::string origin = source_name;
+// The experiment's text with the --set overrides applied; `origin` names what the values came from: with
+// --set, a bad value may be the file's or an override's (and line numbers would count lines of the merged
+// text, so none are given).
+std::string with_overrides(const std::string& yaml, const std::string& source_name, const std::vector<std::string>& overrides,
+                           std::string& origin) {
+  origin = source_name;
   for (std::size_t i = 0; i < overrides.size(); ++i) origin += (i ? ", --set " : " with --set ") + overrides[i];
-  if (!overrides.empty()) {
-    Fields::parse(yaml, source_name);  // a syntax error names the file, line and column
-    YAML::Node root = YAML::Load(yaml);
-    if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
-    for (const auto& o : overrides) apply_override(root, o, source_name);
-    text = YAML::Dump(root);
-  }
-  const Fields root = Fields::parse(text, origin);
-  root.reject_unknown({"name", "pathology", "dataset", "segflow", "crop", "model", "optimizer", "schedule", "training",
-                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device", "target",
-                       "decision"});
-  ExperimentConfig c;
-  c.source = source_name;
-  c.name = root.text("name");
-  for (char ch : c.name)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
-      root.fail("name", "'" + c.name + "' is used as a folder name: letters, digits, '-', '_' and '.' only");
-  if (c.name.empty() || c.name.find_first_not_of('.') == std::string::npos)
-    root.fail("name", "'" + c.name + "' is used as the run's folder name (runs/<name>): it must name a folder of its own");
-  c.pathology = parse_pathology(choice(root, "pathology", {"schneiderman", "bulging", "pfirrmann"}));
+  if (overrides.empty()) return yaml;
+  Fields::parse(yaml, source_name);  // a syntax error names the file, line and column
+  YAML::Node root = YAML::Load(yaml);
+  if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
+  for (const auto& o : overrides) apply_override(root, o, source_name);
+  return YAML::Dump(root);
+}
 
+// dataset: the cohort and what makes it when it does not exist.
+void parse_dataset(const Fields& root, const std::string& origin, ExperimentConfig& c) {
   const auto dataset = root.child("dataset");
   dataset.reject_unknown({"cohort", "synthetic", "ingest"});
   c.cohort = dataset.text("cohort");
@@ -133,6 +118,10 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
     c.synthetic = synth::parse_synth_config(dataset.yaml("synthetic"), origin + " (dataset.synthetic)");
     c.synthetic->validate();
   }
+}
+
+// segflow, crop, model and decision: what the network sees and how its output becomes a call.
+void parse_network(const Fields& root, ExperimentConfig& c) {
   if (root.has("segflow")) {
     const auto f = root.child("segflow");
     f.reject_unknown({"train_volumes", "steps"});
@@ -175,6 +164,10 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
     if (f.has("criterion"))
       c.decision.criterion = choice(f, "criterion", {"f1", "youden"}) == "youden" ? ThresholdCriterion::Youden : ThresholdCriterion::F1;
   }
+}
+
+// optimizer, schedule, training, augmentation, imbalance, compare and validation.
+void parse_training(const Fields& root, ExperimentConfig& c) {
   if (root.has("optimizer")) {
     const auto f = root.child("optimizer");
     f.reject_unknown({"kind", "learning_rate", "momentum", "weight_decay"});
@@ -213,6 +206,33 @@ ExperimentConfig parse_experiment(const std::string& yaml, const std::string& so
     if (f.has("fraction")) c.validation_fraction = f.number("fraction", 0.0, 0.5);
     if (f.has("patience")) c.patience = f.integer("patience", 1, 10000);
   }
+}
+
+}  // namespace
+
+const char* name_of(ImbalanceStrategy s) { return kImbalanceNames[static_cast<std::size_t>(s)]; }
+
+ExperimentConfig parse_experiment(const std::string& yaml, const std::string& source_name,
+                                  const std::vector<std::string>& overrides) {
+  std::string origin;
+  const std::string text = with_overrides(yaml, source_name, overrides, origin);
+  const Fields root = Fields::parse(text, origin);
+  root.reject_unknown({"name", "pathology", "dataset", "segflow", "crop", "model", "optimizer", "schedule", "training",
+                       "augmentation", "imbalance", "compare", "validation", "folds", "seed", "device", "target",
+                       "decision"});
+  ExperimentConfig c;
+  c.source = source_name;
+  c.name = root.text("name");
+  for (char ch : c.name)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+      root.fail("name", "'" + c.name + "' is used as a folder name: letters, digits, '-', '_' and '.' only");
+  if (c.name.empty() || c.name.find_first_not_of('.') == std::string::npos)
+    root.fail("name", "'" + c.name + "' is used as the run's folder name (runs/<name>): it must name a folder of its own");
+  c.pathology = parse_pathology(choice(root, "pathology", {"schneiderman", "bulging", "pfirrmann"}));
+
+  parse_dataset(root, origin, c);
+  parse_network(root, c);
+  parse_training(root, c);
   if (root.has("folds")) c.folds = static_cast<int>(root.integer("folds", 2, 20));
   if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX));
   if (root.has("device")) c.device = choice(root, "device", {"cpu", "cuda"}) == "cuda" ? Device::CUDA : Device::CPU;
