@@ -180,9 +180,11 @@ Segmented segment_volume(RefinementNet& net, const Volume& v, const SegflowOptio
 }  // namespace
 
 void SegflowOptions::validate() const {
-  LDD_CHECK(train_volumes >= 1 && train_volumes <= kMaxTrainVolumes,
-            "segflow: train volumes " << train_volumes << ": between 1 and " << kMaxTrainVolumes);
-  LDD_CHECK(refine.steps >= 1 && refine.steps <= kMaxSteps, "segflow: steps " << refine.steps << ": between 1 and " << kMaxSteps);
+  if (refinement_from.empty()) {  // a network trained here; one taken from another cohort trains nothing
+    LDD_CHECK(train_volumes >= 1 && train_volumes <= kMaxTrainVolumes,
+              "segflow: train volumes " << train_volumes << ": between 1 and " << kMaxTrainVolumes);
+    LDD_CHECK(refine.steps >= 1 && refine.steps <= kMaxSteps, "segflow: steps " << refine.steps << ": between 1 and " << kMaxSteps);
+  }
   LDD_CHECK(crop_slices >= 1 && crop_slices <= kMaxCropSlices && crop_rows >= 1 && crop_rows <= kMaxCropSize && crop_cols >= 1 &&
                 crop_cols <= kMaxCropSize,
             "segflow: crop " << crop_slices << "x" << crop_rows << "x" << crop_cols << ": slices 1 to " << kMaxCropSlices

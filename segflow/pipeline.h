@@ -29,7 +29,7 @@ struct SegflowOptions {
   // file: its kept network segments this cohort, untrained here.
   std::filesystem::path refinement_from;
 
-  // Throws ldd::Error naming the option out of range.
+  // Throws ldd::Error naming the option out of range (training volumes and steps only when a network is trained).
   void validate() const;
 };
 
