@@ -76,6 +76,34 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
   return pool;
 }
 
+// One batch of training items, augmented: crops, grade targets, and what the side input needs.
+struct Batch {
+  std::int64_t size = 0;
+  std::vector<float> crops;
+  std::vector<int> targets, baselines;
+  std::vector<float> covariates;
+};
+
+Batch make_batch(const TrainingPool& pool, const std::vector<std::size_t>& order, std::size_t begin, std::size_t end,
+                 const AugmentOptions& augment, Generator& gen) {
+  const DiscDataset& data = *pool.data;
+  const std::int64_t n = data.crop_numel();
+  Batch batch;
+  batch.size = static_cast<std::int64_t>(end - begin);
+  batch.crops.resize(static_cast<std::size_t>(batch.size * n));
+  for (std::size_t i = begin; i < end; ++i) {
+    augment_crop(pool.crop(order[i]), batch.crops.data() + static_cast<std::int64_t>(i - begin) * n, data.slices, data.rows, data.cols,
+                 augment, gen);
+    batch.targets.push_back(pool.labels[order[i]]);
+    const std::size_t source = pool.sources[order[i]];
+    batch.baselines.push_back(data.samples[source].baseline);
+    const auto c = data.covariates_of(source);
+    batch.covariates.insert(batch.covariates.end(), c.begin(), c.end());
+  }
+  return batch;
+}
+
+
 // The items one epoch visits, in order: resampled (over / under) when configured, then shuffled.
 std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceConfig& imbalance, int classes, Generator& gen) {
   std::vector<std::size_t> order;
@@ -171,6 +199,110 @@ std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, co
   return logits;
 }
 
+// The validation discs' loss and accuracy after an epoch, into `record`.
+void score_validation(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& validation, std::int64_t batch_size,
+                      int classes, Device device, EpochRecord& record) {
+  const auto z = predict_logits(model, data, validation, batch_size, classes, device);
+  std::vector<int> targets;
+  std::int64_t correct = 0;
+  for (std::size_t i = 0; i < validation.size(); ++i) {
+    targets.push_back(data.samples[validation[i]].label);
+    correct += argmax(z.data() + static_cast<std::int64_t>(i) * classes, classes) == targets.back();
+  }
+  NoGrad no_grad;
+  record.validation_loss = cross_entropy(Tensor::from_vector({static_cast<std::int64_t>(targets.size()), classes}, z), targets).item();
+  record.validation_accuracy = static_cast<double>(correct) / static_cast<double>(targets.size());
+}
+
+// Early stopping on the validation loss, and where it stood when the fold's checkpoint was written.
+struct EarlyStopping {
+  double best_loss = INFINITY;
+  std::int64_t since_best = 0;
+  bool stopped = false;
+};
+
+void resume_fold(const std::filesystem::path& checkpoint, DiscGrader& model, Optimizer& optimizer, const DiscGraderConfig& mc,
+                 FoldResult& result, EarlyStopping& stopping) {
+  const CheckpointInfo info = load_checkpoint(checkpoint, model, &optimizer);
+  LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
+                                                                    << " start again without --resume or use another --out");
+  result.history = parse_history(info.extras.at("history"));
+  stopping.best_loss = std::stod(info.extras.at("best_loss"));
+  stopping.since_best = std::stoll(info.extras.at("since_best"));
+  result.best_epoch = std::stoll(info.extras.at("best_epoch"));
+  stopping.stopped = info.extras.at("stopped") == "1";
+}
+
+void save_fold(const std::filesystem::path& checkpoint, const DiscGrader& model, const Optimizer& optimizer, const DiscGraderConfig& mc,
+               const FoldResult& result, const EarlyStopping& stopping, int fold) {
+  save_checkpoint(checkpoint, model, &optimizer,
+                  {.model_config = mc.describe(),
+                   .epoch = result.history.back().epoch,
+                   .step = optimizer.steps(),
+                   .extras = {{"history", history_text(result.history)},
+                              {"best_loss", exact(stopping.best_loss)},
+                              {"since_best", std::to_string(stopping.since_best)},
+                              {"best_epoch", std::to_string(result.best_epoch)},
+                              {"stopped", stopping.stopped ? "1" : "0"},
+                              {"fold", std::to_string(fold + 1)}}});
+}
+
+// The loss's class weights: inverse frequency or effective number; none for the other strategies.
+std::vector<float> class_weights(const ImbalanceConfig& imbalance, const std::vector<int>& labels, int classes) {
+  if (imbalance.strategy == ImbalanceStrategy::Weighted) return imbalance::inverse_frequency_weights(labels, classes);
+  if (imbalance.strategy == ImbalanceStrategy::EffectiveNumber) return imbalance::effective_number_weights(labels, classes, imbalance.beta);
+  return {};
+}
+
+// What every epoch of a fold trains with.
+struct EpochTraining {
+  const ExperimentConfig& c;
+  const ImbalanceConfig& imbalance;
+  const TrainingPool& pool;
+  std::vector<float> weights;
+  int fold;
+  const FoldOptions& options;
+};
+
+// One pass over `order` in batches (forward, loss, backward, step), the running loss and accuracy into
+// `record`; returns the number of batches.
+std::int64_t train_batches(const EpochTraining& t, DiscGrader& model, Optimizer& optimizer, const std::vector<std::size_t>& order,
+                           Generator& gen, EpochRecord& record) {
+  const ExperimentConfig& c = t.c;
+  const DiscDataset& data = *t.pool.data;
+  const int classes = c.classes();
+  const AugmentOptions augment{.flip = c.flip, .rotation_deg = c.rotation_deg, .intensity_jitter = c.intensity_jitter};
+  const auto batches = static_cast<std::int64_t>((order.size() + static_cast<std::size_t>(c.batch_size) - 1) /
+                                                 static_cast<std::size_t>(c.batch_size));
+  double loss_sum = 0;
+  std::int64_t seen = 0, right = 0;
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::size_t begin = static_cast<std::size_t>(b * c.batch_size);
+    const Batch batch = make_batch(t.pool, order, begin, std::min(order.size(), begin + static_cast<std::size_t>(c.batch_size)), augment, gen);
+    const std::int64_t m = batch.size;
+    const std::vector<int>& targets = batch.targets;
+    optimizer.zero_grad();
+    const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch.crops, t.options.device),
+                                        side_input(model, batch.baselines, batch.covariates, t.options.device));
+    const Tensor loss = t.imbalance.strategy == ImbalanceStrategy::Focal ? focal_loss(logits, targets, t.imbalance.gamma)
+                                                                         : cross_entropy(logits, targets, {.class_weights = t.weights});
+    const float value = loss.item();
+    LDD_CHECK(std::isfinite(value), "fold " << t.fold + 1 << ", epoch " << record.epoch << ": the loss became " << value
+                                            << "; lower optimizer.learning_rate");
+    loss.backward();
+    optimizer.step();
+    const auto z = logits.detach().to_vector();
+    for (std::int64_t i = 0; i < m; ++i) right += argmax(z.data() + i * classes, classes) == targets[static_cast<std::size_t>(i)];
+    loss_sum += value * static_cast<double>(m);
+    seen += m;
+    record.train_loss = loss_sum / static_cast<double>(seen);
+    record.train_accuracy = static_cast<double>(right) / static_cast<double>(seen);
+    if (t.options.progress && b + 1 < batches) t.options.progress(record, b + 1, batches);
+  }
+  return batches;
+}
+
+
 }  // namespace
 
 std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
@@ -255,30 +387,14 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   const LearningRateSchedule schedule = make_schedule(c);
 
   const TrainingPool pool = make_pool(data, split.train, imbalance, classes, mix_seed({c.seed, f, 1}));
-  std::vector<float> weights;
-  if (imbalance.strategy == ImbalanceStrategy::Weighted) weights = imbalance::inverse_frequency_weights(pool.labels, classes);
-  if (imbalance.strategy == ImbalanceStrategy::EffectiveNumber)
-    weights = imbalance::effective_number_weights(pool.labels, classes, imbalance.beta);
-  const AugmentOptions augment{.flip = c.flip, .rotation_deg = c.rotation_deg, .intensity_jitter = c.intensity_jitter};
+  const EpochTraining training{c, imbalance, pool, class_weights(imbalance, pool.labels, classes), fold, options};
   const bool validate = !split.validation.empty();
 
   FoldResult result;
-  double best_loss = INFINITY;
-  std::int64_t since_best = 0;
-  bool stopped = false;
-  if (options.resume && std::filesystem::exists(checkpoint)) {
-    const CheckpointInfo info = load_checkpoint(checkpoint, model, optimizer.get());
-    LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
-                                                                      << " start again without --resume or use another --out");
-    result.history = parse_history(info.extras.at("history"));
-    best_loss = std::stod(info.extras.at("best_loss"));
-    since_best = std::stoll(info.extras.at("since_best"));
-    result.best_epoch = std::stoll(info.extras.at("best_epoch"));
-    stopped = info.extras.at("stopped") == "1";
-  }
+  EarlyStopping stopping;
+  if (options.resume && std::filesystem::exists(checkpoint)) resume_fold(checkpoint, model, *optimizer, mc, result, stopping);
 
-  const std::int64_t n = data.crop_numel();
-  for (std::int64_t epoch = static_cast<std::int64_t>(result.history.size()); epoch < c.epochs && !stopped; ++epoch) {
+  for (std::int64_t epoch = static_cast<std::int64_t>(result.history.size()); epoch < c.epochs && !stopping.stopped; ++epoch) {
     const double start = monotonic_seconds();
     manual_seed(mix_seed({c.seed, f, 2, static_cast<std::uint64_t>(epoch)}));  // dropout masks
     Generator gen(mix_seed({c.seed, f, 3, static_cast<std::uint64_t>(epoch)}));
@@ -288,63 +404,16 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
     record.learning_rate = c.learning_rate * schedule.factor(epoch);
     optimizer->set_learning_rate(record.learning_rate);
     model.train();
-    const auto batches = static_cast<std::int64_t>((order.size() + static_cast<std::size_t>(c.batch_size) - 1) /
-                                                   static_cast<std::size_t>(c.batch_size));
-    double loss_sum = 0;
-    std::int64_t seen = 0, right = 0;
-    for (std::int64_t b = 0; b < batches; ++b) {
-      const std::size_t begin = static_cast<std::size_t>(b * c.batch_size);
-      const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(c.batch_size));
-      const auto m = static_cast<std::int64_t>(end - begin);
-      std::vector<float> batch(static_cast<std::size_t>(m * n));
-      std::vector<int> targets, baselines;
-      std::vector<float> covariates;
-      for (std::size_t i = begin; i < end; ++i) {
-        augment_crop(pool.crop(order[i]), batch.data() + static_cast<std::int64_t>(i - begin) * n, data.slices, data.rows, data.cols,
-                     augment, gen);
-        targets.push_back(pool.labels[order[i]]);
-        const std::size_t source = pool.sources[order[i]];
-        baselines.push_back(data.samples[source].baseline);
-        const auto c = data.covariates_of(source);
-        covariates.insert(covariates.end(), c.begin(), c.end());
-      }
-      optimizer->zero_grad();
-      const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch, options.device),
-                                          side_input(model, baselines, covariates, options.device));
-      const Tensor loss = imbalance.strategy == ImbalanceStrategy::Focal
-                              ? focal_loss(logits, targets, imbalance.gamma)
-                              : cross_entropy(logits, targets, {.class_weights = weights});
-      const float value = loss.item();
-      LDD_CHECK(std::isfinite(value), "fold " << fold + 1 << ", epoch " << epoch + 1 << ": the loss became " << value
-                                              << "; lower optimizer.learning_rate");
-      loss.backward();
-      optimizer->step();
-      const auto z = logits.detach().to_vector();
-      for (std::int64_t i = 0; i < m; ++i) right += argmax(z.data() + i * classes, classes) == targets[static_cast<std::size_t>(i)];
-      loss_sum += value * static_cast<double>(m);
-      seen += m;
-      record.train_loss = loss_sum / static_cast<double>(seen);
-      record.train_accuracy = static_cast<double>(right) / static_cast<double>(seen);
-      if (options.progress && b + 1 < batches) options.progress(record, b + 1, batches);
-    }
+    const std::int64_t batches = train_batches(training, model, *optimizer, order, gen, record);
     if (validate) {
-      const auto z = predict_logits(model, data, split.validation, c.batch_size, classes, options.device);
-      std::vector<int> targets;
-      std::int64_t correct = 0;
-      for (std::size_t i = 0; i < split.validation.size(); ++i) {
-        targets.push_back(data.samples[split.validation[i]].label);
-        correct += argmax(z.data() + static_cast<std::int64_t>(i) * classes, classes) == targets.back();
-      }
-      NoGrad no_grad;
-      record.validation_loss = cross_entropy(Tensor::from_vector({static_cast<std::int64_t>(targets.size()), classes}, z), targets).item();
-      record.validation_accuracy = static_cast<double>(correct) / static_cast<double>(targets.size());
-      if (record.validation_loss < best_loss) {
-        best_loss = record.validation_loss;
-        since_best = 0;
+      score_validation(model, data, split.validation, c.batch_size, classes, options.device, record);
+      if (record.validation_loss < stopping.best_loss) {
+        stopping.best_loss = record.validation_loss;
+        stopping.since_best = 0;
         result.best_epoch = record.epoch;
         save_checkpoint(best, model, nullptr, {.model_config = mc.describe(), .epoch = record.epoch, .step = optimizer->steps()});
-      } else if (++since_best >= c.patience) {
-        stopped = true;
+      } else if (++stopping.since_best >= c.patience) {
+        stopping.stopped = true;
       }
     } else {
       result.best_epoch = record.epoch;
@@ -352,16 +421,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
     record.seconds = monotonic_seconds() - start;
     result.history.push_back(record);
     if (options.progress) options.progress(record, batches, batches);
-    save_checkpoint(checkpoint, model, optimizer.get(),
-                    {.model_config = mc.describe(),
-                     .epoch = record.epoch,
-                     .step = optimizer->steps(),
-                     .extras = {{"history", history_text(result.history)},
-                                {"best_loss", exact(best_loss)},
-                                {"since_best", std::to_string(since_best)},
-                                {"best_epoch", std::to_string(result.best_epoch)},
-                                {"stopped", stopped ? "1" : "0"},
-                                {"fold", std::to_string(fold + 1)}}});
+    save_fold(checkpoint, model, *optimizer, mc, result, stopping, fold);
   }
   if (validate && std::filesystem::exists(best)) load_checkpoint(best, model);
 
