@@ -130,87 +130,103 @@ void SynthConfig::validate() const {
             "synth: imaging needs rows >= 128, cols >= 96, slices >= 1");
 }
 
+namespace {
+
+// cohort: how many subjects, and the seed.
+void parse_cohort(const config::Fields& f, SynthConfig& c) {
+  f.reject_unknown({"subjects", "seed"});
+  if (f.has("subjects")) c.subjects = f.integer("subjects", 1, 1000000);
+  if (f.has("seed")) c.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX));
+}
+
+// demographics: age, sex, BMI groups and institutions.
+void parse_demographics(const config::Fields& f, SynthConfig& c) {
+  f.reject_unknown({"age_mean", "age_sd", "age_min", "age_max", "age_group_edges", "female_share", "bmi_group_share",
+                    "institution_intensity"});
+  auto& d = c.demographics;
+  if (f.has("age_mean")) d.age_mean = f.number("age_mean", 18, 100);
+  if (f.has("age_sd")) d.age_sd = f.number("age_sd", 0.1, 50);
+  if (f.has("age_min")) d.age_min = f.number("age_min", 0, 120);
+  if (f.has("age_max")) d.age_max = f.number("age_max", 0, 120);
+  if (f.has("age_group_edges")) d.age_group_edges = fixed<2>(f, "age_group_edges", 0, 120);
+  if (f.has("female_share")) d.female_share = f.number("female_share", 0, 1);
+  if (f.has("bmi_group_share")) d.bmi_group_share = fixed<3>(f, "bmi_group_share", 0, 1);
+  if (f.has("institution_intensity")) d.institution_intensity = f.numbers("institution_intensity", 0.1, 10);
+}
+
+// latent: what drives degeneration and its progression.
+void parse_latent(const config::Fields& f, SynthConfig& c) {
+  f.reject_unknown({"level_weight", "age_severity_weight", "shared_severity_weight", "propensity_weight",
+                    "propensity_visibility"});
+  auto& l = c.latent;
+  if (f.has("level_weight")) l.level_weight = f.number("level_weight", 0, 1);
+  if (f.has("age_severity_weight")) l.age_severity_weight = f.number("age_severity_weight", 0, 1);
+  if (f.has("shared_severity_weight")) l.shared_severity_weight = f.number("shared_severity_weight", 0, 1);
+  if (f.has("propensity_weight")) {
+    const auto w = f.child("propensity_weight");
+    w.reject_unknown({"schneiderman", "bulging", "pfirrmann"});
+    for (int p = 0; p < kPathologies; ++p)
+      if (w.has(name_of(p))) l.propensity_weight[static_cast<std::size_t>(p)] = w.number(name_of(p), 0, 1);
+  }
+  if (f.has("propensity_visibility")) l.propensity_visibility = f.number("propensity_visibility", 0, 1);
+}
+
+// risk_signs: how strongly a disc shows its propensity to progress.
+void parse_risk_signs(const config::Fields& f, SynthConfig& c) {
+  f.reject_unknown({std::begin(kRiskSignNames), std::end(kRiskSignNames)});
+  auto& a = c.risk_signs;
+  double* fields[kRiskSigns] = {&a.nucleus_signal_loss, &a.annulus_signal, &a.height_loss,
+                                &a.modic_change,        &a.high_intensity_zone, &a.posterior_bulge_mm};
+  static constexpr double kHighest[kRiskSigns] = {0.3, 0.35, 0.3, 1.0, 1000, 5};  // keeps every drawn signal and height positive
+  for (int k = 0; k < kRiskSigns; ++k)
+    if (f.has(kRiskSignNames[k])) *fields[k] = f.number(kRiskSignNames[k], 0, kHighest[k]);
+}
+
+// imaging: the MRI geometry, noise and motion.
+void parse_imaging(const config::Fields& f, SynthConfig& c) {
+  f.reject_unknown({"slices", "rows", "cols", "pixel_mm", "slice_thickness_mm", "slice_gap_mm", "noise_sd",
+                    "bias_field", "max_shift_mm", "max_rotation_deg", "max_slice_shift_mm", "compression"});
+  auto& i = c.imaging;
+  if (f.has("slices")) i.slices = f.integer("slices", 1, 64);
+  if (f.has("rows")) i.rows = f.integer("rows", 128, 2048);
+  if (f.has("cols")) i.cols = f.integer("cols", 96, 2048);
+  if (f.has("pixel_mm")) i.pixel_mm = f.number("pixel_mm", 0.1, 5);
+  if (f.has("slice_thickness_mm")) i.slice_thickness_mm = f.number("slice_thickness_mm", 0.5, 20);
+  if (f.has("slice_gap_mm")) i.slice_gap_mm = f.number("slice_gap_mm", 0, 20);
+  if (f.has("noise_sd")) i.noise_sd = f.number("noise_sd", 0, 500);
+  if (f.has("bias_field")) i.bias_field = f.number("bias_field", 0, 0.9);
+  if (f.has("max_shift_mm")) i.max_shift_mm = f.number("max_shift_mm", 0, 30);
+  if (f.has("max_rotation_deg")) i.max_rotation_deg = f.number("max_rotation_deg", 0, 20);
+  if (f.has("max_slice_shift_mm")) i.max_slice_shift_mm = f.number("max_slice_shift_mm", 0, 10);
+  if (f.has("compression")) i.compression = static_cast<int>(f.integer("compression", 0, 9));
+}
+
+// tables: the grade tables the cohort is drawn to match.
+void parse_tables(const config::Fields& f, SynthConfig& c) {
+  f.reject_unknown({"schneiderman", "bulging", "pfirrmann"});
+  for (int p = 0; p < kPathologies; ++p) {
+    if (!f.has(name_of(p))) continue;
+    const auto t = f.child(name_of(p));
+    t.reject_unknown({"followup", "baseline_given_followup", "progression_by_age"});
+    auto& table = c.tables[static_cast<std::size_t>(p)];
+    if (t.has("followup")) table.followup_share = t.numbers("followup", 0, 1);
+    if (t.has("baseline_given_followup")) table.baseline_given_followup = t.number_rows("baseline_given_followup", 0, 1);
+    if (t.has("progression_by_age")) table.progression_by_age_group = fixed<3>(t, "progression_by_age", 0, 1);
+  }
+}
+
+}  // namespace
+
 SynthConfig parse_synth_config(const std::string& yaml, const std::string& source_name) {
   const config::Fields root = config::Fields::parse(yaml, source_name);
   SynthConfig c;
   root.reject_unknown({"cohort", "demographics", "latent", "risk_signs", "imaging", "tables"});
-  if (root.has("cohort")) {
-    const auto f = root.child("cohort");
-    f.reject_unknown({"subjects", "seed"});
-    if (f.has("subjects")) c.subjects = f.integer("subjects", 1, 1000000);
-    if (f.has("seed")) c.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX));
-  }
-  if (root.has("demographics")) {
-    const auto f = root.child("demographics");
-    f.reject_unknown({"age_mean", "age_sd", "age_min", "age_max", "age_group_edges", "female_share", "bmi_group_share",
-                      "institution_intensity"});
-    auto& d = c.demographics;
-    if (f.has("age_mean")) d.age_mean = f.number("age_mean", 18, 100);
-    if (f.has("age_sd")) d.age_sd = f.number("age_sd", 0.1, 50);
-    if (f.has("age_min")) d.age_min = f.number("age_min", 0, 120);
-    if (f.has("age_max")) d.age_max = f.number("age_max", 0, 120);
-    if (f.has("age_group_edges")) d.age_group_edges = fixed<2>(f, "age_group_edges", 0, 120);
-    if (f.has("female_share")) d.female_share = f.number("female_share", 0, 1);
-    if (f.has("bmi_group_share")) d.bmi_group_share = fixed<3>(f, "bmi_group_share", 0, 1);
-    if (f.has("institution_intensity")) d.institution_intensity = f.numbers("institution_intensity", 0.1, 10);
-  }
-  if (root.has("latent")) {
-    const auto f = root.child("latent");
-    f.reject_unknown({"level_weight", "age_severity_weight", "shared_severity_weight", "propensity_weight",
-                      "propensity_visibility"});
-    auto& l = c.latent;
-    if (f.has("level_weight")) l.level_weight = f.number("level_weight", 0, 1);
-    if (f.has("age_severity_weight")) l.age_severity_weight = f.number("age_severity_weight", 0, 1);
-    if (f.has("shared_severity_weight")) l.shared_severity_weight = f.number("shared_severity_weight", 0, 1);
-    if (f.has("propensity_weight")) {
-      const auto w = f.child("propensity_weight");
-      w.reject_unknown({"schneiderman", "bulging", "pfirrmann"});
-      for (int p = 0; p < kPathologies; ++p)
-        if (w.has(name_of(p))) l.propensity_weight[static_cast<std::size_t>(p)] = w.number(name_of(p), 0, 1);
-    }
-    if (f.has("propensity_visibility")) l.propensity_visibility = f.number("propensity_visibility", 0, 1);
-  }
-  if (root.has("risk_signs")) {
-    const auto f = root.child("risk_signs");
-    f.reject_unknown({std::begin(kRiskSignNames), std::end(kRiskSignNames)});
-    auto& a = c.risk_signs;
-    double* fields[kRiskSigns] = {&a.nucleus_signal_loss, &a.annulus_signal, &a.height_loss,
-                                  &a.modic_change,        &a.high_intensity_zone, &a.posterior_bulge_mm};
-    static constexpr double kHighest[kRiskSigns] = {0.3, 0.35, 0.3, 1.0, 1000, 5};  // keeps every drawn signal and height positive
-    for (int k = 0; k < kRiskSigns; ++k)
-      if (f.has(kRiskSignNames[k])) *fields[k] = f.number(kRiskSignNames[k], 0, kHighest[k]);
-  }
-  if (root.has("imaging")) {
-    const auto f = root.child("imaging");
-    f.reject_unknown({"slices", "rows", "cols", "pixel_mm", "slice_thickness_mm", "slice_gap_mm", "noise_sd",
-                      "bias_field", "max_shift_mm", "max_rotation_deg", "max_slice_shift_mm", "compression"});
-    auto& i = c.imaging;
-    if (f.has("slices")) i.slices = f.integer("slices", 1, 64);
-    if (f.has("rows")) i.rows = f.integer("rows", 128, 2048);
-    if (f.has("cols")) i.cols = f.integer("cols", 96, 2048);
-    if (f.has("pixel_mm")) i.pixel_mm = f.number("pixel_mm", 0.1, 5);
-    if (f.has("slice_thickness_mm")) i.slice_thickness_mm = f.number("slice_thickness_mm", 0.5, 20);
-    if (f.has("slice_gap_mm")) i.slice_gap_mm = f.number("slice_gap_mm", 0, 20);
-    if (f.has("noise_sd")) i.noise_sd = f.number("noise_sd", 0, 500);
-    if (f.has("bias_field")) i.bias_field = f.number("bias_field", 0, 0.9);
-    if (f.has("max_shift_mm")) i.max_shift_mm = f.number("max_shift_mm", 0, 30);
-    if (f.has("max_rotation_deg")) i.max_rotation_deg = f.number("max_rotation_deg", 0, 20);
-    if (f.has("max_slice_shift_mm")) i.max_slice_shift_mm = f.number("max_slice_shift_mm", 0, 10);
-    if (f.has("compression")) i.compression = static_cast<int>(f.integer("compression", 0, 9));
-  }
-  if (root.has("tables")) {
-    const auto f = root.child("tables");
-    f.reject_unknown({"schneiderman", "bulging", "pfirrmann"});
-    for (int p = 0; p < kPathologies; ++p) {
-      if (!f.has(name_of(p))) continue;
-      const auto t = f.child(name_of(p));
-      t.reject_unknown({"followup", "baseline_given_followup", "progression_by_age"});
-      auto& table = c.tables[static_cast<std::size_t>(p)];
-      if (t.has("followup")) table.followup_share = t.numbers("followup", 0, 1);
-      if (t.has("baseline_given_followup")) table.baseline_given_followup = t.number_rows("baseline_given_followup", 0, 1);
-      if (t.has("progression_by_age")) table.progression_by_age_group = fixed<3>(t, "progression_by_age", 0, 1);
-    }
-  }
+  if (root.has("cohort")) parse_cohort(root.child("cohort"), c);
+  if (root.has("demographics")) parse_demographics(root.child("demographics"), c);
+  if (root.has("latent")) parse_latent(root.child("latent"), c);
+  if (root.has("risk_signs")) parse_risk_signs(root.child("risk_signs"), c);
+  if (root.has("imaging")) parse_imaging(root.child("imaging"), c);
+  if (root.has("tables")) parse_tables(root.child("tables"), c);
   try {
     c.validate();
   } catch (const Error& e) {
