@@ -94,11 +94,11 @@ int age_group(double age, const Demographics& d) {
   return age < d.age_group_edges[0] ? 0 : age < d.age_group_edges[1] ? 1 : 2;
 }
 
-Population draw_population(const SynthConfig& c) {
-  c.validate();
-  Generator gen(c.seed);
+namespace {
+
+// Every subject's demographics, and the latent variables of each of their discs.
+std::vector<DiscLatents> draw_subjects(const SynthConfig& c, Generator& gen, Population& pop) {
   const auto& demo = c.demographics;
-  Population pop;
   pop.subjects.resize(static_cast<std::size_t>(c.subjects));
   std::vector<DiscLatents> discs;
   for (std::size_t s = 0; s < pop.subjects.size(); ++s) {
@@ -121,6 +121,63 @@ Population draw_population(const SynthConfig& c) {
       discs.push_back(d);
     }
   }
+  return discs;
+}
+
+// The age weight whose follow-ups match Table 1's progression by age group best (least squares over the
+// three groups, on a grid of 41 weights from 0 to 2).
+double fitted_age_weight(const std::vector<DiscLatents>& discs, const std::vector<int>& baseline, int p,
+                         const std::vector<std::vector<double>>& f_given_b, const GradeTable& table, double propensity_weight,
+                         const Population& pop, const Demographics& demo) {
+  constexpr double kMaxAgeWeight = 2.0;
+  double best_weight = 0.0, best_error = 1e30;
+  for (int step = 0; step <= 40; ++step) {
+    const double w = kMaxAgeWeight * step / 40.0;
+    const auto f = followups(discs, baseline, p, f_given_b, w, propensity_weight);
+    std::array<double, 3> progressed{}, total{};
+    for (std::size_t d = 0; d < discs.size(); ++d) {
+      const int g = age_group(pop.subjects[discs[d].subject].record.age, demo);
+      total[static_cast<std::size_t>(g)] += 1;
+      progressed[static_cast<std::size_t>(g)] += f[d] > baseline[d];
+    }
+    double error = 0.0;
+    for (std::size_t g = 0; g < 3; ++g)
+      if (total[g] > 0) error += std::pow(progressed[g] / total[g] - table.progression_by_age_group[g], 2);
+    if (error < best_error - 1e-12) {
+      best_error = error;
+      best_weight = w;
+    }
+  }
+  return best_weight;
+}
+
+// Each disc's propensity and the risk signs its image shows.
+void draw_risk_signs(const SynthConfig& c, const std::vector<DiscLatents>& discs, Population& pop) {
+  const auto& lat = c.latent;
+  // Each risk sign shows the propensity at the same visibility, with noise of its own; a sign with no
+  // amplitude is not drawn, so the image (and the oracle) know nothing of it.
+  const double v = lat.propensity_visibility;
+  const auto amplitudes = c.risk_signs.as_array();
+  for (const auto& d : discs) {
+    auto& subject = pop.subjects[d.subject];
+    const auto level = static_cast<std::size_t>(d.level);
+    subject.propensity[level] = static_cast<float>(d.propensity);
+    for (int k = 0; k < kRiskSigns; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      const double latent = v * d.propensity + std::sqrt(1.0 - v * v) * d.sign_noise[i];
+      subject.risk_signs[level][i] = amplitudes[i] > 0 ? static_cast<float>(sign_amount(static_cast<RiskSign>(k), latent)) : 0.0f;
+    }
+  }
+}
+
+}  // namespace
+
+Population draw_population(const SynthConfig& c) {
+  c.validate();
+  Generator gen(c.seed);
+  const auto& demo = c.demographics;
+  Population pop;
+  std::vector<DiscLatents> discs = draw_subjects(c, gen, pop);
 
   const auto& lat = c.latent;
   const double severity_rest = std::sqrt(std::max(0.0, 1.0 - lat.level_weight * lat.level_weight -
@@ -145,25 +202,7 @@ Population draw_population(const SynthConfig& c) {
 
     // Follow-up: fit the age weight to Table 1 (least squares over the three groups), then assign.
     const auto f_given_b = followup_given_baseline(table);
-    constexpr double kMaxAgeWeight = 2.0;
-    double best_weight = 0.0, best_error = 1e30;
-    for (int step = 0; step <= 40; ++step) {
-      const double w = kMaxAgeWeight * step / 40.0;
-      const auto f = followups(discs, baseline, p, f_given_b, w, lat.propensity_weight[static_cast<std::size_t>(p)]);
-      std::array<double, 3> progressed{}, total{};
-      for (std::size_t d = 0; d < discs.size(); ++d) {
-        const int g = age_group(pop.subjects[discs[d].subject].record.age, demo);
-        total[static_cast<std::size_t>(g)] += 1;
-        progressed[static_cast<std::size_t>(g)] += f[d] > baseline[d];
-      }
-      double error = 0.0;
-      for (std::size_t g = 0; g < 3; ++g)
-        if (total[g] > 0) error += std::pow(progressed[g] / total[g] - table.progression_by_age_group[g], 2);
-      if (error < best_error - 1e-12) {
-        best_error = error;
-        best_weight = w;
-      }
-    }
+    const double best_weight = fitted_age_weight(discs, baseline, p, f_given_b, table, lat.propensity_weight[static_cast<std::size_t>(p)], pop, demo);
     pop.fitted_age_weight[static_cast<std::size_t>(p)] = best_weight;
     const auto f = followups(discs, baseline, p, f_given_b, best_weight, lat.propensity_weight[static_cast<std::size_t>(p)]);
     for (std::size_t d = 0; d < discs.size(); ++d) {
@@ -172,20 +211,7 @@ Population draw_population(const SynthConfig& c) {
       subject.grades[1][static_cast<std::size_t>(p)][static_cast<std::size_t>(discs[d].level)] = f[d] + lowest;
     }
   }
-  // Each risk sign shows the propensity at the same visibility, with noise of its own; a sign with no
-  // amplitude is not drawn, so the image (and the oracle) know nothing of it.
-  const double v = lat.propensity_visibility;
-  const auto amplitudes = c.risk_signs.as_array();
-  for (const auto& d : discs) {
-    auto& subject = pop.subjects[d.subject];
-    const auto level = static_cast<std::size_t>(d.level);
-    subject.propensity[level] = static_cast<float>(d.propensity);
-    for (int k = 0; k < kRiskSigns; ++k) {
-      const auto i = static_cast<std::size_t>(k);
-      const double latent = v * d.propensity + std::sqrt(1.0 - v * v) * d.sign_noise[i];
-      subject.risk_signs[level][i] = amplitudes[i] > 0 ? static_cast<float>(sign_amount(static_cast<RiskSign>(k), latent)) : 0.0f;
-    }
-  }
+  draw_risk_signs(c, discs, pop);
   return pop;
 }
 
