@@ -81,6 +81,53 @@ std::string listed(const std::vector<double>& v) {
 // More pixels than any lumbar MRI holds: a corrupt or hostile header, refused before anything is allocated.
 constexpr std::int64_t kMaxVoxels = std::int64_t{1} << 31;
 
+// Uncompressed pixel data must be exactly Rows x Columns pixels: GDCM pads a short one with zeros.
+void check_pixel_data_length(const gdcm::DataSet& ds, const gdcm::Image& image, std::int64_t columns, std::int64_t rows,
+                             const std::string& where) {
+  if (!ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010))) return;
+  if (const gdcm::ByteValue* data = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue()) {
+    const std::int64_t pixel_bytes = image.GetPixelFormat().GetPixelSize(), expected = columns * rows * pixel_bytes;
+    const std::int64_t held = data->GetLength();
+    LDD_CHECK(held == expected || held == expected + expected % 2,  // DICOM pads odd lengths by one byte
+              where << " holds " << held << " bytes of pixel data; " << columns << " x " << rows << " pixels of "
+                    << pixel_bytes << " byte(s) need " << expected << " (truncated or corrupt)");
+  }
+}
+
+// The image's pixels as values: decoded by GDCM, rescaled by slope and intercept.
+std::vector<float> decoded_pixels(const gdcm::Image& image, const std::filesystem::path& folder, const std::filesystem::path& file,
+                                  const std::string& where) {
+  std::vector<char> bytes(image.GetBufferLength());
+  LDD_CHECK(image.GetBuffer(bytes.data()), "DICOM series '" << folder.string() << "': cannot decode the pixels of '"
+                                                            << file.filename().string() << "'");
+  const gdcm::PixelFormat format = image.GetPixelFormat();
+  LDD_CHECK(format.GetSamplesPerPixel() == 1, "DICOM series '" << folder.string() << "': colour images are not supported");
+  const double slope = image.GetSlope(), intercept = image.GetIntercept();
+  LDD_CHECK(std::isfinite(slope) && std::isfinite(intercept) && slope != 0,
+            where << ": Rescale Slope / Intercept " << slope << " / " << intercept << " do not map pixels to values");
+  std::vector<float> values;
+  switch (format.GetScalarType()) {
+    case gdcm::PixelFormat::UINT8: convert<std::uint8_t>(bytes, slope, intercept, values); break;
+    case gdcm::PixelFormat::INT8: convert<std::int8_t>(bytes, slope, intercept, values); break;
+    case gdcm::PixelFormat::UINT16: convert<std::uint16_t>(bytes, slope, intercept, values); break;
+    case gdcm::PixelFormat::INT16: convert<std::int16_t>(bytes, slope, intercept, values); break;
+    default: LDD_FAIL("DICOM series '" << folder.string() << "': pixel format " << format << " is not supported");
+  }
+  return values;
+}
+
+// The distance between slice centres: measured from the positions, or the one slice's thickness.
+double slice_step(const std::vector<Slice>& slices, const std::vector<double>& thickness, const std::filesystem::path& folder) {
+  if (slices.size() == 1) {  // no second position to measure from: the file says how thick its slice is
+    LDD_CHECK(positive_sizes(thickness, 1), "DICOM series '" << folder.string() << "' has one slice and neither a positive Spacing "
+                                            "Between Slices (0018,0088) nor a Slice Thickness (0018,0050): its thickness in mm is needed");
+    return thickness[0];
+  }
+  const double step = (slices.back().position - slices.front().position) / static_cast<double>(slices.size() - 1);
+  LDD_CHECK(step > 1e-6, "DICOM series '" << folder.string() << "': slices share one position (several series in one folder?)");
+  return step;
+}
+
 }  // namespace
 
 RawVolume read_dicom_series(const std::filesystem::path& folder) {
@@ -118,15 +165,7 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
       LDD_CHECK(columns > 0 && rows > 0 && columns * rows * static_cast<std::int64_t>(files.size()) <= kMaxVoxels,
                 where << " declares " << columns << " x " << rows << " pixels in each of " << files.size()
                       << " files, more than any lumbar MRI (at most 2^31 voxels)");
-      // Uncompressed pixel data must be exactly Rows x Columns pixels: GDCM pads a short one with zeros.
-      if (ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
-        if (const gdcm::ByteValue* data = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue()) {
-          const std::int64_t pixel_bytes = image.GetPixelFormat().GetPixelSize(), expected = columns * rows * pixel_bytes;
-          const std::int64_t held = data->GetLength();
-          LDD_CHECK(held == expected || held == expected + expected % 2,  // DICOM pads odd lengths by one byte
-                    where << " holds " << held << " bytes of pixel data; " << columns << " x " << rows << " pixels of "
-                          << pixel_bytes << " byte(s) need " << expected << " (truncated or corrupt)");
-        }
+      check_pixel_data_length(ds, image, columns, rows, where);
       if (slices.empty()) {
         width = image.GetDimension(0);
         height = image.GetDimension(1);
@@ -139,23 +178,9 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
       }
       LDD_CHECK(image.GetDimension(0) == width && image.GetDimension(1) == height,
                 where << " is " << image.GetDimension(0) << "x" << image.GetDimension(1) << ", the series is " << width << "x" << height);
-      std::vector<char> bytes(image.GetBufferLength());
-      LDD_CHECK(image.GetBuffer(bytes.data()), "DICOM series '" << folder.string() << "': cannot decode the pixels of '"
-                                                                << file.filename().string() << "'");
       Slice slice{file, 0.0, {origin[0], origin[1], origin[2]}, {}};
       slice.position = origin[0] * normal[0] + origin[1] * normal[1] + origin[2] * normal[2];
-      const gdcm::PixelFormat format = image.GetPixelFormat();
-      LDD_CHECK(format.GetSamplesPerPixel() == 1, "DICOM series '" << folder.string() << "': colour images are not supported");
-      const double slope = image.GetSlope(), intercept = image.GetIntercept();
-      LDD_CHECK(std::isfinite(slope) && std::isfinite(intercept) && slope != 0,
-                where << ": Rescale Slope / Intercept " << slope << " / " << intercept << " do not map pixels to values");
-      switch (format.GetScalarType()) {
-        case gdcm::PixelFormat::UINT8: convert<std::uint8_t>(bytes, slope, intercept, slice.values); break;
-        case gdcm::PixelFormat::INT8: convert<std::int8_t>(bytes, slope, intercept, slice.values); break;
-        case gdcm::PixelFormat::UINT16: convert<std::uint16_t>(bytes, slope, intercept, slice.values); break;
-        case gdcm::PixelFormat::INT16: convert<std::int16_t>(bytes, slope, intercept, slice.values); break;
-        default: LDD_FAIL("DICOM series '" << folder.string() << "': pixel format " << format << " is not supported");
-      }
+      slice.values = decoded_pixels(image, folder, file, where);
       slices.push_back(std::move(slice));
     } catch (const Error&) {
       throw;
@@ -164,15 +189,7 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
     }
   }
   std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) { return a.position < b.position; });
-  double step = 0.0;
-  if (slices.size() == 1) {  // no second position to measure from: the file says how thick its slice is
-    LDD_CHECK(positive_sizes(thickness, 1), "DICOM series '" << folder.string() << "' has one slice and neither a positive Spacing "
-                                            "Between Slices (0018,0088) nor a Slice Thickness (0018,0050): its thickness in mm is needed");
-    step = thickness[0];
-  } else {
-    step = (slices.back().position - slices.front().position) / static_cast<double>(slices.size() - 1);
-    LDD_CHECK(step > 1e-6, "DICOM series '" << folder.string() << "': slices share one position (several series in one folder?)");
-  }
+  const double step = slice_step(slices, thickness, folder);
   RawVolume v;
   v.source = folder.string();
   v.dims = {width, height, static_cast<std::int64_t>(slices.size())};
