@@ -274,8 +274,7 @@ void check_can_start(const ExperimentConfig& c, const RunOptions& o) {
                                           << "); --resume continues a run only with the same config (compare with --dry-run), or "
                                           << "choose another --out");
   }
-  LDD_CHECK(c.init_weights.empty() || std::filesystem::is_regular_file(c.init_weights),
-            c.source << ": model.init_weights: '" << c.init_weights << "' is not a file (a run's fold-K/checkpoint.h5 or best.h5)");
+  check_init_weights_file(c);
   if (std::filesystem::exists(c.cohort)) return;
   if (c.ingest) {
     for (const auto& [key, path] : {std::pair{"image_folder", c.ingest->image_folder}, std::pair{"labels", c.ingest->labels}})

@@ -122,18 +122,18 @@ void parse_dataset(const Fields& root, const std::string& origin, ExperimentConf
 
 // segflow, crop, model and decision: what the network sees and how its output becomes a call.
 void parse_network(const Fields& root, ExperimentConfig& c) {
+  using Limits = segflow::SegflowOptions;
   if (root.has("segflow")) {
     const auto f = root.child("segflow");
     f.reject_unknown({"train_volumes", "steps"});
-    using Limits = segflow::SegflowOptions;
     if (f.has("train_volumes")) c.segflow_train_volumes = static_cast<int>(f.integer("train_volumes", 1, Limits::kMaxTrainVolumes));
     if (f.has("steps")) c.segflow_steps = static_cast<int>(f.integer("steps", 1, Limits::kMaxSteps));
   }
   if (root.has("crop")) {
     const auto f = root.child("crop");
     f.reject_unknown({"slices", "size"});
-    if (f.has("slices")) c.crop_slices = f.integer("slices", 1, segflow::SegflowOptions::kMaxCropSlices);
-    if (f.has("size")) c.crop_size = f.integer("size", 64, segflow::SegflowOptions::kMaxCropSize);  // VGG-M needs 64
+    if (f.has("slices")) c.crop_slices = f.integer("slices", 1, Limits::kMaxCropSlices);
+    if (f.has("size")) c.crop_size = f.integer("size", 64, Limits::kMaxCropSize);  // VGG-M needs 64
   }
   if (root.has("model")) {
     const auto f = root.child("model");

@@ -103,7 +103,6 @@ Batch make_batch(const TrainingPool& pool, const std::vector<std::size_t>& order
   return batch;
 }
 
-
 // The items one epoch visits, in order: resampled (over / under) when configured, then shuffled.
 std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceConfig& imbalance, int classes, Generator& gen) {
   std::vector<std::size_t> order;
@@ -341,10 +340,14 @@ DiscGraderConfig grader_config(const ExperimentConfig& c, const DiscDataset& dat
   return mc;
 }
 
+void check_init_weights_file(const ExperimentConfig& c) {
+  LDD_CHECK(c.init_weights.empty() || std::filesystem::is_regular_file(c.init_weights),
+            c.source << ": model.init_weights: '" << c.init_weights << "' is not a file (a run's fold-K/checkpoint.h5 or best.h5)");
+}
+
 void load_init_weights(const ExperimentConfig& c, DiscGrader& model) {
   if (c.init_weights.empty()) return;
-  LDD_CHECK(std::filesystem::is_regular_file(c.init_weights),
-            c.source << ": model.init_weights: '" << c.init_weights << "' is not a file (a run's fold-K/checkpoint.h5 or best.h5)");
+  check_init_weights_file(c);
   try {
     load_checkpoint(c.init_weights, model);
   } catch (const Error& e) {

@@ -72,6 +72,8 @@ Tensor side_input(const DiscGrader& model, const std::vector<int>& baselines, co
 // Pre-training: loads model.init_weights into `model` when set; its layers and shapes must be the model's
 // (the error names the experiment file and the key).
 void load_init_weights(const ExperimentConfig& config, DiscGrader& model);
+// That model.init_weights, when set, names a file: what --dry-run and a run check before any work.
+void check_init_weights_file(const ExperimentConfig& config);
 // The weights that predicted a fold's test discs: best.h5 with a validation split, else checkpoint.h5.
 std::filesystem::path fold_weights(const std::filesystem::path& fold_dir);
 

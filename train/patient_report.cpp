@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "data/cohort/cohort_file.h"
@@ -69,12 +70,13 @@ void write_png(const std::filesystem::path& path, const PatientReportInput& in, 
       figure.paint(r, c, {g, g, g});
     }
   const double col_scale = static_cast<double>(slice_cols) / static_cast<double>(cols);
-  const bool has_discs = has_segflow_result(reader.file(), id, Visit::Baseline) && read_segflow_discs(reader.file(), id, Visit::Baseline).ok();
-  if (has_discs) {
-    const SegflowDiscs segflow = read_segflow_discs(reader.file(), id, Visit::Baseline);
-    const auto boxes = read_disc_boxes(reader.file(), id, Visit::Baseline);
-    const auto& found = segflow.found;
-    for (int l = 0; l < kLevels && static_cast<std::size_t>(l) < boxes.size(); ++l) {
+  const auto segflow = has_segflow_result(reader.file(), id, Visit::Baseline)
+                           ? std::optional<SegflowDiscs>(read_segflow_discs(reader.file(), id, Visit::Baseline))
+                           : std::nullopt;
+  if (segflow && segflow->ok()) {
+    const auto boxes = read_disc_boxes(reader.file(), id, Visit::Baseline);  // one per level
+    const auto& found = segflow->found;
+    for (int l = 0; l < kLevels; ++l) {
       if (!found[static_cast<std::size_t>(l)]) continue;
       const auto& b = boxes[static_cast<std::size_t>(l)];
       const std::array<double, 2> corner{b.corner[1] * scale, b.corner[2] * col_scale}, a{b.axes[1][1] * scale, b.axes[1][2] * col_scale},
