@@ -113,6 +113,149 @@ void curve_at(const Anatomy& a, double y, double& centre_z, double& depth) {
   depth = column.back()->depth;
 }
 
+// Where each disc's centre lies in the image: halfway along the gap below body L1 + level (pixels).
+void place_disc_centres(const Anatomy& a, const Tissue& t, const Frame& frame, double pixel_mm, RenderedVisit& out) {
+  for (int level = 0; level < kLevels; ++level) {
+    const Vertebra& b = a.vertebrae[static_cast<std::size_t>(level + 1)];
+    const double gap = level == kLevels - 1 ? l5_s1_gap(a, 0.0) : a.healthy_disc_height[static_cast<std::size_t>(level + 1)] * t.disc_height[level];
+    const double along = b.height / 2 + gap / 2;
+    double iy, iz;
+    frame.image(b.centre_y + std::cos(b.angle) * along, b.centre_z + std::sin(b.angle) * along, iy, iz);
+    out.disc_centres[static_cast<std::size_t>(level)] = {iy / pixel_mm - 0.5, iz / pixel_mm - 0.5};
+  }
+}
+
+// What a visit's anatomy holds, fixed for every pixel.
+struct Scene {
+  const Anatomy& a;
+  const Tissue& t;
+  std::array<double, kVertebrae> cos_angle{}, sin_angle{};
+  double skin_z = 0;
+};
+
+// One point's signal before the scanner, and what it is.
+struct Point {
+  double v = 0;
+  std::uint8_t label = 0;   // vertebra label (vertebra_mask)
+  bool sacrum = false;      // bone of the sacrum (sacrum_mask)
+};
+
+// Soft tissue by depth (abdomen in front, psoas and muscles behind, fat under the skin, then air), the
+// spinal canal's CSF behind the bodies, and the posterior elements behind it.
+double soft_tissue_and_canal(const Scene& sc, double x, double y, double z) {
+  const Anatomy& a = sc.a;
+  double centre_z, depth;
+  curve_at(a, y, centre_z, depth);
+  const double front = centre_z - depth / 2, back = centre_z + depth / 2;
+  double v;
+  if (z > sc.skin_z) v = 0.0;
+  else if (z > sc.skin_z - 10.0) v = a.fat_intensity;
+  else if (z < front - 3.0) v = 420.0 + 60.0 * std::sin(0.09 * y + a.texture_phase[0]) * std::sin(0.07 * z + a.texture_phase[1]);
+  else v = a.muscle_intensity;
+  const double canal_front = back + 1.5, canal_back = canal_front + a.canal_depth;
+  const bool canal_ends = y > a.sacrum.back().centre_y;  // the sacral hiatus
+  if (std::abs(x) < a.canal_half_width && z > canal_front && z < canal_back && !canal_ends) v = 980.0;
+  if (z >= canal_back && z < canal_back + 28.0 && std::abs(x) < 14.0) {
+    const double phase = std::fmod(y + 400.0, 33.0);  // spinous processes and laminae, one per level
+    if (phase < 20.0) v = 0.85 * a.marrow_intensity;
+  }
+  return v;
+}
+
+// The disc below body i at (u, w) in that body's tilted frame, if the point lies in it. Levels L1-L2 ..
+// L5-S1 follow bodies L1 .. L5 and show their grades; T12-L1, below body 0, is not graded and is drawn
+// healthy (Pfirrmann 2-like).
+void draw_disc_below(const Scene& sc, int i, double x, double u, double w, double lateral, double half_depth, Point& p) {
+  const Anatomy& a = sc.a;
+  const Tissue& t = sc.t;
+  const Vertebra& b = a.vertebrae[static_cast<std::size_t>(i)];
+  const bool graded = i >= 1;
+  const auto level = static_cast<std::size_t>(graded ? i - 1 : 0);
+  const double nucleus = graded ? t.nucleus[level] : 820.0;
+  const double heterogeneity = graded ? t.heterogeneity[level] : 0.0;
+  const double gap = i == kLevels ? l5_s1_gap(a, w)  // L5-S1: the wedge above the sacrum
+                                  : a.healthy_disc_height[static_cast<std::size_t>(i)] * (graded ? t.disc_height[level] : 1.0);
+  const double du = u - b.height / 2;  // 0 at the lower endplate
+  if (!(du > 0 && du < gap)) return;
+  const double m = 2.0 * du / gap - 1.0;  // -1..1 across the disc
+  const double bulge = (graded ? t.bulge[level] : 0.0) * (1.0 - m * m) * std::sqrt(1.0 - lateral * lateral);
+  if (!(w > -half_depth && w < half_depth + bulge)) return;
+  const double nu = (du - gap / 2) / (0.36 * gap), nv = (w - 0.08 * b.depth) / (0.3 * b.depth);
+  double d = graded ? t.annulus[level] : 190.0;
+  if (nu * nu + nv * nv < 1.0) {
+    const double patch = std::sin(0.9 * w + 3.1 * du + a.texture_phase[2]) * std::sin(0.6 * x + a.texture_phase[3]);
+    d = nucleus * (1.0 - heterogeneity * (1.0 + patch));
+  }
+  const double hv = (w - 0.4 * b.depth) / 2.5, hu = (du - gap / 2) / (0.2 * gap);
+  if (graded && hv * hv + hu * hu < 1.0) d += t.hiz[level];  // posterior high-intensity zone
+  p.v = d;
+}
+
+// Discs and vertebral bodies, each in its body's tilted frame.
+void draw_column(const Scene& sc, double x, double y, double z, Point& p) {
+  const Anatomy& a = sc.a;
+  for (int i = 0; i < kVertebrae; ++i) {
+    const Vertebra& b = a.vertebrae[static_cast<std::size_t>(i)];
+    if (std::abs(y - b.centre_y) > b.height / 2 + 25.0) continue;  // neither this body nor the disc below
+    const double ca = sc.cos_angle[static_cast<std::size_t>(i)], sa = sc.sin_angle[static_cast<std::size_t>(i)];
+    const double u = ca * (y - b.centre_y) + sa * (z - b.centre_z);    // along the spine
+    const double w = -sa * (y - b.centre_y) + ca * (z - b.centre_z);   // antero-posterior
+    const double lateral = std::abs(x) / b.half_width;
+    if (lateral >= 1.0) continue;
+    const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
+    if (i <= kLevels) draw_disc_below(sc, i, x, u, w, lateral, half_depth, p);
+    if (const double wall = w - b.lean * u; std::abs(u) < b.height / 2 && std::abs(wall) < half_depth) {
+      const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(wall));
+      const double texture = 1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]);
+      // A Modic change of the disc below (level i - 1) or above (level i - 2) brightens the marrow
+      // within 4 mm of the endplate it shares with that disc.
+      double modic = 0.0;
+      if (i >= 1 && i - 1 < kLevels && b.height / 2 - u < kModicBandMm) modic = sc.t.modic[i - 1];
+      if (i >= 2 && i - 2 < kLevels && u + b.height / 2 < kModicBandMm) modic = std::max(modic, sc.t.modic[i - 2]);
+      p.v = edge < 1.5 ? 160.0 : a.marrow_intensity * texture * (1.0 + modic);
+      p.label = i == 0 ? kOtherVertebraLabel : static_cast<std::uint8_t>(i);
+    }
+  }
+}
+
+// The sacrum below S1: bone like the bodies', each segment above a dim fused remnant of a disc.
+void draw_sacrum(const Scene& sc, double x, double y, double z, Point& p) {
+  const Anatomy& a = sc.a;
+  for (const Vertebra& b : a.sacrum) {
+    const double ca = std::cos(b.angle), sa = std::sin(b.angle);
+    const double u = ca * (y - b.centre_y) + sa * (z - b.centre_z), w = -sa * (y - b.centre_y) + ca * (z - b.centre_z);
+    const double lateral = std::abs(x) / b.half_width;
+    if (lateral >= 1.0 || std::abs(w) >= b.depth / 2 * std::sqrt(1.0 - lateral * lateral)) continue;
+    const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
+    if (std::abs(u) < b.height / 2) {
+      p.sacrum = true;
+      const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(w));
+      p.v = edge < 1.5 ? 160.0 : a.marrow_intensity * (1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]));
+    } else if (const double fused = 1.5 + (b.depth / 2 - w) * std::tan(a.sacral_curve); u < -b.height / 2 && u > -b.height / 2 - fused) {
+      // the wedge between this segment and the one above, bone but for the remnant of the disc
+      p.v = u > -b.height / 2 - 1.5 ? 0.6 * a.marrow_intensity : a.marrow_intensity;
+      p.sacrum = true;
+    }
+  }
+}
+
+// Scanner: institution gain, a smooth coil-sensitivity field, then Rician noise (magnitude images).
+struct Scanner {
+  double gain, bias_a, bias_b, noise_sd;
+  NoiseStream& noise;
+  void acquire(const Imaging& im, const std::vector<float>& value, std::uint16_t* image) const {
+    for (std::int64_t r = 0; r < im.rows; ++r) {
+      const double ry = 2.0 * static_cast<double>(r) / static_cast<double>(im.rows) - 1.0;
+      for (std::int64_t c = 0; c < im.cols; ++c) {
+        const double rz = 2.0 * static_cast<double>(c) / static_cast<double>(im.cols) - 1.0;
+        const double signal = value[static_cast<std::size_t>(r * im.cols + c)] * gain * (1.0 + bias_a * ry + bias_b * rz * ry);
+        const double re = signal + noise_sd * noise.next(), imag = noise_sd * noise.next();
+        image[r * im.cols + c] = static_cast<std::uint16_t>(std::clamp(std::sqrt(re * re + imag * imag), 0.0, 65535.0));
+      }
+    }
+  }
+};
+
 void render_visit(const SynthConfig& config, const Anatomy& base, const SyntheticSubject& subject, Visit visit,
                   const Pose& pose, std::uint64_t noise_seed, RenderedVisit& out) {
   const Imaging& im = config.imaging;
@@ -122,25 +265,17 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
   const double field_h = static_cast<double>(im.rows) * im.pixel_mm, field_w = static_cast<double>(im.cols) * im.pixel_mm;
   const Anatomy a = place_vertebrae(base, factors, 0.06 * field_h);
   const Frame frame{field_h / 2, field_w / 2, std::cos(pose.angle), std::sin(pose.angle), pose};
-  for (int level = 0; level < kLevels; ++level) {  // disc below body L1 + level: halfway along its gap
-    const Vertebra& b = a.vertebrae[static_cast<std::size_t>(level + 1)];
-    const double gap = level == kLevels - 1 ? l5_s1_gap(a, 0.0) : a.healthy_disc_height[static_cast<std::size_t>(level + 1)] * t.disc_height[level];
-    const double along = b.height / 2 + gap / 2;
-    double iy, iz;
-    frame.image(b.centre_y + std::cos(b.angle) * along, b.centre_z + std::sin(b.angle) * along, iy, iz);
-    out.disc_centres[static_cast<std::size_t>(level)] = {iy / im.pixel_mm - 0.5, iz / im.pixel_mm - 0.5};
-  }
-  const double gain = config.demographics.institution_intensity[static_cast<std::size_t>(subject.record.institution)];
-  const double skin_z = std::min(field_w - 4.0, 190.0);
+  place_disc_centres(a, t, frame, im.pixel_mm, out);
   NoiseStream noise(noise_seed);
   Generator bias_gen(noise_seed ^ 0xb1a5);
   const double bias_a = config.imaging.bias_field * (2 * bias_gen.uniform() - 1);
   const double bias_b = config.imaging.bias_field * (2 * bias_gen.uniform() - 1);
-
-  std::array<double, kVertebrae> cos_angle{}, sin_angle{};
+  const Scanner scanner{config.demographics.institution_intensity[static_cast<std::size_t>(subject.record.institution)], bias_a, bias_b,
+                        im.noise_sd, noise};
+  Scene scene{a, t, {}, {}, std::min(field_w - 4.0, 190.0)};
   for (int i = 0; i < kVertebrae; ++i) {
-    cos_angle[static_cast<std::size_t>(i)] = std::cos(a.vertebrae[static_cast<std::size_t>(i)].angle);
-    sin_angle[static_cast<std::size_t>(i)] = std::sin(a.vertebrae[static_cast<std::size_t>(i)].angle);
+    scene.cos_angle[static_cast<std::size_t>(i)] = std::cos(a.vertebrae[static_cast<std::size_t>(i)].angle);
+    scene.sin_angle[static_cast<std::size_t>(i)] = std::sin(a.vertebrae[static_cast<std::size_t>(i)].angle);
   }
   const std::int64_t plane = im.rows * im.cols;
   out.image.assign(static_cast<std::size_t>(im.slices * plane), 0);
@@ -150,110 +285,19 @@ void render_visit(const SynthConfig& config, const Anatomy& base, const Syntheti
   for (std::int64_t s = 0; s < im.slices; ++s) {
     const double x = (static_cast<double>(s) - static_cast<double>(im.slices - 1) / 2.0) *
                          (im.slice_thickness_mm + im.slice_gap_mm) + pose.shift_x;
-    std::uint8_t* mask = out.vertebra_mask.data() + s * plane;
-    std::uint8_t* sacrum = out.sacrum_mask.data() + s * plane;
-    for (std::int64_t r = 0; r < im.rows; ++r) {
+    for (std::int64_t r = 0; r < im.rows; ++r)
       for (std::int64_t c = 0; c < im.cols; ++c) {
         double y, z;
         frame.world((static_cast<double>(r) + 0.5) * im.pixel_mm, (static_cast<double>(c) + 0.5) * im.pixel_mm, y, z);
-        double centre_z, depth;
-        curve_at(a, y, centre_z, depth);
-        const double front = centre_z - depth / 2, back = centre_z + depth / 2;
-        double v;
-        std::uint8_t label = 0;
-        // Soft tissue by depth: abdomen in front, psoas and muscles behind, fat under the skin, then air.
-        if (z > skin_z) v = 0.0;
-        else if (z > skin_z - 10.0) v = a.fat_intensity;
-        else if (z < front - 3.0) v = 420.0 + 60.0 * std::sin(0.09 * y + a.texture_phase[0]) * std::sin(0.07 * z + a.texture_phase[1]);
-        else v = a.muscle_intensity;
-        // Spinal canal (CSF) behind the bodies, and posterior elements behind it.
-        const double canal_front = back + 1.5, canal_back = canal_front + a.canal_depth;
-        const bool canal_ends = y > a.sacrum.back().centre_y;  // the sacral hiatus
-        if (std::abs(x) < a.canal_half_width && z > canal_front && z < canal_back && !canal_ends) v = 980.0;
-        if (z >= canal_back && z < canal_back + 28.0 && std::abs(x) < 14.0) {
-          const double phase = std::fmod(y + 400.0, 33.0);  // spinous processes and laminae, one per level
-          if (phase < 20.0) v = 0.85 * a.marrow_intensity;
-        }
-        // Discs and vertebral bodies in each body's tilted frame.
-        for (int i = 0; i < kVertebrae; ++i) {
-          const Vertebra& b = a.vertebrae[static_cast<std::size_t>(i)];
-          if (std::abs(y - b.centre_y) > b.height / 2 + 25.0) continue;  // neither this body nor the disc below
-          const double ca = cos_angle[static_cast<std::size_t>(i)], sa = sin_angle[static_cast<std::size_t>(i)];
-          const double u = ca * (y - b.centre_y) + sa * (z - b.centre_z);    // along the spine
-          const double w = -sa * (y - b.centre_y) + ca * (z - b.centre_z);   // antero-posterior
-          const double lateral = std::abs(x) / b.half_width;
-          if (lateral >= 1.0) continue;
-          const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
-          // The disc below this body: levels L1-L2 .. L5-S1 follow bodies L1 .. L5 and show their grades;
-          // T12-L1, below body 0, is not graded and is drawn healthy (Pfirrmann 2-like).
-          if (i <= kLevels) {
-            const bool graded = i >= 1;
-            const auto level = static_cast<std::size_t>(graded ? i - 1 : 0);
-            const double nucleus = graded ? t.nucleus[level] : 820.0;
-            const double heterogeneity = graded ? t.heterogeneity[level] : 0.0;
-            const double gap = i == kLevels ? l5_s1_gap(a, w)  // L5-S1: the wedge above the sacrum
-                                            : a.healthy_disc_height[static_cast<std::size_t>(i)] * (graded ? t.disc_height[level] : 1.0);
-            const double du = u - b.height / 2;  // 0 at the lower endplate
-            if (du > 0 && du < gap) {
-              const double m = 2.0 * du / gap - 1.0;  // -1..1 across the disc
-              const double bulge = (graded ? t.bulge[level] : 0.0) * (1.0 - m * m) * std::sqrt(1.0 - lateral * lateral);
-              if (w > -half_depth && w < half_depth + bulge) {
-                const double nu = (du - gap / 2) / (0.36 * gap), nv = (w - 0.08 * b.depth) / (0.3 * b.depth);
-                double d = graded ? t.annulus[level] : 190.0;
-                if (nu * nu + nv * nv < 1.0) {
-                  const double patch = std::sin(0.9 * w + 3.1 * du + a.texture_phase[2]) * std::sin(0.6 * x + a.texture_phase[3]);
-                  d = nucleus * (1.0 - heterogeneity * (1.0 + patch));
-                }
-                const double hv = (w - 0.4 * b.depth) / 2.5, hu = (du - gap / 2) / (0.2 * gap);
-                if (graded && hv * hv + hu * hu < 1.0) d += t.hiz[level];  // posterior high-intensity zone
-                v = d;
-              }
-            }
-          }
-          if (const double wall = w - b.lean * u; std::abs(u) < b.height / 2 && std::abs(wall) < half_depth) {
-            const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(wall));
-            const double texture = 1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]);
-            // A Modic change of the disc below (level i - 1) or above (level i - 2) brightens the marrow
-            // within 4 mm of the endplate it shares with that disc.
-            double modic = 0.0;
-            if (i >= 1 && i - 1 < kLevels && b.height / 2 - u < kModicBandMm) modic = t.modic[i - 1];
-            if (i >= 2 && i - 2 < kLevels && u + b.height / 2 < kModicBandMm) modic = std::max(modic, t.modic[i - 2]);
-            v = edge < 1.5 ? 160.0 : a.marrow_intensity * texture * (1.0 + modic);
-            label = i == 0 ? kOtherVertebraLabel : static_cast<std::uint8_t>(i);
-          }
-        }
-        // The sacrum below S1: bone like the bodies', each segment above a dim fused remnant of a disc.
-        for (const Vertebra& b : a.sacrum) {
-          const double ca = std::cos(b.angle), sa = std::sin(b.angle);
-          const double u = ca * (y - b.centre_y) + sa * (z - b.centre_z), w = -sa * (y - b.centre_y) + ca * (z - b.centre_z);
-          const double lateral = std::abs(x) / b.half_width;
-          if (lateral >= 1.0 || std::abs(w) >= b.depth / 2 * std::sqrt(1.0 - lateral * lateral)) continue;
-          const double half_depth = b.depth / 2 * std::sqrt(1.0 - lateral * lateral);
-          if (std::abs(u) < b.height / 2) {
-            sacrum[r * im.cols + c] = 1;
-            const double edge = std::min(b.height / 2 - std::abs(u), half_depth - std::abs(w));
-            v = edge < 1.5 ? 160.0 : a.marrow_intensity * (1.0 + 0.08 * std::sin(0.5 * u + a.texture_phase[2]) * std::sin(0.45 * w + a.texture_phase[3]));
-          } else if (const double fused = 1.5 + (b.depth / 2 - w) * std::tan(a.sacral_curve); u < -b.height / 2 && u > -b.height / 2 - fused) {
-            // the wedge between this segment and the one above, bone but for the remnant of the disc
-            v = u > -b.height / 2 - 1.5 ? 0.6 * a.marrow_intensity : a.marrow_intensity;
-            sacrum[r * im.cols + c] = 1;
-          }
-        }
-        value[static_cast<std::size_t>(r * im.cols + c)] = static_cast<float>(v);
-        mask[r * im.cols + c] = label;
+        Point p{soft_tissue_and_canal(scene, x, y, z)};
+        draw_column(scene, x, y, z, p);
+        draw_sacrum(scene, x, y, z, p);
+        const auto at = static_cast<std::size_t>(s * plane + r * im.cols + c);
+        value[static_cast<std::size_t>(r * im.cols + c)] = static_cast<float>(p.v);
+        out.vertebra_mask[at] = p.label;
+        if (p.sacrum) out.sacrum_mask[at] = 1;
       }
-    }
-    // Scanner: institution gain, a smooth coil-sensitivity field, then Rician noise (magnitude images).
-    std::uint16_t* image = out.image.data() + s * plane;
-    for (std::int64_t r = 0; r < im.rows; ++r) {
-      const double ry = 2.0 * static_cast<double>(r) / static_cast<double>(im.rows) - 1.0;
-      for (std::int64_t c = 0; c < im.cols; ++c) {
-        const double rz = 2.0 * static_cast<double>(c) / static_cast<double>(im.cols) - 1.0;
-        const double signal = value[static_cast<std::size_t>(r * im.cols + c)] * gain * (1.0 + bias_a * ry + bias_b * rz * ry);
-        const double re = signal + im.noise_sd * noise.next(), imag = im.noise_sd * noise.next();
-        image[r * im.cols + c] = static_cast<std::uint16_t>(std::clamp(std::sqrt(re * re + imag * imag), 0.0, 65535.0));
-      }
-    }
+    scanner.acquire(im, value, out.image.data() + s * plane);
   }
 }
 
