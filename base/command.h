@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "base/version.h"
 #include "base/check.h"
+#include "base/version.h"
 
 namespace ldd::tools {
 

@@ -13,8 +13,8 @@
 
 #include "data/cohort/cohort_file.h"
 #include "data/image/png.h"
-#include "segflow/proposals.h"
 #include "segflow/naming.h"
+#include "segflow/proposals.h"
 #include "segflow/refine.h"
 #include "segflow/vote.h"
 

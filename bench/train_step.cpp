@@ -14,12 +14,12 @@
 #include <string>
 
 #include "base/check.h"
+#include "base/clock.h"
 #include "kernels/device.h"
 #include "kernels/gemm.h"
 #include "nn/models/vggm.h"
 #include "nn/ops.h"
 #include "nn/optim/sgd.h"
-#include "base/clock.h"
 #include "nn/profile.h"
 
 namespace {

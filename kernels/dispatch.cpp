@@ -3,10 +3,6 @@
 
 #include "base/check.h"
 #include "kernels/conv2d.h"
-#include "kernels/crop_resize.h"
-#include "kernels/optical_flow.h"
-#include "kernels/optim.h"
-#include "kernels/resample.h"
 #include "kernels/cpu/conv2d.h"
 #include "kernels/cpu/crop_resize.h"
 #include "kernels/cpu/dropout.h"
@@ -18,6 +14,10 @@
 #include "kernels/cpu/pool2d.h"
 #include "kernels/cpu/resample.h"
 #include "kernels/cpu/softmax.h"
+#include "kernels/crop_resize.h"
+#include "kernels/optical_flow.h"
+#include "kernels/optim.h"
+#include "kernels/resample.h"
 #if LDD_HAS_CUDA
 #include "kernels/cuda/conv2d.h"
 #include "kernels/cuda/crop_resize.h"

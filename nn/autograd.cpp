@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "base/check.h"
+#include "base/clock.h"
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
-#include "base/clock.h"
 #include "nn/profile.h"
 
 namespace ldd {

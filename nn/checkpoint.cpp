@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "base/hdf5/file.h"
 #include "base/check.h"
+#include "base/hdf5/file.h"
 
 namespace ldd {
 namespace {

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/check.h"
+#include "base/remove_on_signal.h"
 #include "data/cohort/cohort_file.h"
 #include "data/cohort/segflow_result.h"
 #include "data/image/draw.h"
 #include "data/image/label_text.h"
 #include "data/image/png.h"
 #include "data/io/file_lock.h"
-#include "base/remove_on_signal.h"
-#include "base/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
 #include "segflow/naming.h"

@@ -6,9 +6,9 @@
 
 #include "base/check.h"
 #include "base/moments.h"
+#include "kernels/optical_flow.h"
 #include "nn/init.h"
 #include "nn/ops.h"
-#include "kernels/optical_flow.h"
 #include "nn/optim/adam.h"
 #include "segflow/morphology.h"
 

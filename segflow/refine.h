@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "data/cohort/cohort_file.h"
 #include "base/hdf5/file.h"
+#include "data/cohort/cohort_file.h"
 #include "kernels/optical_flow.h"
 #include "nn/layers.h"
 #include "nn/random.h"

@@ -12,8 +12,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "base/remove_on_signal.h"
 #include "base/check.h"
+#include "base/remove_on_signal.h"
 
 namespace ldd::hdf5 {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "data/cohort/record.h"
 #include "base/hdf5/file.h"
+#include "data/cohort/record.h"
 
 namespace ldd {
 

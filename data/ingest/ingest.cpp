@@ -5,10 +5,10 @@
 #include <set>
 #include <sstream>
 
+#include "base/check.h"
 #include "data/cohort/cohort_file.h"
 #include "data/io/csv.h"
 #include "data/io/raw_volume.h"
-#include "base/check.h"
 
 namespace ldd::ingest {
 namespace {

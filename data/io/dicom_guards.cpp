@@ -10,8 +10,8 @@
 #include <sstream>
 #include <vector>
 
-#include "data/io/dicom_items.h"
 #include "base/check.h"
+#include "data/io/dicom_items.h"
 
 namespace ldd::io {
 namespace {

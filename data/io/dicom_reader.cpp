@@ -13,11 +13,11 @@
 #include <optional>
 #include <sstream>
 
+#include "base/check.h"
 #include "data/io/dicom_guards.h"
 #include "data/io/dicom_items.h"
 #include "data/io/dicom_structure.h"
 #include "data/io/raw_volume.h"
-#include "base/check.h"
 
 namespace ldd::io {
 namespace {

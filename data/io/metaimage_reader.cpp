@@ -10,8 +10,8 @@
 #include <map>
 #include <sstream>
 
-#include "data/io/raw_volume.h"
 #include "base/check.h"
+#include "data/io/raw_volume.h"
 
 namespace ldd::io {
 namespace {

@@ -4,8 +4,8 @@
 #pragma once
 #include <array>
 
-#include "data/cohort/grades.h"
 #include "base/random.h"
+#include "data/cohort/grades.h"
 
 namespace ldd::synth {
 

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "base/check.h"
 #include "data/config/yaml_fields.h"
 #include "data/io/text_file.h"
-#include "base/check.h"
 
 namespace ldd::synth {
 namespace {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "base/check.h"
+#include "base/clock.h"
 #include "data/cohort/cohort_file.h"
 #include "data/image/png.h"
 #include "data/synth/render.h"
-#include "base/check.h"
-#include "base/clock.h"
 
 namespace ldd::synth {
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "data/ingest/ingest.h"
 #include "base/command.h"
 #include "base/progress.h"
+#include "data/ingest/ingest.h"
 
 namespace po = boost::program_options;
 using namespace ldd;

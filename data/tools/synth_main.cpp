@@ -6,12 +6,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "base/check.h"
+#include "base/command.h"
+#include "base/progress.h"
 #include "data/cohort/cohort_file.h"
 #include "data/synth/generate.h"
 #include "data/synth/report.h"
-#include "base/command.h"
-#include "base/progress.h"
-#include "base/check.h"
 
 namespace po = boost::program_options;
 using namespace ldd;

@@ -6,12 +6,12 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/check.h"
 #include "data/cohort/cohort_file.h"
 #include "data/synth/generate.h"
 #include "data/synth/render.h"
-#include "base/check.h"
-#include "tests/support/temp_dir.h"
 #include "tests/support/synthetic.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ldd;
 using namespace ldd::synth;

@@ -5,9 +5,9 @@
 
 #include <fstream>
 
+#include "base/check.h"
 #include "data/cohort/grades.h"
 #include "data/io/csv.h"
-#include "base/check.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ldd;

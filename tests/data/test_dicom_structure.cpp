@@ -6,8 +6,8 @@
 #include <fstream>
 #include <string>
 
-#include "data/io/dicom_structure.h"
 #include "base/check.h"
+#include "data/io/dicom_structure.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ldd;

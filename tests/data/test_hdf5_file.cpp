@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "base/check.h"
 #include "base/hdf5/file.h"
 #include "data/io/text_file.h"
-#include "base/check.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ldd;

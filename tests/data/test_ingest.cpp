@@ -17,10 +17,10 @@
 #include <limits>
 #include <sstream>
 
+#include "base/check.h"
 #include "data/cohort/cohort_file.h"
 #include "data/ingest/ingest.h"
 #include "data/io/raw_volume.h"
-#include "base/check.h"
 #include "tests/support/image_files.h"
 #include "tests/support/temp_dir.h"
 

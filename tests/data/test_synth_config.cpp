@@ -2,8 +2,8 @@
 // input names the file and the key.
 #include <doctest/doctest.h>
 
-#include "data/synth/config.h"
 #include "base/check.h"
+#include "data/synth/config.h"
 
 using namespace ldd;
 using namespace ldd::synth;

@@ -2,15 +2,15 @@
 
 #include <cmath>
 
+#include "base/check.h"
+#include "base/hdf5/file.h"
 #include "data/cohort/cohort_file.h"
 #include "data/cohort/segflow_result.h"
-#include "base/hdf5/file.h"
 #include "data/ingest/ingest.h"
 #include "data/io/csv.h"
 #include "data/io/raw_volume.h"
 #include "data/io/text_file.h"
 #include "data/synth/config.h"
-#include "base/check.h"
 #include "tests/support/image_files.h"
 #include "train/disc_dataset.h"
 #include "train/experiment_config.h"

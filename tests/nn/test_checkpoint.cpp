@@ -2,8 +2,8 @@
 // resumed from a checkpoint continues bit-identically; mismatches are refused with the offending name.
 #include <doctest/doctest.h>
 
-#include "base/hdf5/file.h"
 #include "base/check.h"
+#include "base/hdf5/file.h"
 #include "nn/checkpoint.h"
 #include "nn/models/vggm.h"
 #include "nn/ops.h"

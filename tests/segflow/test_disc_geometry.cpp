@@ -4,9 +4,9 @@
 
 #include <cmath>
 
+#include "base/check.h"
 #include "data/synth/population.h"
 #include "data/synth/render.h"
-#include "base/check.h"
 #include "nn/ops.h"
 #include "segflow/disc_geometry.h"
 #include "tests/support/synthetic.h"
