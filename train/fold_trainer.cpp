@@ -1,10 +1,8 @@
 #include "train/fold_trainer.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <memory>
-#include <sstream>
 
 #include "data/imbalance.h"
 #include "base/check.h"
@@ -16,6 +14,7 @@
 #include "nn/optim/sgd.h"
 #include "base/clock.h"
 #include "train/augment.h"
+#include "train/format.h"
 
 namespace ldd::train {
 
@@ -144,33 +143,6 @@ std::vector<double> softmax_row(const float* z, int classes) {
   return p;
 }
 
-std::string history_text(const std::vector<EpochRecord>& history) {
-  std::ostringstream o;
-  o.precision(17);
-  for (const auto& e : history)
-    o << e.epoch << ' ' << e.learning_rate << ' ' << e.train_loss << ' ' << e.train_accuracy << ' ' << e.validation_loss << ' '
-      << e.validation_accuracy << ' ' << e.seconds << '\n';
-  return o.str();
-}
-
-// A double as text that parses back to the same value (a resumed fold must compare exactly).
-std::string exact(double v) {
-  std::ostringstream o;
-  o.precision(17);
-  o << v;
-  return o.str();
-}
-
-std::vector<EpochRecord> parse_history(const std::string& text) {
-  std::vector<EpochRecord> out;
-  std::istringstream in(text);
-  // Fields as words: a fold without validation has NaN there, written "nan", which >> into a double refuses.
-  std::array<std::string, 7> f;
-  while (in >> f[0] >> f[1] >> f[2] >> f[3] >> f[4] >> f[5] >> f[6])
-    out.push_back({std::stoll(f[0]), std::stod(f[1]), std::stod(f[2]), std::stod(f[3]), std::stod(f[4]), std::stod(f[5]), std::stod(f[6])});
-  return out;
-}
-
 // Logits of the given samples in evaluation mode, batch by batch.
 std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
                                   std::int64_t batch_size, int classes, Device device) {
@@ -225,7 +197,7 @@ void resume_fold(const std::filesystem::path& checkpoint, DiscGrader& model, Opt
   const CheckpointInfo info = load_checkpoint(checkpoint, model, &optimizer);
   LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
                                                                     << " start again without --resume or use another --out");
-  result.history = parse_history(info.extras.at("history"));
+  result.history = history_from_checkpoint(info.extras.at("history"));
   stopping.best_loss = std::stod(info.extras.at("best_loss"));
   stopping.since_best = std::stoll(info.extras.at("since_best"));
   result.best_epoch = std::stoll(info.extras.at("best_epoch"));
@@ -238,8 +210,8 @@ void save_fold(const std::filesystem::path& checkpoint, const DiscGrader& model,
                   {.model_config = mc.describe(),
                    .epoch = result.history.back().epoch,
                    .step = optimizer.steps(),
-                   .extras = {{"history", history_text(result.history)},
-                              {"best_loss", exact(stopping.best_loss)},
+                   .extras = {{"history", history_for_checkpoint(result.history)},
+                              {"best_loss", exact_number(stopping.best_loss)},
                               {"since_best", std::to_string(stopping.since_best)},
                               {"best_epoch", std::to_string(result.best_epoch)},
                               {"stopped", stopping.stopped ? "1" : "0"},
@@ -358,7 +330,7 @@ void load_init_weights(const ExperimentConfig& c, DiscGrader& model) {
 }
 
 std::filesystem::path fold_weights(const std::filesystem::path& fold_dir) {
-  return std::filesystem::exists(fold_dir / "best.h5") ? fold_dir / "best.h5" : fold_dir / "checkpoint.h5";
+  return std::filesystem::exists(fold_dir / run_file::best) ? fold_dir / run_file::best : fold_dir / run_file::checkpoint;
 }
 
 std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
@@ -379,7 +351,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   const int classes = c.classes();
   const auto f = static_cast<std::uint64_t>(fold);
   std::filesystem::create_directories(dir);
-  const auto checkpoint = dir / "checkpoint.h5", best = dir / "best.h5";
+  const auto checkpoint = dir / run_file::checkpoint, best = dir / run_file::best;
 
   const DiscGraderConfig mc = grader_config(c, data);
   Generator init_gen(mix_seed({c.seed, f, 0}));
