@@ -4,7 +4,6 @@
 #include <cmath>
 #include <memory>
 
-#include "data/imbalance.h"
 #include "base/check.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
@@ -15,6 +14,7 @@
 #include "base/clock.h"
 #include "train/augment.h"
 #include "train/format.h"
+#include "train/imbalance_treatment.h"
 
 namespace ldd::train {
 
@@ -48,7 +48,7 @@ struct TrainingPool {
   }
 };
 
-TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& train, const ImbalanceConfig& imbalance,
+TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& train, const ImbalanceTreatment& imbalance,
                        int classes, std::uint64_t seed) {
   TrainingPool pool;
   pool.data = &data;
@@ -57,15 +57,8 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
     pool.labels.push_back(data.samples[i].label);
     pool.sources.push_back(i);
   }
-  if (imbalance.strategy != ImbalanceStrategy::Smote && imbalance.strategy != ImbalanceStrategy::BorderlineSmote) return pool;
-  // SMOTE in crop space: each crop is one point of slices x rows x cols dimensions.
-  std::vector<std::vector<float>> features;
-  for (std::size_t i : train) features.emplace_back(data.crop(i), data.crop(i) + data.crop_numel());
   Generator gen(seed);
-  auto s = imbalance.strategy == ImbalanceStrategy::Smote
-               ? imbalance::smote(features, pool.labels, classes, imbalance.k_neighbors, gen, imbalance.sampling_strategy)
-               : imbalance::borderline_smote(features, pool.labels, classes, imbalance.k_neighbors, imbalance.m_neighbors, gen,
-                                             imbalance.sampling_strategy);
+  auto s = imbalance.synthesize(data, train, pool.labels, classes, gen);
   for (std::size_t k = 0; k < s.features.size(); ++k) {
     pool.items.push_back(data.samples.size() + k);
     pool.labels.push_back(s.labels[k]);
@@ -103,14 +96,8 @@ Batch make_batch(const TrainingPool& pool, const std::vector<std::size_t>& order
 }
 
 // The items one epoch visits, in order: resampled (over / under) when configured, then shuffled.
-std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceConfig& imbalance, int classes, Generator& gen) {
-  std::vector<std::size_t> order;
-  if (imbalance.strategy == ImbalanceStrategy::Oversample)
-    order = imbalance::random_oversample(pool.labels, classes, gen);
-  else if (imbalance.strategy == ImbalanceStrategy::Undersample)
-    order = imbalance::random_undersample(pool.labels, classes, gen);
-  else
-    for (std::size_t i = 0; i < pool.items.size(); ++i) order.push_back(i);
+std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceTreatment& imbalance, int classes, Generator& gen) {
+  std::vector<std::size_t> order = imbalance.epoch_items(pool.labels, classes, gen);
   shuffle(order, gen);
   return order;
 }
@@ -218,19 +205,12 @@ void save_fold(const std::filesystem::path& checkpoint, const DiscGrader& model,
                               {"fold", std::to_string(fold + 1)}}});
 }
 
-// The loss's class weights: inverse frequency or effective number; none for the other strategies.
-std::vector<float> class_weights(const ImbalanceConfig& imbalance, const std::vector<int>& labels, int classes) {
-  if (imbalance.strategy == ImbalanceStrategy::Weighted) return imbalance::inverse_frequency_weights(labels, classes);
-  if (imbalance.strategy == ImbalanceStrategy::EffectiveNumber) return imbalance::effective_number_weights(labels, classes, imbalance.beta);
-  return {};
-}
-
 // What every epoch of a fold trains with.
 struct EpochTraining {
   const ExperimentConfig& c;
-  const ImbalanceConfig& imbalance;
+  const ImbalanceTreatment& imbalance;
   const TrainingPool& pool;
-  std::vector<float> weights;
+  std::vector<float> weights;  // the loss's class weights
   int fold;
   const FoldOptions& options;
 };
@@ -255,8 +235,7 @@ std::int64_t train_batches(const EpochTraining& t, DiscGrader& model, Optimizer&
     optimizer.zero_grad();
     const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch.crops, t.options.device),
                                         side_input(model, batch.baselines, batch.covariates, t.options.device));
-    const Tensor loss = t.imbalance.strategy == ImbalanceStrategy::Focal ? focal_loss(logits, targets, t.imbalance.gamma)
-                                                                         : cross_entropy(logits, targets, {.class_weights = t.weights});
+    const Tensor loss = t.imbalance.loss(logits, targets, t.weights);
     const float value = loss.item();
     LDD_CHECK(std::isfinite(value), "fold " << t.fold + 1 << ", epoch " << record.epoch << ": the loss became " << value
                                             << "; lower optimizer.learning_rate");
@@ -361,8 +340,9 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   const auto optimizer = make_optimizer(c, model);
   const LearningRateSchedule schedule = make_schedule(c);
 
-  const TrainingPool pool = make_pool(data, split.train, imbalance, classes, mix_seed({c.seed, f, 1}));
-  const EpochTraining training{c, imbalance, pool, class_weights(imbalance, pool.labels, classes), fold, options};
+  const auto treatment = make_imbalance_treatment(imbalance);
+  const TrainingPool pool = make_pool(data, split.train, *treatment, classes, mix_seed({c.seed, f, 1}));
+  const EpochTraining training{c, *treatment, pool, treatment->class_weights(pool.labels, classes), fold, options};
   const bool validate = !split.validation.empty();
 
   FoldResult result;
@@ -373,7 +353,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
     const double start = monotonic_seconds();
     manual_seed(mix_seed({c.seed, f, 2, static_cast<std::uint64_t>(epoch)}));  // dropout masks
     Generator gen(mix_seed({c.seed, f, 3, static_cast<std::uint64_t>(epoch)}));
-    const auto order = epoch_order(pool, imbalance, classes, gen);
+    const auto order = epoch_order(pool, *treatment, classes, gen);
     EpochRecord record;
     record.epoch = epoch + 1;
     record.learning_rate = c.learning_rate * schedule.factor(epoch);
