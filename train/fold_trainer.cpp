@@ -8,13 +8,11 @@
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
-#include "nn/optim/adam.h"
-#include "nn/optim/schedule.h"
-#include "nn/optim/sgd.h"
 #include "base/clock.h"
 #include "train/augment.h"
 #include "train/format.h"
 #include "train/imbalance_treatment.h"
+#include "train/optimizer_registry.h"
 
 namespace ldd::train {
 
@@ -102,20 +100,8 @@ std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceTr
   return order;
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const ExperimentConfig& c, const Module& model) {
-  if (c.optimizer == "sgd")
-    return std::make_unique<Sgd>(model.named_parameters(),
-                                 SgdOptions{.learning_rate = c.learning_rate, .momentum = c.momentum, .weight_decay = c.weight_decay});
-  return std::make_unique<Adam>(model.named_parameters(),
-                                AdamOptions{.learning_rate = c.learning_rate, .weight_decay = c.weight_decay,
-                                            .decoupled_weight_decay = c.optimizer == "adamw"});
-}
-
 LearningRateSchedule make_schedule(const ExperimentConfig& c) {
-  const std::int64_t after_warmup = std::max<std::int64_t>(1, c.epochs - c.warmup_epochs);
-  LearningRateSchedule s = c.schedule == "step"     ? LearningRateSchedule::step(c.step_size, c.gamma)
-                           : c.schedule == "cosine" ? LearningRateSchedule::cosine(after_warmup, 0.01)
-                                                    : LearningRateSchedule::constant();
+  const LearningRateSchedule s = named(schedules(), c.schedule)(c);
   return c.warmup_epochs > 0 ? s.with_warmup(c.warmup_epochs) : s;
 }
 
@@ -337,7 +323,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   DiscGrader model(mc, InitScheme::Kaiming, init_gen);
   load_init_weights(c, model);
   model.to(options.device);
-  const auto optimizer = make_optimizer(c, model);
+  const auto optimizer = named(optimizers(), c.optimizer)(c, model);
   const LearningRateSchedule schedule = make_schedule(c);
 
   const auto treatment = make_imbalance_treatment(imbalance);

@@ -1,10 +1,11 @@
 // The imbalance strategy chosen once as an object (train/imbalance_treatment.h): each strategy changes
-// what data/imbalance.h says it does and nothing else.
+// what data/imbalance.h says it does and nothing else; and the optimizer and schedule tables.
 #include <doctest/doctest.h>
 
 #include "base/check.h"
 #include "nn/ops/loss.h"
 #include "train/imbalance_treatment.h"
+#include "train/optimizer_registry.h"
 
 using namespace ldd;
 using namespace ldd::train;
@@ -43,4 +44,16 @@ TEST_CASE("each imbalance strategy changes its one part of training and leaves t
     if (config.strategy != ImbalanceStrategy::Smote && config.strategy != ImbalanceStrategy::BorderlineSmote)
       CHECK(treatment->synthesize(no_crops, {}, {}, classes, a).features.empty());
   }
+}
+
+TEST_CASE("optimizers and schedules are built from their names; an unknown name lists the known ones") {
+  CHECK(names_of(optimizers()) == std::vector<std::string>{"sgd", "adam", "adamw"});
+  CHECK(names_of(schedules()) == std::vector<std::string>{"constant", "step", "cosine"});
+  ExperimentConfig c;
+  c.epochs = 10;
+  c.step_size = 3;
+  c.gamma = 0.5;
+  CHECK(named(schedules(), "step")(c).factor(7) == doctest::Approx(0.25));
+  CHECK(named(schedules(), "cosine")(c).factor(10) == doctest::Approx(0.01));
+  CHECK_THROWS_WITH_AS(named(schedules(), "linear"), "'linear' is not one of constant | step | cosine", Error);
 }
