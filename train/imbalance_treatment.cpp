@@ -1,5 +1,7 @@
 #include "train/imbalance_treatment.h"
 
+#include <functional>
+
 #include "nn/ops/loss.h"
 
 namespace ldd::train {
@@ -63,35 +65,21 @@ class Focal : public ImbalanceTreatment {
   double gamma_;
 };
 
-// SMOTE works in crop space: each crop is one point of slices x rows x cols dimensions.
-std::vector<std::vector<float>> crops_of(const DiscDataset& data, const std::vector<std::size_t>& train) {
-  std::vector<std::vector<float>> crops;
-  for (std::size_t i : train) crops.emplace_back(data.crop(i), data.crop(i) + data.crop_numel());
-  return crops;
-}
-
-class Smote : public ImbalanceTreatment {
+// SMOTE and Borderline-SMOTE, in crop space: each crop is one point of slices x rows x cols dimensions.
+class Synthesis : public ImbalanceTreatment {
  public:
-  explicit Smote(const ImbalanceConfig& config) : c_(config) {}
+  using Draw = std::function<imbalance::Synthetic(const std::vector<std::vector<float>>& crops, const std::vector<int>& labels, int classes,
+                                                  Generator& gen)>;
+  explicit Synthesis(Draw draw) : draw_(std::move(draw)) {}
 
  private:
   imbalance::Synthetic synthesize(const DiscDataset& data, const std::vector<std::size_t>& train, const std::vector<int>& labels, int classes,
                                   Generator& gen) const override {
-    return imbalance::smote(crops_of(data, train), labels, classes, c_.k_neighbors, gen, c_.sampling_strategy);
+    std::vector<std::vector<float>> crops;
+    for (std::size_t i : train) crops.emplace_back(data.crop(i), data.crop(i) + data.crop_numel());
+    return draw_(crops, labels, classes, gen);
   }
-  ImbalanceConfig c_;
-};
-
-class BorderlineSmote : public ImbalanceTreatment {
- public:
-  explicit BorderlineSmote(const ImbalanceConfig& config) : c_(config) {}
-
- private:
-  imbalance::Synthetic synthesize(const DiscDataset& data, const std::vector<std::size_t>& train, const std::vector<int>& labels, int classes,
-                                  Generator& gen) const override {
-    return imbalance::borderline_smote(crops_of(data, train), labels, classes, c_.k_neighbors, c_.m_neighbors, gen, c_.sampling_strategy);
-  }
-  ImbalanceConfig c_;
+  Draw draw_;
 };
 
 }  // namespace
@@ -104,8 +92,14 @@ std::unique_ptr<ImbalanceTreatment> make_imbalance_treatment(const ImbalanceConf
     case ImbalanceStrategy::Weighted: return std::make_unique<InverseFrequencyWeights>();
     case ImbalanceStrategy::EffectiveNumber: return std::make_unique<EffectiveNumberWeights>(c.beta);
     case ImbalanceStrategy::Focal: return std::make_unique<Focal>(c.gamma);
-    case ImbalanceStrategy::Smote: return std::make_unique<Smote>(c);
-    case ImbalanceStrategy::BorderlineSmote: return std::make_unique<BorderlineSmote>(c);
+    case ImbalanceStrategy::Smote:
+      return std::make_unique<Synthesis>([c](const auto& crops, const auto& labels, int classes, Generator& gen) {
+        return imbalance::smote(crops, labels, classes, c.k_neighbors, gen, c.sampling_strategy);
+      });
+    case ImbalanceStrategy::BorderlineSmote:
+      return std::make_unique<Synthesis>([c](const auto& crops, const auto& labels, int classes, Generator& gen) {
+        return imbalance::borderline_smote(crops, labels, classes, c.k_neighbors, c.m_neighbors, gen, c.sampling_strategy);
+      });
   }
   return std::make_unique<ImbalanceTreatment>();
 }
