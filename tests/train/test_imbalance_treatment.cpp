@@ -46,7 +46,7 @@ TEST_CASE("each imbalance strategy changes its one part of training and leaves t
   }
 }
 
-TEST_CASE("optimizers and schedules are built from their names; an unknown name lists the known ones") {
+TEST_CASE("optimizers and schedules are built from their names, and an unknown name lists the known ones") {
   CHECK(names_of(optimizers()) == std::vector<std::string>{"sgd", "adam", "adamw"});
   CHECK(names_of(schedules()) == std::vector<std::string>{"constant", "step", "cosine"});
   ExperimentConfig c;

@@ -101,7 +101,7 @@ TEST_CASE("a run's predictions.csv is every fold's file, fold by fold, under one
   CHECK(io::read_text(dir / run_file::predictions) == one + two.substr(two.find('\n') + 1));
 }
 
-TEST_CASE("history.csv and the checkpoint's history read back; only the checkpoint's exactly") {
+TEST_CASE("history.csv and the checkpoint's history read back, only the checkpoint's exactly") {
   std::vector<EpochRecord> history{{1, 1e-3, 1.0 / 3, 0.25, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(), 2.0 / 3},
                                    {2, 9.99e-4, 0.3, 0.5, 0.1 + 0.2, 0.75, 1.5}};
   const auto back = history_from_checkpoint(history_for_checkpoint(history));
