@@ -138,7 +138,7 @@ std::string make_plots(const std::filesystem::path& folder, const RunOptions& o)
     return "No plots: `plot_run.py` failed (it needs python3-matplotlib; `scripts/install-deps` installs it). Run it "
            "again by hand: `" + by_hand + "`.";
   }
-  const std::string roc = std::filesystem::exists(folder / "plots" / "roc.png")
+  const std::string roc = std::filesystem::exists(folder / run_file::plots / "roc.png")
                               ? "![ROC curves](plots/roc.png)\n\n![precision-recall curves](plots/pr.png)\n\n![calibration](plots/reliability.png)\n\n"
                               : "";
   return roc + "![confusion matrices](plots/confusion.png)\n\n![training curves](plots/training.png)\n";
@@ -162,12 +162,9 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
                                    const std::vector<FoldSplit>& splits, const std::filesystem::path& folder, const RunOptions& o) {
   std::vector<FoldOutcome> done;
   for (int k = 0; k < c.folds; ++k) {
-    const auto dir = folder / ("fold-" + std::to_string(k + 1));
-    const auto predictions = dir / "predictions.csv", fit = dir / "fit_predictions.csv";
-    if (std::filesystem::exists(predictions)) {
-      done.push_back({k, read_fold_predictions(predictions, data),
-                      std::filesystem::exists(fit) ? read_fold_predictions(fit, data) : std::vector<DiscOutput>{},
-                      read_history(dir / "history.csv")});
+    const auto dir = fold_folder(folder, k);
+    if (fold_complete(dir)) {
+      done.push_back(read_fold(dir, data, k));
       continue;
     }
     if (o.only_fold >= 0 && o.only_fold != k) continue;
@@ -192,13 +189,12 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
       if (batch == batches) o.log(epoch_line(c, label, e));
     };
     const FoldResult r = train_fold(c, imbalance, data, s, k, dir, fo);
-    write_history(dir / "history.csv", r.history);
+    write_history(dir / run_file::history, r.history);
     // Evaluated from what the files hold, as a resumed run is: the same numbers either way.
     std::vector<DiscOutput> fit_outputs;
     std::optional<double> threshold;
     if (!r.fit.empty()) {
-      write_fold_predictions(fit, data, k, r.fit);
-      fit_outputs = read_fold_predictions(fit, data);
+      fit_outputs = save_fold_predictions(dir / run_file::fit_predictions, data, k, r.fit);
       std::vector<double> scores;
       std::vector<bool> positive;
       for (const auto& o : fit_outputs) {
@@ -207,8 +203,8 @@ std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceCon
       }
       if (c.decision.rule == DecisionRule::Threshold) threshold = choose_threshold(scores, positive, c.decision.criterion);
     }
-    write_fold_predictions(predictions, data, k, r.test, threshold);  // written last: its presence marks the fold complete
-    done.push_back({k, read_fold_predictions(predictions, data), fit_outputs, r.history});
+    // Written last: its presence marks the fold complete.
+    done.push_back({k, save_fold_predictions(dir / run_file::predictions, data, k, r.test, threshold), fit_outputs, r.history});
   }
   return done;
 }
@@ -263,7 +259,7 @@ void check_can_start(const ExperimentConfig& c, const RunOptions& o) {
             "--device cuda: no usable CUDA device (" << kernels::cuda_unavailable_reason() << "); use --device cpu");
   LDD_CHECK(o.only_fold < c.folds, "--fold " << o.only_fold + 1 << ": the experiment has " << c.folds << " folds");
   const auto folder = run_folder(c, o);
-  const auto config_file = folder / "config.yaml";
+  const auto config_file = folder / run_file::config;
   if (std::filesystem::exists(config_file)) {
     LDD_CHECK(o.resume, folder.string() << " already holds a run; --resume continues it (completed folds are kept), or "
                                         << "choose another --out");
@@ -297,7 +293,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   result.folder = run_folder(c, o);
   const io::FileLock lock(result.folder, "train");  // a second train on this folder stops here, naming this one
   check_can_start(c, o);  // again under the lock: the folder may have changed since a --dry-run
-  const auto config_file = result.folder / "config.yaml";
+  const auto config_file = result.folder / run_file::config;
   prepare_cohort(c, o);
   const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);
   if (!c.init_weights.empty()) {  // a pre-trained network that does not fit stops the run before its folder exists
@@ -343,10 +339,10 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
       write_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
       compared.emplace_back(name, metrics);
     }
-    if (c.compare.empty()) result.report = folder / "report.md";
+    if (c.compare.empty()) result.report = folder / run_file::report;
   }
   if (!c.compare.empty() && compared.size() == strategies.size()) {
-    result.report = result.folder / "comparison.md";
+    result.report = result.folder / run_file::comparison;
     write_comparison(result.report, c, compared);
   }
   return result;

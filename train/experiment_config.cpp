@@ -8,6 +8,7 @@
 #include "data/config/yaml_fields.h"
 #include "data/io/text_file.h"
 #include "base/check.h"
+#include "train/optimizer_registry.h"
 
 namespace ldd::train {
 namespace {
@@ -171,7 +172,7 @@ void parse_training(const Fields& root, ExperimentConfig& c) {
   if (root.has("optimizer")) {
     const auto f = root.child("optimizer");
     f.reject_unknown({"kind", "learning_rate", "momentum", "weight_decay"});
-    if (f.has("kind")) c.optimizer = choice(f, "kind", {"sgd", "adam", "adamw"});
+    if (f.has("kind")) c.optimizer = choice(f, "kind", names_of(optimizers()));
     if (f.has("learning_rate")) c.learning_rate = f.number("learning_rate", 1e-8, 10.0);
     if (f.has("momentum")) c.momentum = f.number("momentum", 0.0, 0.999);
     if (f.has("weight_decay")) c.weight_decay = f.number("weight_decay", 0.0, 1.0);
@@ -179,7 +180,7 @@ void parse_training(const Fields& root, ExperimentConfig& c) {
   if (root.has("schedule")) {
     const auto f = root.child("schedule");
     f.reject_unknown({"kind", "step_size", "gamma", "warmup_epochs"});
-    if (f.has("kind")) c.schedule = choice(f, "kind", {"constant", "step", "cosine"});
+    if (f.has("kind")) c.schedule = choice(f, "kind", names_of(schedules()));
     if (f.has("step_size")) c.step_size = f.integer("step_size", 1, 100000);
     if (f.has("gamma")) c.gamma = f.number("gamma", 1e-6, 1.0);
     if (f.has("warmup_epochs")) c.warmup_epochs = f.integer("warmup_epochs", 0, 1000);

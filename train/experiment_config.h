@@ -67,9 +67,9 @@ struct ExperimentConfig {
   std::string init_weights;
   DecisionConfig decision;  // how P(follow-up > baseline) becomes a progression call (train/decision.h)
 
-  std::string optimizer = "sgd";  // sgd | adam | adamw
+  std::string optimizer = "sgd";  // a name in train/optimizer_registry.h: sgd | adam | adamw
   double learning_rate = 0.01, momentum = 0.9, weight_decay = 5e-4;
-  std::string schedule = "cosine";  // constant | step | cosine (per epoch)
+  std::string schedule = "cosine";  // a name in train/optimizer_registry.h: constant | step | cosine (per epoch)
   std::int64_t step_size = 10;      // step: epochs between decays
   double gamma = 0.1;               // step: the decay factor
   std::int64_t warmup_epochs = 0;

@@ -1,21 +1,18 @@
 #include "train/fold_trainer.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <memory>
-#include <sstream>
 
-#include "data/imbalance.h"
 #include "base/check.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
-#include "nn/optim/adam.h"
-#include "nn/optim/schedule.h"
-#include "nn/optim/sgd.h"
 #include "base/clock.h"
 #include "train/augment.h"
+#include "train/format.h"
+#include "train/imbalance_treatment.h"
+#include "train/optimizer_registry.h"
 
 namespace ldd::train {
 
@@ -49,7 +46,7 @@ struct TrainingPool {
   }
 };
 
-TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& train, const ImbalanceConfig& imbalance,
+TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& train, const ImbalanceTreatment& imbalance,
                        int classes, std::uint64_t seed) {
   TrainingPool pool;
   pool.data = &data;
@@ -58,15 +55,8 @@ TrainingPool make_pool(const DiscDataset& data, const std::vector<std::size_t>& 
     pool.labels.push_back(data.samples[i].label);
     pool.sources.push_back(i);
   }
-  if (imbalance.strategy != ImbalanceStrategy::Smote && imbalance.strategy != ImbalanceStrategy::BorderlineSmote) return pool;
-  // SMOTE in crop space: each crop is one point of slices x rows x cols dimensions.
-  std::vector<std::vector<float>> features;
-  for (std::size_t i : train) features.emplace_back(data.crop(i), data.crop(i) + data.crop_numel());
   Generator gen(seed);
-  auto s = imbalance.strategy == ImbalanceStrategy::Smote
-               ? imbalance::smote(features, pool.labels, classes, imbalance.k_neighbors, gen, imbalance.sampling_strategy)
-               : imbalance::borderline_smote(features, pool.labels, classes, imbalance.k_neighbors, imbalance.m_neighbors, gen,
-                                             imbalance.sampling_strategy);
+  auto s = imbalance.synthesize(data, train, pool.labels, classes, gen);
   for (std::size_t k = 0; k < s.features.size(); ++k) {
     pool.items.push_back(data.samples.size() + k);
     pool.labels.push_back(s.labels[k]);
@@ -104,32 +94,14 @@ Batch make_batch(const TrainingPool& pool, const std::vector<std::size_t>& order
 }
 
 // The items one epoch visits, in order: resampled (over / under) when configured, then shuffled.
-std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceConfig& imbalance, int classes, Generator& gen) {
-  std::vector<std::size_t> order;
-  if (imbalance.strategy == ImbalanceStrategy::Oversample)
-    order = imbalance::random_oversample(pool.labels, classes, gen);
-  else if (imbalance.strategy == ImbalanceStrategy::Undersample)
-    order = imbalance::random_undersample(pool.labels, classes, gen);
-  else
-    for (std::size_t i = 0; i < pool.items.size(); ++i) order.push_back(i);
+std::vector<std::size_t> epoch_order(const TrainingPool& pool, const ImbalanceTreatment& imbalance, int classes, Generator& gen) {
+  std::vector<std::size_t> order = imbalance.epoch_items(pool.labels, classes, gen);
   shuffle(order, gen);
   return order;
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const ExperimentConfig& c, const Module& model) {
-  if (c.optimizer == "sgd")
-    return std::make_unique<Sgd>(model.named_parameters(),
-                                 SgdOptions{.learning_rate = c.learning_rate, .momentum = c.momentum, .weight_decay = c.weight_decay});
-  return std::make_unique<Adam>(model.named_parameters(),
-                                AdamOptions{.learning_rate = c.learning_rate, .weight_decay = c.weight_decay,
-                                            .decoupled_weight_decay = c.optimizer == "adamw"});
-}
-
 LearningRateSchedule make_schedule(const ExperimentConfig& c) {
-  const std::int64_t after_warmup = std::max<std::int64_t>(1, c.epochs - c.warmup_epochs);
-  LearningRateSchedule s = c.schedule == "step"     ? LearningRateSchedule::step(c.step_size, c.gamma)
-                           : c.schedule == "cosine" ? LearningRateSchedule::cosine(after_warmup, 0.01)
-                                                    : LearningRateSchedule::constant();
+  const LearningRateSchedule s = named(schedules(), c.schedule)(c);
   return c.warmup_epochs > 0 ? s.with_warmup(c.warmup_epochs) : s;
 }
 
@@ -142,33 +114,6 @@ std::vector<double> softmax_row(const float* z, int classes) {
   for (int j = 0; j < classes; ++j) sum += (p[static_cast<std::size_t>(j)] = std::exp(static_cast<double>(z[j] - top)));
   for (double& v : p) v /= sum;
   return p;
-}
-
-std::string history_text(const std::vector<EpochRecord>& history) {
-  std::ostringstream o;
-  o.precision(17);
-  for (const auto& e : history)
-    o << e.epoch << ' ' << e.learning_rate << ' ' << e.train_loss << ' ' << e.train_accuracy << ' ' << e.validation_loss << ' '
-      << e.validation_accuracy << ' ' << e.seconds << '\n';
-  return o.str();
-}
-
-// A double as text that parses back to the same value (a resumed fold must compare exactly).
-std::string exact(double v) {
-  std::ostringstream o;
-  o.precision(17);
-  o << v;
-  return o.str();
-}
-
-std::vector<EpochRecord> parse_history(const std::string& text) {
-  std::vector<EpochRecord> out;
-  std::istringstream in(text);
-  // Fields as words: a fold without validation has NaN there, written "nan", which >> into a double refuses.
-  std::array<std::string, 7> f;
-  while (in >> f[0] >> f[1] >> f[2] >> f[3] >> f[4] >> f[5] >> f[6])
-    out.push_back({std::stoll(f[0]), std::stod(f[1]), std::stod(f[2]), std::stod(f[3]), std::stod(f[4]), std::stod(f[5]), std::stod(f[6])});
-  return out;
 }
 
 // Logits of the given samples in evaluation mode, batch by batch.
@@ -225,7 +170,7 @@ void resume_fold(const std::filesystem::path& checkpoint, DiscGrader& model, Opt
   const CheckpointInfo info = load_checkpoint(checkpoint, model, &optimizer);
   LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
                                                                     << " start again without --resume or use another --out");
-  result.history = parse_history(info.extras.at("history"));
+  result.history = history_from_checkpoint(info.extras.at("history"));
   stopping.best_loss = std::stod(info.extras.at("best_loss"));
   stopping.since_best = std::stoll(info.extras.at("since_best"));
   result.best_epoch = std::stoll(info.extras.at("best_epoch"));
@@ -238,27 +183,20 @@ void save_fold(const std::filesystem::path& checkpoint, const DiscGrader& model,
                   {.model_config = mc.describe(),
                    .epoch = result.history.back().epoch,
                    .step = optimizer.steps(),
-                   .extras = {{"history", history_text(result.history)},
-                              {"best_loss", exact(stopping.best_loss)},
+                   .extras = {{"history", history_for_checkpoint(result.history)},
+                              {"best_loss", exact_number(stopping.best_loss)},
                               {"since_best", std::to_string(stopping.since_best)},
                               {"best_epoch", std::to_string(result.best_epoch)},
                               {"stopped", stopping.stopped ? "1" : "0"},
                               {"fold", std::to_string(fold + 1)}}});
 }
 
-// The loss's class weights: inverse frequency or effective number; none for the other strategies.
-std::vector<float> class_weights(const ImbalanceConfig& imbalance, const std::vector<int>& labels, int classes) {
-  if (imbalance.strategy == ImbalanceStrategy::Weighted) return imbalance::inverse_frequency_weights(labels, classes);
-  if (imbalance.strategy == ImbalanceStrategy::EffectiveNumber) return imbalance::effective_number_weights(labels, classes, imbalance.beta);
-  return {};
-}
-
 // What every epoch of a fold trains with.
 struct EpochTraining {
   const ExperimentConfig& c;
-  const ImbalanceConfig& imbalance;
+  const ImbalanceTreatment& imbalance;
   const TrainingPool& pool;
-  std::vector<float> weights;
+  std::vector<float> weights;  // the loss's class weights
   int fold;
   const FoldOptions& options;
 };
@@ -283,8 +221,7 @@ std::int64_t train_batches(const EpochTraining& t, DiscGrader& model, Optimizer&
     optimizer.zero_grad();
     const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch.crops, t.options.device),
                                         side_input(model, batch.baselines, batch.covariates, t.options.device));
-    const Tensor loss = t.imbalance.strategy == ImbalanceStrategy::Focal ? focal_loss(logits, targets, t.imbalance.gamma)
-                                                                         : cross_entropy(logits, targets, {.class_weights = t.weights});
+    const Tensor loss = t.imbalance.loss(logits, targets, t.weights);
     const float value = loss.item();
     LDD_CHECK(std::isfinite(value), "fold " << t.fold + 1 << ", epoch " << record.epoch << ": the loss became " << value
                                             << "; lower optimizer.learning_rate");
@@ -358,7 +295,7 @@ void load_init_weights(const ExperimentConfig& c, DiscGrader& model) {
 }
 
 std::filesystem::path fold_weights(const std::filesystem::path& fold_dir) {
-  return std::filesystem::exists(fold_dir / "best.h5") ? fold_dir / "best.h5" : fold_dir / "checkpoint.h5";
+  return std::filesystem::exists(fold_dir / run_file::best) ? fold_dir / run_file::best : fold_dir / run_file::checkpoint;
 }
 
 std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
@@ -379,18 +316,19 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   const int classes = c.classes();
   const auto f = static_cast<std::uint64_t>(fold);
   std::filesystem::create_directories(dir);
-  const auto checkpoint = dir / "checkpoint.h5", best = dir / "best.h5";
+  const auto checkpoint = dir / run_file::checkpoint, best = dir / run_file::best;
 
   const DiscGraderConfig mc = grader_config(c, data);
   Generator init_gen(mix_seed({c.seed, f, 0}));
   DiscGrader model(mc, InitScheme::Kaiming, init_gen);
   load_init_weights(c, model);
   model.to(options.device);
-  const auto optimizer = make_optimizer(c, model);
+  const auto optimizer = named(optimizers(), c.optimizer)(c, model);
   const LearningRateSchedule schedule = make_schedule(c);
 
-  const TrainingPool pool = make_pool(data, split.train, imbalance, classes, mix_seed({c.seed, f, 1}));
-  const EpochTraining training{c, imbalance, pool, class_weights(imbalance, pool.labels, classes), fold, options};
+  const auto treatment = make_imbalance_treatment(imbalance);
+  const TrainingPool pool = make_pool(data, split.train, *treatment, classes, mix_seed({c.seed, f, 1}));
+  const EpochTraining training{c, *treatment, pool, treatment->class_weights(pool.labels, classes), fold, options};
   const bool validate = !split.validation.empty();
 
   FoldResult result;
@@ -401,7 +339,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
     const double start = monotonic_seconds();
     manual_seed(mix_seed({c.seed, f, 2, static_cast<std::uint64_t>(epoch)}));  // dropout masks
     Generator gen(mix_seed({c.seed, f, 3, static_cast<std::uint64_t>(epoch)}));
-    const auto order = epoch_order(pool, imbalance, classes, gen);
+    const auto order = epoch_order(pool, *treatment, classes, gen);
     EpochRecord record;
     record.epoch = epoch + 1;
     record.learning_rate = c.learning_rate * schedule.factor(epoch);

@@ -7,33 +7,18 @@
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <limits>
 #include <vector>
 
 #include "kernels/device.h"
 #include "nn/models/disc_grader.h"
 #include "train/disc_dataset.h"
 #include "train/experiment_config.h"
+#include "train/run_folder.h"
 
 namespace ldd::train {
 
 struct FoldSplit {
   std::vector<std::size_t> train, validation, test;  // sample indices
-};
-
-struct EpochRecord {
-  std::int64_t epoch = 0;  // 1-based
-  double learning_rate = 0, train_loss = 0, train_accuracy = 0;
-  double validation_loss = std::numeric_limits<double>::quiet_NaN();      // NaN (undefined, not 0) without a
-  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();  // validation split
-  double seconds = 0;
-};
-
-struct DiscOutput {
-  std::size_t sample = 0;
-  int predicted = 0;                  // arg-max follow-up grade index
-  std::vector<double> probabilities;  // per follow-up grade index
-  double p_progression = 0;           // sum of the probabilities above the baseline grade (0 for Target::Current)
 };
 
 struct FoldResult {

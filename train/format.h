@@ -13,10 +13,19 @@
 
 namespace ldd::train {
 
-// Enough digits to read back the same double, without trailing noise.
+// The data files' number: 10 significant digits, without trailing noise. Not exact: a fold is evaluated
+// from what its files hold (train/run_folder.h), so a resumed run gives the same numbers as one that ran through.
 inline std::string number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.10g", v);
+  return buffer;
+}
+
+// A double as text that reads back as the same double (17 significant digits; "nan", "inf"): for what a
+// resumed fold must compare exactly (the checkpoint's early-stopping state and history).
+inline std::string exact_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
   return buffer;
 }
 

@@ -75,7 +75,7 @@ GradingRunMetrics evaluate_grading_run(const DiscDataset& data, const std::vecto
 
 void write_grading_run_data(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
                             const std::vector<FoldOutcome>& folds, const GradingRunMetrics& m) {
-  write_predictions(folder / "predictions.csv", data, folds);
+  write_predictions(folder / run_file::predictions, data, folds);
   const GradeScale scale = scale_of(c.pathology);
   std::size_t discs = 0;
   for (const auto& f : folds) discs += f.test.size();
@@ -88,8 +88,8 @@ void write_grading_run_data(const std::filesystem::path& folder, const Experimen
   j << "  ],\n  \"summary\": " << json_summary(m.model, fields(), "  ") << ",\n  \"baselines\": {\n    \"majority_grade\": "
     << json_summary(m.majority_grade, fields(), "    ") << ",\n    \"level_majority\": " << json_summary(m.level_majority, fields(), "    ")
     << ",\n    \"handcrafted\": " << json_summary(m.handcrafted, fields(), "    ") << "\n  }\n}\n";
-  io::write_text_atomically(folder / "metrics.json", j.str());
-  io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
+  io::write_text_atomically(folder / run_file::metrics, j.str());
+  write_left_out(folder / run_file::left_out, data);
 }
 
 void write_grading_report(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
@@ -146,7 +146,7 @@ void write_grading_report(const std::filesystem::path& folder, const ExperimentC
     r << "Fold " << folds[i].fold + 1 << ":\n\n" << confusion_markdown(m.model[i].confusion, scale.lowest) << "\n";
   }
   r << "## Plots\n\n" << context.plots_note << "\n";
-  io::write_text_atomically(folder / "report.md", r.str());
+  io::write_text_atomically(folder / run_file::report, r.str());
 }
 
 }  // namespace ldd::train

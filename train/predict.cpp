@@ -16,7 +16,6 @@
 #include "nn/checkpoint.h"
 #include "base/clock.h"
 #include "train/experiment.h"
-#include "train/format.h"
 #include "train/grading_report.h"
 #include "train/patient_report.h"
 #include "train/report.h"
@@ -48,9 +47,9 @@ std::vector<double> read_thresholds(const std::filesystem::path& metrics) {
 
 TrainedRun read_run(const std::filesystem::path& folder) {
   LDD_CHECK(std::filesystem::is_directory(folder), "--run " << folder.string() << ": no such run folder");
-  auto config_file = folder / "config.yaml";
-  const bool strategy_folder = !std::filesystem::exists(config_file) && std::filesystem::exists(folder.parent_path() / "config.yaml");
-  if (strategy_folder) config_file = folder.parent_path() / "config.yaml";
+  auto config_file = folder / run_file::config;
+  const bool strategy_folder = !std::filesystem::exists(config_file) && std::filesystem::exists(folder.parent_path() / run_file::config);
+  if (strategy_folder) config_file = folder.parent_path() / run_file::config;
   LDD_CHECK(std::filesystem::exists(config_file), folder.string() << " is not a train run folder: it has no config.yaml");
   TrainedRun run;
   run.folder = folder;
@@ -63,12 +62,12 @@ TrainedRun read_run(const std::filesystem::path& folder) {
   const auto& c = run.config;
   LDD_CHECK(c.compare.empty() || strategy_folder, folder.string() << " holds a comparison of imbalance strategies; pass one "
                                                                   << "strategy's folder, e.g. --run " << (folder / name_of(c.compare.front().strategy)).string());
-  LDD_CHECK(std::filesystem::exists(folder / "metrics.json"),
+  LDD_CHECK(std::filesystem::exists(folder / run_file::metrics),
             folder.string() << ": the run is not complete (no metrics.json); finish it first: train " << c.source << " --resume --out "
                             << (strategy_folder ? folder.parent_path() : folder).string());
   if (c.target == Target::FollowUp) {
-    run.thresholds = read_thresholds(folder / "metrics.json");
-    LDD_CHECK(static_cast<int>(run.thresholds.size()) == c.folds, folder / "metrics.json" << ": " << run.thresholds.size()
+    run.thresholds = read_thresholds(folder / run_file::metrics);
+    LDD_CHECK(static_cast<int>(run.thresholds.size()) == c.folds, folder / run_file::metrics << ": " << run.thresholds.size()
                                                                                            << " decision thresholds for " << c.folds << " folds");
   }
   return run;
@@ -103,7 +102,7 @@ std::string model_mismatch(const std::filesystem::path& weights, const std::stri
 }
 
 std::unique_ptr<DiscGrader> load_fold_model(const TrainedRun& run, const DiscDataset& data, int fold, Device device) {
-  const auto weights = fold_weights(run.folder / ("fold-" + std::to_string(fold + 1)));
+  const auto weights = fold_weights(fold_folder(run.folder, fold));
   LDD_CHECK(std::filesystem::exists(weights), run.folder.string() << ": fold " << fold + 1 << " has no weights (" << weights.string() << ")");
   const DiscGraderConfig config = grader_config(run.config, data);
   const CheckpointInfo info = read_checkpoint_info(weights);  // names another checkpoint format version
@@ -129,8 +128,6 @@ std::vector<DiscOutput> average(const std::vector<std::vector<DiscOutput>>& per_
   return out;
 }
 
-std::string grade_cell(int index, int lowest) { return index < 0 ? "" : std::to_string(index + lowest); }
-
 // predictions.csv: every level of every subject of the cohort, in the cohort's order. `threshold`: the
 // threshold rule's; nullopt: the paper's rule.
 std::size_t write_prediction_table(const std::filesystem::path& path, const std::filesystem::path& cohort, const DiscDataset& data,
@@ -142,9 +139,7 @@ std::size_t write_prediction_table(const std::filesystem::path& path, const std:
   std::map<std::pair<std::string, int>, const LeftOut*> left_out;
   for (const auto& l : data.left_out) left_out[{l.subject, l.level}] = &l;
   std::ostringstream csv;
-  csv << "subject,visit,level,qc," << (followup ? "baseline_grade,true_followup_grade,predicted_followup_grade" : "true_grade,predicted_grade");
-  for (int g = scale.lowest; g <= scale.highest; ++g) csv << ",p_grade_" << g;
-  csv << (followup ? ",p_progression,predicted_progression\n" : "\n");
+  csv << "subject,visit,level,qc," << prediction_columns(data) << (followup ? ",predicted_progression\n" : "\n");
   std::size_t rows = 0;
   for (const auto& id : CohortReader(cohort).subject_ids())
     for (int l = 0; l < kLevels; ++l, ++rows) {
@@ -159,13 +154,8 @@ std::size_t write_prediction_table(const std::filesystem::path& path, const std:
       }
       const DiscOutput& o = *p->second;
       const DiscSample& s = data.samples[o.sample];
-      csv << (s.naming_unsure ? "naming_unsure" : "ok") << ',';
-      if (followup) csv << grade_cell(s.baseline, scale.lowest) << ',';
-      csv << grade_cell(s.label, scale.lowest) << ',' << o.predicted + scale.lowest;
-      for (double q : o.probabilities) csv << ',' << number(q);
-      if (followup) {
-        csv << ',' << number(o.p_progression) << ',' << progression_called(o, s.baseline, threshold);
-      }
+      csv << (s.naming_unsure ? "naming_unsure" : "ok") << ',' << prediction_cells(data, o);
+      if (followup) csv << ',' << progression_called(o, s.baseline, threshold);
       csv << '\n';
     }
   io::write_text_atomically(path, csv.str());

@@ -3,13 +3,11 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "data/io/text_file.h"
-#include "data/io/csv.h"
 #include "base/check.h"
 #include "train/format.h"
 
@@ -58,39 +56,6 @@ std::vector<std::size_t> samples_of(const std::vector<DiscOutput>& outputs) {
   std::vector<std::size_t> out;
   for (const auto& o : outputs) out.push_back(o.sample);
   return out;
-}
-
-// predictions.csv's columns. Cross-sectional runs (target: current) have one grade per disc: no
-// baseline, follow-up or progression columns.
-std::string csv_header(const DiscDataset& data) {
-  const GradeScale scale = scale_of(data.pathology);
-  std::string h = data.target == Target::Current ? "subject,level,fold,true_grade,predicted_grade"
-                                                 : "subject,level,fold,baseline_grade,true_followup_grade,predicted_followup_grade";
-  for (int g = scale.lowest; g <= scale.highest; ++g) h += ",p_grade_" + std::to_string(g);
-  return h + (data.target == Target::Current ? "\n" : ",p_progression,true_progression,predicted_progression\n");
-}
-
-const char* predicted_column(const DiscDataset& data) {
-  return data.target == Target::Current ? "predicted_grade" : "predicted_followup_grade";
-}
-
-// predicted_progression: P(progression) >= threshold when one is given, else the paper's rule.
-std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOutput>& test, std::optional<double> threshold) {
-  const int lowest = scale_of(data.pathology).lowest;
-  const bool followup = data.target == Target::FollowUp;
-  std::ostringstream o;
-  for (const auto& t : test) {
-    const auto& s = data.samples[t.sample];
-    o << data.subjects[s.subject].id << ',' << kLevelNames[static_cast<std::size_t>(s.level)] << ',' << fold + 1 << ',';
-    if (followup) o << s.baseline + lowest << ',';
-    o << s.label + lowest << ',' << t.predicted + lowest;
-    for (double p : t.probabilities) o << ',' << number(p);
-    if (followup)
-      o << ',' << number(t.p_progression) << ',' << (s.followup > s.baseline) << ','
-        << progression_called(t, s.baseline, threshold);
-    o << '\n';
-  }
-  return o.str();
 }
 
 // "beats" when the model's mean is above the baseline's by more than the larger of their fold sds.
@@ -163,85 +128,6 @@ std::size_t subjects_tested(const DiscDataset& data, const std::vector<FoldOutco
   for (const auto& f : folds)
     for (const auto& t : f.test) subjects.insert(data.samples[t.sample].subject);
   return subjects.size();
-}
-
-void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds,
-                       const std::vector<std::optional<double>>& thresholds) {
-  std::string csv = csv_header(data);
-  for (std::size_t i = 0; i < folds.size(); ++i) csv += csv_rows(data, folds[i].fold, folds[i].test, i < thresholds.size() ? thresholds[i] : std::nullopt);
-  io::write_text_atomically(path, csv);
-}
-
-std::string left_out_text(const DiscDataset& data) {
-  std::string text;
-  for (const auto& l : data.left_out) text += l.text() + "\n";
-  return text;
-}
-
-void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& outputs,
-                            std::optional<double> threshold) {
-  io::write_text_atomically(path, csv_header(data) + csv_rows(data, fold, outputs, threshold));
-}
-
-std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data) {
-  const auto table = io::CsvTable::read(path);
-  const GradeScale scale = scale_of(data.pathology);
-  const bool followup = data.target == Target::FollowUp;
-  std::vector<std::string> columns{"subject", "level", predicted_column(data)};
-  if (followup) columns.push_back("p_progression");
-  for (int g = scale.lowest; g <= scale.highest; ++g) columns.push_back("p_grade_" + std::to_string(g));
-  table.require_columns(columns);
-  std::map<std::pair<std::string, int>, std::size_t> index;
-  for (std::size_t i = 0; i < data.samples.size(); ++i)
-    index[{data.subjects[data.samples[i].subject].id, data.samples[i].level}] = i;
-  std::vector<DiscOutput> out;
-  for (std::size_t r = 0; r < table.rows(); ++r) {
-    const auto it = index.find({table.cell(r, "subject"), parse_level(table.cell(r, "level"))});
-    LDD_CHECK(it != index.end(), table.where(r, "subject") << ": this disc is not in the cohort's dataset; the cohort changed"
-                                                           << " since the fold ran: start the run again without --resume");
-    DiscOutput d;
-    d.sample = it->second;
-    try {
-      d.predicted = std::stoi(table.cell(r, predicted_column(data))) - scale.lowest;
-      for (int g = scale.lowest; g <= scale.highest; ++g) d.probabilities.push_back(std::stod(table.cell(r, "p_grade_" + std::to_string(g))));
-      if (followup) d.p_progression = std::stod(table.cell(r, "p_progression"));
-    } catch (const std::logic_error&) {
-      throw Error(table.where(r, predicted_column(data)) + ": not a number where one is expected");
-    }
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
-namespace {
-// An undefined value (no validation split) is an empty cell, never a made-up 0.
-std::string optional_number(double v) { return std::isnan(v) ? std::string() : number(v); }
-double optional_double(const std::string& cell) { return cell.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(cell); }
-}  // namespace
-
-void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
-  std::ostringstream o;
-  o << "epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n";
-  for (const auto& e : history)
-    o << e.epoch << ',' << number(e.learning_rate) << ',' << number(e.train_loss) << ',' << number(e.train_accuracy) << ','
-      << optional_number(e.validation_loss) << ',' << optional_number(e.validation_accuracy) << ',' << number(e.seconds) << '\n';
-  io::write_text_atomically(path, o.str());
-}
-
-std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
-  const auto table = io::CsvTable::read(path);
-  table.require_columns({"epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "seconds"});
-  std::vector<EpochRecord> out;
-  for (std::size_t r = 0; r < table.rows(); ++r) {
-    try {
-      out.push_back({std::stoll(table.cell(r, "epoch")), std::stod(table.cell(r, "learning_rate")), std::stod(table.cell(r, "train_loss")),
-                     std::stod(table.cell(r, "train_accuracy")), optional_double(table.cell(r, "validation_loss")),
-                     optional_double(table.cell(r, "validation_accuracy")), std::stod(table.cell(r, "seconds"))});
-    } catch (const std::logic_error&) {
-      throw Error(table.where(r, "epoch") + ": not a number where one is expected");
-    }
-  }
-  return out;
 }
 
 RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes, const DecisionConfig& decision,
@@ -397,7 +283,7 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   const GradeScale scale = scale_of(c.pathology);
   std::vector<std::optional<double>> thresholds;
   for (double t : m.thresholds) thresholds.emplace_back(c.decision.rule == DecisionRule::Threshold ? std::optional<double>(t) : std::nullopt);
-  write_predictions(folder / "predictions.csv", data, folds, thresholds);
+  write_predictions(folder / run_file::predictions, data, folds, thresholds);
 
   std::ostringstream j;
   j << "{\n  \"software\": " << json_software() << ",\n  \"name\": \"" << c.name << "\",\n  \"pathology\": \"" << scale.name << "\",\n  \"imbalance\": \"" << strategy
@@ -414,9 +300,9 @@ void write_run_data(const std::filesystem::path& folder, const ExperimentConfig&
   for (std::size_t i = 1; i < rows.size(); ++i)
     j << (i > 1 ? ",\n" : "\n") << "    \"" << rows[i].json << "\": " << json_summary(*rows[i].folds, summary_fields(), "    ");
   j << "\n  },\n" << json_pooled(m.pooled, m.levels) << "\n}\n";
-  io::write_text_atomically(folder / "metrics.json", j.str());
+  io::write_text_atomically(folder / run_file::metrics, j.str());
 
-  io::write_text_atomically(folder / "left_out.txt", left_out_text(data));
+  write_left_out(folder / run_file::left_out, data);
 }
 
 void write_report(const std::filesystem::path& folder, const ExperimentConfig& c, const DiscDataset& data,
@@ -493,7 +379,7 @@ void write_report(const std::filesystem::path& folder, const ExperimentConfig& c
     r << "Fold " << folds[i].fold + 1 << ":\n\n" << confusion_markdown(m.model[i].confusion, scale.lowest) << "\n";
   }
   r << "## Plots\n\n" << context.plots_note << "\n";
-  io::write_text_atomically(folder / "report.md", r.str());
+  io::write_text_atomically(folder / run_file::report, r.str());
 }
 
 void write_comparison(const std::filesystem::path& path, const ExperimentConfig& c,

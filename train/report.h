@@ -1,7 +1,6 @@
-// What a cross-validation run leaves behind: per-fold predictions and training curves (CSV), and, once
-// every fold is done, predictions.csv, metrics.json and report.md (the paper's Table 4 for this run, the
-// metrics the paper lacked, confusion matrices and trivial baselines on the same folds).
-// Every file is written under a temporary name and renamed.
+// What a cross-validation run reports once every fold is done: metrics.json and report.md (the paper's
+// Table 4 for this run, the metrics the paper lacked, confusion matrices and trivial baselines on the same
+// folds), beside predictions.csv (train/run_folder.h). Every file is written under a temporary name and renamed.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -12,36 +11,12 @@
 #include "train/metrics.h"
 #include "train/pooled_metrics.h"
 #include "train/reference_predictors.h"
+#include "train/run_folder.h"
 
 namespace ldd::train {
 
-struct FoldOutcome {
-  int fold = 0;  // 0-based
-  std::vector<DiscOutput> test;
-  std::vector<DiscOutput> fit;  // the discs the decision threshold is chosen on (FoldResult::fit)
-  std::vector<EpochRecord> history;
-  std::optional<double> threshold{};  // fixed in advance (external validation: the run's); else chosen on `fit`
-};
 // The subjects with a disc in some fold's test set (in cross-validation, every subject of the data).
 std::size_t subjects_tested(const DiscDataset& data, const std::vector<FoldOutcome>& folds);
-
-// Progression called for one disc: P(progression) >= threshold when there is one, else the paper's rule
-// (a predicted follow-up grade above the baseline grade).
-inline bool progression_called(const DiscOutput& output, int baseline, std::optional<double> threshold) {
-  return threshold ? output.p_progression >= *threshold : output.predicted > baseline;
-}
-
-// One fold's test (or fit) predictions, in predictions.csv's columns; read back when a run resumes.
-// predicted_progression is P(progression) >= threshold when one is given, else the paper's rule.
-void write_fold_predictions(const std::filesystem::path& path, const DiscDataset& data, int fold, const std::vector<DiscOutput>& outputs,
-                            std::optional<double> threshold = std::nullopt);
-std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path, const DiscDataset& data);
-// predictions.csv of a whole run (every fold's test discs), and left_out.txt's text.
-void write_predictions(const std::filesystem::path& path, const DiscDataset& data, const std::vector<FoldOutcome>& folds,
-                       const std::vector<std::optional<double>>& thresholds = {});
-std::string left_out_text(const DiscDataset& data);
-void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
-std::vector<EpochRecord> read_history(const std::filesystem::path& path);
 
 // Metrics of the model and of the predictors it stands beside, per fold (mean +- sd in the report).
 struct RunMetrics {

@@ -64,6 +64,8 @@ TEST_CASE("config errors name the file / the key path and what is accepted") {
   check_error(kMinimal + "training:\n  epochs: many\n", "exp.yaml: training.epochs: expected an integer in [1, 10000], got 'many'");
   check_error(kMinimal + "folds: 1\n", "exp.yaml: folds: expected an integer in [2, 20], got '1'");
   check_error(kMinimal + "imbalance:\n  strategy: smite\n", "exp.yaml: imbalance.strategy: 'smite' is not one of none | oversample");
+  check_error(kMinimal + "optimizer:\n  kind: rmsprop\n", "exp.yaml: optimizer.kind: 'rmsprop' is not one of sgd | adam | adamw");
+  check_error(kMinimal + "schedule:\n  kind: linear\n", "exp.yaml: schedule.kind: 'linear' is not one of constant | step | cosine");
   check_error(kMinimal + "model:\n  conv_channels: [1, 2]\n", "exp.yaml: model.conv_channels: expected 5 widths");
   check_error(kMinimal + "crop:\n  size: 32\n", "exp.yaml: crop.size: expected an integer in [64, 512], got '32'");
   check_error(kMinimal + "compare:\n  - strategy: none\n  - oversample\n", "exp.yaml: compare[1]: expected a mapping");
