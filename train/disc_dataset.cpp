@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "data/cohort/cohort_file.h"
-#include "data/cohort/segflow_result.h"
 #include "base/check.h"
 #include "base/moments.h"
+#include "data/cohort/cohort_file.h"
+#include "data/cohort/segflow_result.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
 

@@ -16,16 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "base/check.h"
+#include "base/clock.h"
+#include "base/progress.h"
 #include "data/folds.h"
 #include "data/ingest/ingest.h"
 #include "data/io/file_lock.h"
 #include "data/io/text_file.h"
 #include "data/synth/generate.h"
-#include "base/progress.h"
-#include "base/check.h"
-#include "base/clock.h"
-#include "segflow/pipeline.h"
 #include "nn/random.h"
+#include "segflow/pipeline.h"
 #include "train/fold_trainer.h"
 #include "train/grading_report.h"
 #include "train/report.h"

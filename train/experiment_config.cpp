@@ -5,9 +5,9 @@
 #include <cctype>
 #include <sstream>
 
+#include "base/check.h"
 #include "data/config/yaml_fields.h"
 #include "data/io/text_file.h"
-#include "base/check.h"
 #include "train/optimizer_registry.h"
 
 namespace ldd::train {

@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "base/check.h"
+#include "base/clock.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
-#include "base/clock.h"
 #include "train/augment.h"
 #include "train/format.h"
 #include "train/imbalance_treatment.h"

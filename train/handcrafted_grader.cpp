@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <functional>
 
-#include "data/cohort/record.h"
 #include "base/check.h"
+#include "data/cohort/record.h"
 #include "train/logistic_regression.h"
 
 namespace ldd::train {

@@ -9,12 +9,12 @@
 #include <memory>
 #include <sstream>
 
+#include "base/check.h"
+#include "base/clock.h"
 #include "data/cohort/cohort_file.h"
 #include "data/io/file_lock.h"
 #include "data/io/text_file.h"
-#include "base/check.h"
 #include "nn/checkpoint.h"
-#include "base/clock.h"
 #include "train/experiment.h"
 #include "train/grading_report.h"
 #include "train/patient_report.h"

@@ -5,8 +5,8 @@
 #include <iostream>
 #include <string>
 
-#include "data/ingest/ingest.h"
 #include "base/command.h"
+#include "data/ingest/ingest.h"
 #include "train/predict.h"
 
 namespace po = boost::program_options;

@@ -3,9 +3,9 @@
 #include <functional>
 #include <set>
 
+#include "base/check.h"
 #include "data/cohort/cohort_file.h"
 #include "data/folds.h"
-#include "base/check.h"
 #include "train/logistic_regression.h"
 
 namespace ldd::train {

@@ -7,8 +7,8 @@
 #include <set>
 #include <sstream>
 
-#include "data/io/text_file.h"
 #include "base/check.h"
+#include "data/io/text_file.h"
 #include "train/format.h"
 
 namespace ldd::train {

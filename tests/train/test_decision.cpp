@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "data/folds.h"
 #include "base/check.h"
+#include "data/folds.h"
 #include "data/synth/population.h"
 #include "train/decision.h"
 #include "train/format.h"

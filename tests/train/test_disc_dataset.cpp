@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
+#include "base/check.h"
 #include "data/cohort/cohort_file.h"
 #include "data/cohort/segflow_result.h"
-#include "base/check.h"
 #include "nn/autograd.h"
 #include "nn/ops/crop_resize.h"
 #include "tests/support/temp_dir.h"

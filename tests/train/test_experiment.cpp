@@ -13,12 +13,12 @@
 #include <sstream>
 #include <thread>
 
-#include "data/cohort/cohort_file.h"
+#include "base/check.h"
 #include "base/hdf5/file.h"
+#include "base/version.h"
+#include "data/cohort/cohort_file.h"
 #include "data/io/file_lock.h"
 #include "data/synth/population.h"
-#include "base/version.h"
-#include "base/check.h"
 #include "nn/random.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_experiment.h"

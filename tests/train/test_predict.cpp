@@ -8,9 +8,9 @@
 #include <map>
 #include <sstream>
 
+#include "base/check.h"
 #include "data/io/csv.h"
 #include "data/io/text_file.h"
-#include "base/check.h"
 #include "nn/checkpoint.h"
 #include "nn/models/disc_grader.h"
 #include "nn/random.h"
