@@ -171,7 +171,7 @@ void resume_fold(const std::filesystem::path& checkpoint, DiscGrader& model, Opt
   LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
                                                                     << " start again without --resume or use another --out");
   result.history = history_from_checkpoint(info.extras.at("history"));
-  stopping.best_loss = std::stod(info.extras.at("best_loss"));
+  stopping.best_loss = read_number(info.extras.at("best_loss"));
   stopping.since_best = std::stoll(info.extras.at("since_best"));
   result.best_epoch = std::stoll(info.extras.at("best_epoch"));
   stopping.stopped = info.extras.at("stopped") == "1";

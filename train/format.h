@@ -1,10 +1,13 @@
 // How reports print numbers: full precision in data files, mean ± sd over folds in report tables.
 #pragma once
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,19 @@ inline std::string exact_number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.17g", v);
   return buffer;
+}
+
+// A number as number() or exact_number() wrote it, the whole cell or word ("nan", "inf" included). Throws
+// std::invalid_argument (a std::logic_error, as std::stod does) when it is not one. Unlike std::stod it
+// reads a subnormal value (a probability under 2.2e-308 a softmax can give): stod threw on it, and a
+// fold whose file held one could not be read back or resumed.
+inline double read_number(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || (errno == ERANGE && std::isinf(v)))
+    throw std::invalid_argument("not a number: '" + text + "'");
+  return v;
 }
 
 // number() for JSON: an undefined value (ROC-AUC of a fold with one class) is null, never a made-up number.

@@ -40,7 +40,7 @@ std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOu
 
 // An undefined value (no validation split) is an empty cell, never a made-up 0.
 std::string optional_number(double v) { return std::isnan(v) ? std::string() : number(v); }
-double optional_double(const std::string& cell) { return cell.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(cell); }
+double optional_double(const std::string& cell) { return cell.empty() ? std::numeric_limits<double>::quiet_NaN() : read_number(cell); }
 
 }  // namespace
 
@@ -90,8 +90,8 @@ std::vector<DiscOutput> read_fold_predictions(const std::filesystem::path& path,
     d.sample = it->second;
     try {
       d.predicted = std::stoi(table.cell(r, predicted_column(data))) - scale.lowest;
-      for (int g = scale.lowest; g <= scale.highest; ++g) d.probabilities.push_back(std::stod(table.cell(r, "p_grade_" + std::to_string(g))));
-      if (followup) d.p_progression = std::stod(table.cell(r, "p_progression"));
+      for (int g = scale.lowest; g <= scale.highest; ++g) d.probabilities.push_back(read_number(table.cell(r, "p_grade_" + std::to_string(g))));
+      if (followup) d.p_progression = read_number(table.cell(r, "p_progression"));
     } catch (const std::logic_error&) {
       throw Error(table.where(r, predicted_column(data)) + ": not a number where one is expected");
     }
@@ -137,9 +137,9 @@ std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
   std::vector<EpochRecord> out;
   for (std::size_t r = 0; r < table.rows(); ++r) {
     try {
-      out.push_back({std::stoll(table.cell(r, "epoch")), std::stod(table.cell(r, "learning_rate")), std::stod(table.cell(r, "train_loss")),
-                     std::stod(table.cell(r, "train_accuracy")), optional_double(table.cell(r, "validation_loss")),
-                     optional_double(table.cell(r, "validation_accuracy")), std::stod(table.cell(r, "seconds"))});
+      out.push_back({std::stoll(table.cell(r, "epoch")), read_number(table.cell(r, "learning_rate")), read_number(table.cell(r, "train_loss")),
+                     read_number(table.cell(r, "train_accuracy")), optional_double(table.cell(r, "validation_loss")),
+                     optional_double(table.cell(r, "validation_accuracy")), read_number(table.cell(r, "seconds"))});
     } catch (const std::logic_error&) {
       throw Error(table.where(r, "epoch") + ": not a number where one is expected");
     }
@@ -162,7 +162,7 @@ std::vector<EpochRecord> history_from_checkpoint(const std::string& text) {
   // Fields as words: a fold without validation has NaN there, written "nan", which >> into a double refuses.
   std::array<std::string, 7> f;
   while (in >> f[0] >> f[1] >> f[2] >> f[3] >> f[4] >> f[5] >> f[6])
-    out.push_back({std::stoll(f[0]), std::stod(f[1]), std::stod(f[2]), std::stod(f[3]), std::stod(f[4]), std::stod(f[5]), std::stod(f[6])});
+    out.push_back({std::stoll(f[0]), read_number(f[1]), read_number(f[2]), read_number(f[3]), read_number(f[4]), read_number(f[5]), read_number(f[6])});
   return out;
 }
 

@@ -85,6 +85,23 @@ TEST_CASE("a fold's predictions are returned as the file holds them, and written
   }
 }
 
+TEST_CASE("read_number reads what the writers write, a subnormal probability included, and nothing else" * doctest::test_suite("smoke")) {
+  CHECK(read_number(number(4.9406564584124654e-324)) > 0.0);  // std::stod threw on it: the fold could not be read back
+  CHECK(read_number(exact_number(2.2e-310)) == 2.2e-310);
+  CHECK(std::isnan(read_number("nan")));
+  CHECK(read_number("inf") == INFINITY);
+  CHECK(read_number("-0.25") == -0.25);
+  for (const char* bad : {"", "0.5abc", " ", "1e999", "x"}) CHECK_THROWS_AS(read_number(bad), std::invalid_argument);
+
+  const DiscDataset d = two_subjects(Target::FollowUp);
+  auto outputs = outputs_of(d);
+  outputs[0].probabilities[2] = 3e-320;
+  TempDir dir;
+  const auto held = save_fold_predictions(dir / "a.csv", d, 0, outputs, 0.3);
+  CHECK(held[0].probabilities[2] > 0.0);
+  CHECK(held[0].probabilities[2] < 1e-319);
+}
+
 TEST_CASE("a run's predictions.csv is every fold's file, fold by fold, under one header") {
   const DiscDataset d = two_subjects(Target::FollowUp);
   const auto outputs = outputs_of(d);
