@@ -1,9 +1,9 @@
 // refine_sweep: SegFlow's refinement alone, retrained with other settings on cached votes, scored by
 // what the discs need: how many volumes get all five lumbar discs placed, and with the names sure.
 // The votes (the slow stage) are computed once per volume and cached in CACHE_DIR (<id>.votes); the
-// refinement is trained, as `segflow` does, on the first TRAIN baseline volumes whose votes show three
-// bodies. Each volume's refined mask is written to CACHE_DIR/<tag>/<id>.mask, where naming_replay
-// scores the names against reference masks.
+// refinement is trained, as `segflow` does, on the volumes segflow::teaching_volumes chooses (the first
+// TRAIN baselines whose votes show three bodies). Each volume's refined mask is written to
+// CACHE_DIR/<tag>/<id>.mask, where naming_replay scores the names against reference masks.
 //   refine_sweep COHORT.h5 CACHE_DIR TAG TRAIN_VOLUMES STEPS [SEED] [BASE_CHANNELS]
 #include <chrono>
 #include <cstdio>
@@ -74,8 +74,9 @@ int main(int argc, char** argv) {
       volumes.push_back(reader.volume(id, Visit::Baseline));
       votes.push_back(cached_votes(volumes.back(), cache / id));
     }
-    for (std::size_t k = 0; k < volumes.size() && static_cast<int>(vp.size()) < train; ++k)
-      if (segflow::voted_bodies(votes[k], volumes[k]) >= segflow::kTeachingBodies) vp.push_back(&volumes[k]), tp.push_back(&votes[k]);
+    std::vector<int> bodies;
+    for (std::size_t k = 0; k < volumes.size(); ++k) bodies.push_back(segflow::voted_bodies(votes[k], volumes[k]));
+    for (std::size_t k : segflow::teaching_volumes(bodies, train)) vp.push_back(&volumes[k]), tp.push_back(&votes[k]);
     std::printf("votes: %.1f s; training on %zu volumes\n", seconds_since(t0), vp.size());
     t0 = std::chrono::steady_clock::now();
     auto net = segflow::train_refinement(vp, tp, o);

@@ -132,11 +132,10 @@ std::unique_ptr<RefinementNet> trained_refinement(const std::filesystem::path& c
     candidates.push_back({std::move(v), std::move(w), bodies});
   }
   LDD_CHECK(!candidates.empty(), "segflow: the cohort '" << cohort_name << "' has no baseline volume to learn from");
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return std::min(a.bodies, kTeachingBodies) > std::min(b.bodies, kTeachingBodies);
-  });
-  candidates.resize(std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(o.train_volumes)));
-  for (auto& c : candidates) volumes.push_back(std::move(c.volume)), votes.push_back(std::move(c.votes));
+  std::vector<int> bodies;
+  for (const auto& c : candidates) bodies.push_back(c.bodies);
+  for (std::size_t i : teaching_volumes(bodies, o.train_volumes))
+    volumes.push_back(std::move(candidates[i].volume)), votes.push_back(std::move(candidates[i].votes));
   std::vector<const Volume*> vp;
   std::vector<const Votes*> tp;
   for (std::size_t i = 0; i < volumes.size(); ++i) vp.push_back(&volumes[i]), tp.push_back(&votes[i]);

@@ -83,6 +83,16 @@ Votes vote(const Volume& v, const VoteOptions& o) {
   return votes;
 }
 
+std::vector<std::size_t> teaching_volumes(const std::vector<int>& bodies, int count) {
+  std::vector<std::size_t> order(bodies.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::min(bodies[a], kTeachingBodies) > std::min(bodies[b], kTeachingBodies);
+  });
+  order.resize(std::min(order.size(), static_cast<std::size_t>(std::max(count, 0))));
+  return order;
+}
+
 int voted_bodies(const Votes& votes, const Volume& v) {
   const std::int64_t rows = v.shape[1], cols = v.shape[2], plane = rows * cols;
   const auto min_pixels = static_cast<std::int64_t>(std::ceil(100.0 / (v.spacing_mm[1] * v.spacing_mm[2])));

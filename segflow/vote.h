@@ -40,4 +40,9 @@ Votes vote(const Volume& volume, const VoteOptions& options = {});
 inline constexpr int kTeachingBodies = 3;
 int voted_bodies(const Votes& votes, const Volume& volume);
 
+// Of candidate volumes (in cohort order, with their voted_bodies), the ones the refinement learns from,
+// in the order it sees them: the first `count` that show kTeachingBodies, made up to `count` by the
+// best-voted of the others when too few do.
+std::vector<std::size_t> teaching_volumes(const std::vector<int>& bodies, int count);
+
 }  // namespace ldd::segflow

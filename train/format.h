@@ -1,4 +1,5 @@
-// How reports print numbers: full precision in data files, mean ± sd over folds in report tables.
+// How reports print numbers (full precision in data files, mean ± sd over folds in report tables), and
+// how a data file's numbers are read back.
 #pragma once
 #include <cerrno>
 #include <cmath>

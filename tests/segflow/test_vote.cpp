@@ -110,3 +110,13 @@ TEST_CASE("a spine off the field's centre is found by the second canal search") 
   CHECK(segflow::voted_bodies(votes, v) >= 4);
   for (std::size_t r = 0; r < votes.canal.size(); ++r) REQUIRE((votes.canal[r] >= pad || votes.canal[r] == -1.0));  // -1: below the canal's end
 }
+
+TEST_CASE("the refinement learns from the first volumes that show a spine, made up by the best-voted others") {
+  // Candidates in cohort order with their voted bodies.
+  CHECK(segflow::teaching_volumes({5, 1, 3, 0, 4, 6}, 2) == std::vector<std::size_t>{0, 2});
+  CHECK(segflow::teaching_volumes({5, 1, 3, 0, 4, 6}, 4) == std::vector<std::size_t>{0, 2, 4, 5});
+  // Too few show three bodies: the others by bodies voted, ties in cohort order.
+  CHECK(segflow::teaching_volumes({1, 0, 3, 2, 2}, 4) == std::vector<std::size_t>{2, 3, 4, 0});
+  CHECK(segflow::teaching_volumes({1, 0}, 5) == std::vector<std::size_t>{0, 1});
+  CHECK(segflow::teaching_volumes({4}, 0).empty());
+}
