@@ -17,6 +17,12 @@ LDD_HOST_DEVICE inline float dropout_uniform(std::uint64_t seed, std::uint64_t i
   return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);
 }
 
+// The seed whose mask at index i is `seed`'s mask at first_index + i (the hash above is seed + k * index):
+// a data-parallel shard's part of a whole batch's mask.
+LDD_HOST_DEVICE inline std::uint64_t dropout_seed_at(std::uint64_t seed, std::uint64_t first_index) {
+  return seed + 0x9E3779B97F4A7C15ull * first_index;
+}
+
 // y = x * keep / (1 - p)
 void dropout_forward(Device device, std::int64_t n, float p, std::uint64_t seed, const float* x, float* y);
 // dx += dy * keep / (1 - p)

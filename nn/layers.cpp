@@ -29,7 +29,7 @@ Tensor LocalResponseNorm::forward(const Tensor& x) { return local_response_norm(
 Tensor MaxPool2d::forward(const Tensor& x) { return max_pool2d(x, options_); }
 
 Tensor Dropout::forward(const Tensor& x) {
-  return dropout(x, p_, is_training(), generator_ ? *generator_ : default_generator());
+  return dropout(x, p_, is_training(), generator_ ? *generator_ : default_generator(), batch_offset());
 }
 
 Tensor Flatten::forward(const Tensor& x) { return flatten(x, 1); }

@@ -23,6 +23,12 @@ void Module::train(bool training) {
   for (auto& [name, child] : children_) child->train(training);
 }
 
+void Module::set_batch_offset(std::int64_t first_row) {
+  LDD_CHECK(first_row >= 0, "batch offset " << first_row << ": a row of the batch, 0 or more");
+  batch_offset_ = first_row;
+  for (auto& [name, child] : children_) child->set_batch_offset(first_row);
+}
+
 void Module::zero_grad() {
   for (auto& p : parameters()) p.set_grad(Tensor());
 }

@@ -25,6 +25,11 @@ class Module {
   void train(bool training = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
+  // Data-parallel training (one shard of each batch per process): the row of the whole batch that this
+  // module's input starts at, set on every descendant. Dropout draws the whole batch's mask at those rows,
+  // so the shards together drop what one process would.
+  void set_batch_offset(std::int64_t first_row);
+  std::int64_t batch_offset() const { return batch_offset_; }
   // Clears every parameter's gradient.
   void zero_grad();
   // Moves every parameter to `device` (parameters stay leaves that require grad).
@@ -39,6 +44,7 @@ class Module {
   std::vector<std::pair<std::string, std::unique_ptr<Tensor>>> parameters_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
+  std::int64_t batch_offset_ = 0;
 };
 
 }  // namespace ldd

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <sstream>
 
 #include "base/check.h"
 #include "base/remove_on_signal.h"
@@ -190,59 +194,170 @@ void SegflowOptions::validate() const {
                              << ", rows and columns 1 to " << kMaxCropSize);
 }
 
+namespace {
+
+// The refinement network's parameters as bytes (named_parameters order), for the ranks that did not train it.
+std::string parameter_bytes(const RefinementNet& net) {
+  std::string bytes;
+  for (const auto& [name, p] : net.named_parameters()) {
+    const auto values = p.to_vector();
+    bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  }
+  return bytes;
+}
+
+std::unique_ptr<RefinementNet> net_from_bytes(const std::string& bytes, std::int64_t base_channels) {
+  Generator unused(0);  // every parameter is overwritten
+  auto net = std::make_unique<RefinementNet>(base_channels, unused);
+  std::size_t at = 0;
+  for (auto& [name, p] : net->named_parameters()) {
+    std::vector<float> values(static_cast<std::size_t>(p.numel()));
+    LDD_CHECK(at + values.size() * sizeof(float) <= bytes.size(), "segflow: the refinement network sent by rank 0 is too short");
+    std::memcpy(values.data(), bytes.data() + at, values.size() * sizeof(float));
+    at += values.size() * sizeof(float);
+    p.assign(Tensor::from_vector(p.shape(), values));
+  }
+  LDD_CHECK(at == bytes.size(), "segflow: the refinement network sent by rank 0 is too long");
+  return net;
+}
+
+// The visit's name for summaries and QC files: "<id>_<visit>".
+std::string job_name(const Job& job) { return job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)]; }
+
+// Segments one volume into `file`, and its QC image; returns the failure's reason, empty when it succeeded.
+std::string segment_job(RefinementNet& net, const CohortReader& reader, hdf5::File& file, const Job& job, const SegflowOptions& o) {
+  remove_segflow_result(file, job.id, job.visit);  // a result from an earlier run is replaced, never mixed with this one
+  try {
+    const Volume v = reader.volume(job.id, job.visit);
+    const Segmented segmented = segment_volume(net, v, o);
+    write_segflow_result(file, job.id, job.visit, segmented.result);
+    if (!o.qc_folder.empty()) write_qc(o.qc_folder, job_name(job), v, segmented.naming, segmented.geometry);
+    return {};
+  } catch (const std::exception& e) {
+    write_segflow_failure(file, job.id, job.visit, e.what());
+    if (!o.qc_folder.empty()) try {
+        const Volume v = reader.volume(job.id, job.visit);
+        if (v.shape[0] > 0 && v.shape[1] > 0 && v.shape[2] > 0) write_failed_qc(o.qc_folder, job_name(job), v);
+      } catch (const std::exception&) {
+        // the failure is recorded above; a volume that cannot be read has no picture to show
+      }
+    return e.what()[0] ? e.what() : "unknown error";
+  }
+}
+
+// One rank's share of the volumes (every one when alone): results into `file`, failures as
+// "<job index>\t<reason>" lines.
+std::string segment_share(RefinementNet& net, const CohortReader& reader, hdf5::File& file, const std::vector<Job>& jobs,
+                          const SegflowOptions& o, const ProcessGroup& group, const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  std::string failures;
+  std::int64_t done = 0, share = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) share += group.owns(i);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!group.owns(i)) continue;
+    if (const std::string reason = segment_job(net, reader, file, jobs[i], o); !reason.empty()) {
+      std::string line = reason;
+      std::replace(line.begin(), line.end(), '\n', ' ');
+      failures += std::to_string(i) + "\t" + line + "\n";
+    }
+    if (progress) progress(++done, share);
+  }
+  return failures;
+}
+
+// Rank 0: the other ranks' results copied from their part files into the cohort, and the job's summary.
+SegflowSummary merge_shares(hdf5::File& file, const std::vector<Job>& jobs, const std::vector<std::string>& failures,
+                            const std::filesystem::path& temporary, const ProcessGroup& group) {
+  for (int r = 1; r < group.size(); ++r) {
+    const auto part = std::filesystem::path(temporary.string() + ".rank-" + std::to_string(r));
+    {
+      const hdf5::File from = hdf5::File::open_read(part);
+      for (std::size_t i = static_cast<std::size_t>(r); i < jobs.size(); i += static_cast<std::size_t>(group.size())) {
+        remove_segflow_result(file, jobs[i].id, jobs[i].visit);
+        file.copy_from(from, segflow_group(jobs[i].id, jobs[i].visit));
+      }
+    }
+    std::filesystem::remove(part);
+  }
+  std::map<std::size_t, std::string> failed;  // in job order, whichever rank met them
+  for (const auto& lines : failures) {
+    std::istringstream in(lines);
+    for (std::string line; std::getline(in, line);)
+      if (const auto tab = line.find('\t'); tab != std::string::npos) failed[std::stoul(line.substr(0, tab))] = line.substr(tab + 1);
+  }
+  SegflowSummary summary;
+  summary.volumes = jobs.size();
+  summary.succeeded = jobs.size() - failed.size();
+  for (const auto& [i, reason] : failed)
+    summary.failures.push_back(jobs[i].id + "/" + kVisitNames[static_cast<std::size_t>(jobs[i].visit)] + ": " + reason);
+  return summary;
+}
+
+}  // namespace
+
 SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& o,
-                           const std::function<void(std::int64_t, std::int64_t)>& progress) {
+                           const std::function<void(std::int64_t, std::int64_t)>& progress, const ProcessGroup* processes) {
+  const ProcessGroup alone;
+  const ProcessGroup& group = processes ? *processes : alone;
   o.validate();
   LDD_CHECK(std::filesystem::exists(cohort), "segflow: the cohort '" << cohort.string() << "' does not exist");
-  const io::FileLock lock(cohort, "segflow");  // a second segflow on this cohort stops here, naming this one
+  std::optional<io::FileLock> lock;
   std::filesystem::path temporary = cohort;
   temporary += ".segflow-tmp";
-  // SegFlow writes into a copy, renamed over the cohort when every volume is done: a run that is stopped
-  // leaves the cohort as it was. Ctrl-C or kill removes the copy; after SIGKILL the next run replaces it.
-  io::remove_on_signal(temporary);
-  std::filesystem::copy_file(cohort, temporary, std::filesystem::copy_options::overwrite_existing);
+  const auto part = std::filesystem::path(temporary.string() + ".rank-" + std::to_string(group.rank()));
+  if (group.is_root()) {
+    lock.emplace(cohort, "segflow");  // a second segflow on this cohort stops here, naming this one
+    // SegFlow writes into a copy, renamed over the cohort when every volume is done: a run that is stopped
+    // leaves the cohort as it was. Ctrl-C or kill removes the copy; after SIGKILL the next run replaces it.
+    io::remove_on_signal(temporary);
+    std::filesystem::copy_file(cohort, temporary, std::filesystem::copy_options::overwrite_existing);
+  }
   SegflowSummary summary;
   try {
-    const std::vector<Job> jobs = jobs_of(temporary, o.followup);
-    summary.volumes = jobs.size();
-    // 1. Train the refinement network on the votes of the first baseline volumes.
-    const std::unique_ptr<RefinementNet> net =
-        o.refinement_from.empty() ? trained_refinement(temporary, cohort.string(), jobs, o) : load_refinement(o.refinement_from);
-    // 2. Segment, name, place discs and crop every volume; failures are recorded, not fatal.
-    CohortReader reader(temporary, true);
-    hdf5::File& file = reader.file_for_update();
-    if (o.refinement_from.empty()) store_refinement(file, *net, o.refine.base_channels);
-    std::int64_t done = 0;
-    for (const auto& job : jobs) {
-      remove_segflow_result(file, job.id, job.visit);  // a result from an earlier run is replaced, never mixed with this one
-      try {
-        const Volume v = reader.volume(job.id, job.visit);
-        const Segmented segmented = segment_volume(*net, v, o);
-        write_segflow_result(file, job.id, job.visit, segmented.result);
-        if (!o.qc_folder.empty())
-          write_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v, segmented.naming, segmented.geometry);
-        ++summary.succeeded;
-      } catch (const std::exception& e) {
-        write_segflow_failure(file, job.id, job.visit, e.what());
-        summary.failures.push_back(job.id + "/" + kVisitNames[static_cast<std::size_t>(job.visit)] + ": " + e.what());
-        if (!o.qc_folder.empty()) try {
-            const Volume v = reader.volume(job.id, job.visit);
-            if (v.shape[0] > 0 && v.shape[1] > 0 && v.shape[2] > 0)
-              write_failed_qc(o.qc_folder, job.id + "_" + kVisitNames[static_cast<std::size_t>(job.visit)], v);
-          } catch (const std::exception&) {
-            // the failure is recorded above; a volume that cannot be read has no picture to show
-          }
+    // Read from the cohort, which nothing writes until rank 0 renames the copy over it at the end.
+    const std::vector<Job> jobs = jobs_of(cohort, o.followup);
+    // 1. Train the refinement network on the votes of the first baseline volumes (rank 0), or read it.
+    std::unique_ptr<RefinementNet> net;
+    if (!o.refinement_from.empty()) {
+      net = load_refinement(o.refinement_from);
+    } else {
+      std::string bytes;
+      if (group.is_root()) {
+        net = trained_refinement(cohort, cohort.string(), jobs, o);
+        if (group.size() > 1) bytes = parameter_bytes(*net);
       }
-      if (progress) progress(++done, static_cast<std::int64_t>(jobs.size()));
+      group.broadcast(bytes);
+      if (!group.is_root()) net = net_from_bytes(bytes, o.refine.base_channels);
     }
+    // 2. Segment, name, place discs and crop every volume, each rank its share; failures are recorded,
+    // not fatal. Rank 0 writes into the copy, the others into part files it then copies in.
+    const CohortReader reader(cohort);
+    std::optional<CohortReader> updated;
+    std::optional<hdf5::File> part_file;
+    if (group.is_root()) {
+      updated.emplace(temporary, true);
+      if (o.refinement_from.empty()) store_refinement(updated->file_for_update(), *net, o.refine.base_channels);
+    } else {
+      part_file.emplace(hdf5::File::create(part));
+    }
+    hdf5::File& file = group.is_root() ? updated->file_for_update() : *part_file;
+    const std::string failures = segment_share(*net, reader, file, jobs, o, group, progress);
+    if (part_file) part_file->commit();
+    const auto all_failures = group.gather(failures);
+    group.barrier();  // every part file is complete
+    if (group.is_root()) summary = merge_shares(file, jobs, all_failures, temporary, group);
   } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    io::keep_on_signal(temporary);
+    if (group.is_root()) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      io::keep_on_signal(temporary);
+    }
     throw;
   }
-  std::filesystem::rename(temporary, cohort);
-  io::keep_on_signal(temporary);
+  if (group.is_root()) {
+    std::filesystem::rename(temporary, cohort);
+    io::keep_on_signal(temporary);
+  }
+  group.barrier();  // the cohort holds every result before any rank reads it
   return summary;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/process_group.h"
 #include "segflow/refine.h"
 
 namespace ldd::segflow {
@@ -38,7 +39,11 @@ struct SegflowSummary {
   std::vector<std::string> failures;  // "<id>/<visit>: reason"
 };
 
+// `processes` (an MPI job's ranks; null: this process alone): every rank must call it. The refinement
+// network is trained on rank 0 and sent to the others, the volumes are shared out round robin, and rank 0
+// writes every result into the cohort and returns the job's summary (the others an empty one).
 SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOptions& options,
-                           const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+                           const std::function<void(std::int64_t, std::int64_t)>& progress = {},
+                           const ProcessGroup* processes = nullptr);
 
 }  // namespace ldd::segflow

@@ -58,8 +58,11 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", e.what());
     return 2;
   }
-  tools::ProgressBar bar("volumes", vm.count("quiet") > 0);
-  const auto s = segflow::run_segflow(vm["cohort"].as<std::string>(), o, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+  // Under mpirun the volumes are shared out over the ranks; rank 0 speaks for the job.
+  const ProcessGroup processes(&argc, &argv);
+  tools::ProgressBar bar("volumes", vm.count("quiet") > 0 || !processes.is_root());
+  const auto s = segflow::run_segflow(vm["cohort"].as<std::string>(), o, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); }, &processes);
+  if (!processes.is_root()) return 0;
   std::printf("segflow: %zu of %zu volumes segmented\n", s.succeeded, s.volumes);
   for (const auto& f : s.failures) std::printf("segflow: failed %s\n", f.c_str());
   return s.succeeded == s.volumes ? 0 : 3;

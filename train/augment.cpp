@@ -6,13 +6,23 @@
 
 namespace ldd::train {
 
+AugmentDraw draw_augmentation(const AugmentOptions& o, Generator& gen) {
+  AugmentDraw d;
+  d.flip = gen.uniform() < 0.5 && o.flip;
+  d.angle_rad = (2.0 * gen.uniform() - 1.0) * o.rotation_deg * std::numbers::pi / 180.0;
+  d.gain = 1.0 + (2.0 * gen.uniform() - 1.0) * o.intensity_jitter;
+  d.offset = (2.0 * gen.uniform() - 1.0) * o.intensity_jitter;
+  return d;
+}
+
 void augment_crop(const float* in, float* out, std::int64_t slices, std::int64_t rows, std::int64_t cols,
                   const AugmentOptions& o, Generator& gen) {
-  // Draw every random number first, in a fixed order, whatever the options switch off.
-  const bool flip = gen.uniform() < 0.5 && o.flip;
-  const double angle = (2.0 * gen.uniform() - 1.0) * o.rotation_deg * std::numbers::pi / 180.0;
-  const double gain = 1.0 + (2.0 * gen.uniform() - 1.0) * o.intensity_jitter;
-  const double offset = (2.0 * gen.uniform() - 1.0) * o.intensity_jitter;
+  apply_augmentation(in, out, slices, rows, cols, draw_augmentation(o, gen));
+}
+
+void apply_augmentation(const float* in, float* out, std::int64_t slices, std::int64_t rows, std::int64_t cols, const AugmentDraw& d) {
+  const bool flip = d.flip;
+  const double angle = d.angle_rad, gain = d.gain, offset = d.offset;
   const double cy = 0.5 * static_cast<double>(rows - 1), cx = 0.5 * static_cast<double>(cols - 1);
   const double c = std::cos(angle), s = std::sin(angle);
   const std::int64_t plane = rows * cols;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -33,10 +34,8 @@
 namespace ldd::train {
 namespace {
 
-// Ingests real images or generates the synthetic cohort when the config names a cohort that does not
-// exist; runs SegFlow when the cohort's baseline volumes have no result yet. Both are cached in the
-// cohort file itself.
-void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
+// The cohort file made when it does not exist: ingested from the config's images, or generated.
+void make_cohort(const ExperimentConfig& c, const RunOptions& o) {
   const std::filesystem::path cohort = c.cohort;
   if (!std::filesystem::exists(cohort) && c.ingest) {  // check_can_start has seen its inputs exist
     o.log("ingesting " + c.ingest->image_folder + " with " + c.ingest->labels + " into " + c.cohort);
@@ -56,10 +55,20 @@ void prepare_cohort(const ExperimentConfig& c, const RunOptions& o) {
     tools::ProgressBar bar("subjects", o.quiet);
     synth::generate_cohort(*c.synthetic, cohort, [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
   }
+}
+
+// Ingests real images or generates the synthetic cohort when the config names a cohort that does not
+// exist (rank 0); runs SegFlow when the cohort's baseline volumes have no result yet (its volumes shared
+// out over the ranks). Both are cached in the cohort file itself.
+void prepare_cohort(const ExperimentConfig& c, const RunOptions& o, const ProcessGroup& group) {
+  const std::filesystem::path cohort = c.cohort;
+  if (group.is_root()) make_cohort(c, o);
+  group.barrier();
   if (!has_segflow_results(cohort)) {
     o.log("running SegFlow on the baseline volumes of " + c.cohort + " (results are stored in the cohort)");
     tools::ProgressBar bar("volumes", o.quiet);
-    const auto summary = segflow::run_segflow(cohort, segflow_options(c), [&](std::int64_t d, std::int64_t t) { bar.update(d, t); });
+    const auto summary =
+        segflow::run_segflow(cohort, segflow_options(c), [&](std::int64_t d, std::int64_t t) { bar.update(d, t); }, &group);
     o.log("SegFlow: " + std::to_string(summary.succeeded) + " of " + std::to_string(summary.volumes) + " volumes segmented");
   }
 }
@@ -157,55 +166,87 @@ std::string epoch_line(const ExperimentConfig& c, const std::string& label, cons
   return line + buffer;
 }
 
-// One strategy's folds in `folder`; returns the completed folds (all of them unless only_fold).
-std::vector<FoldOutcome> run_folds(const ExperimentConfig& c, const ImbalanceConfig& imbalance, const DiscDataset& data,
-                                   const std::vector<FoldSplit>& splits, const std::filesystem::path& folder, const RunOptions& o) {
-  std::vector<FoldOutcome> done;
-  for (int k = 0; k < c.folds; ++k) {
-    const auto dir = fold_folder(folder, k);
-    if (fold_complete(dir)) {
-      done.push_back(read_fold(dir, data, k));
-      continue;
-    }
-    if (o.only_fold >= 0 && o.only_fold != k) continue;
-    const std::string label = "fold " + std::to_string(k + 1) + "/" + std::to_string(c.folds) + " (" + name_of(imbalance.strategy) + ")";
-    const auto& s = splits[static_cast<std::size_t>(k)];
-    o.log(label + ": " + std::to_string(s.train.size()) + " training, " + std::to_string(s.validation.size()) + " validation, " +
-          std::to_string(s.test.size()) + " test discs");
-    const bool bar = !o.quiet && ::isatty(2);
-    std::unique_ptr<tools::ProgressBar> progress;
-    FoldOptions fo;
-    fo.resume = true;  // a checkpoint in a fold without predictions is an interrupted run of this config
-    fo.device = c.device;
-    fo.progress = [&](const EpochRecord& e, std::int64_t batch, std::int64_t batches) {
-      if (bar) {
-        if (batch == 1 || !progress) progress = std::make_unique<tools::ProgressBar>("batches", false);
-        char note[128];
-        std::snprintf(note, sizeof note, "%s epoch %lld/%lld, loss %.4f, accuracy %.3f", label.c_str(), static_cast<long long>(e.epoch),
-                      static_cast<long long>(c.epochs), e.train_loss, e.train_accuracy);
-        progress->update(batch, batches, note);
-        if (batch == batches) progress.reset();
-      }
-      if (batch == batches) o.log(epoch_line(c, label, e));
-    };
-    const FoldResult r = train_fold(c, imbalance, data, s, k, dir, fo);
-    write_history(dir / run_file::history, r.history);
-    // Evaluated from what the files hold, as a resumed run is: the same numbers either way.
-    std::vector<DiscOutput> fit_outputs;
-    std::optional<double> threshold;
-    if (!r.fit.empty()) {
-      fit_outputs = save_fold_predictions(dir / run_file::fit_predictions, data, k, r.fit);
-      std::vector<double> scores;
-      std::vector<bool> positive;
-      for (const auto& o : fit_outputs) {
-        scores.push_back(o.p_progression);
-        positive.push_back(data.samples[o.sample].followup > data.samples[o.sample].baseline);
-      }
-      if (c.decision.rule == DecisionRule::Threshold) threshold = choose_threshold(scores, positive, c.decision.criterion);
-    }
-    // Written last: its presence marks the fold complete.
-    done.push_back({k, save_fold_predictions(dir / run_file::predictions, data, k, r.test, threshold), fit_outputs, r.history});
+// One strategy's run: its folder (the run folder, or a sub-folder per compared strategy) and its name.
+struct StrategyRun {
+  ImbalanceConfig imbalance;
+  std::string name;
+  std::filesystem::path folder;
+};
+
+std::vector<StrategyRun> strategy_runs(const ExperimentConfig& c, const std::filesystem::path& folder) {
+  std::vector<StrategyRun> runs;
+  std::map<std::string, int> seen;
+  for (const auto& strategy : c.compare.empty() ? std::vector<ImbalanceConfig>{c.imbalance} : c.compare) {
+    std::string name = name_of(strategy.strategy);
+    if (++seen[name] > 1) name.append(1, '-').append(std::to_string(seen[name]));
+    runs.push_back({strategy, name, c.compare.empty() ? folder : folder / name});
   }
+  return runs;
+}
+
+// A (strategy, fold) pair still to train: what the ranks of an MPI job share out.
+struct Unit {
+  std::size_t strategy = 0;
+  int fold = 0;
+};
+
+std::vector<Unit> pending_units(const ExperimentConfig& c, const std::vector<StrategyRun>& runs, const RunOptions& o) {
+  std::vector<Unit> units;
+  for (std::size_t s = 0; s < runs.size(); ++s)
+    for (int k = 0; k < c.folds; ++k)
+      if ((o.only_fold < 0 || o.only_fold == k) && !fold_complete(fold_folder(runs[s].folder, k))) units.push_back({s, k});
+  return units;
+}
+
+// One fold of one strategy trained, and its files written (by rank 0 alone when its ranks train it together).
+void run_fold(const ExperimentConfig& c, const StrategyRun& run, const DiscDataset& data, const FoldSplit& s, int k, const RunOptions& o,
+            const ProcessGroup* shards) {
+  const auto dir = fold_folder(run.folder, k);
+  const std::string label = "fold " + std::to_string(k + 1) + "/" + std::to_string(c.folds) + " (" + name_of(run.imbalance.strategy) + ")";
+  o.log(label + ": " + std::to_string(s.train.size()) + " training, " + std::to_string(s.validation.size()) + " validation, " +
+        std::to_string(s.test.size()) + " test discs");
+  const bool bar = !o.quiet && ::isatty(2);
+  std::unique_ptr<tools::ProgressBar> progress;
+  FoldOptions fo;
+  fo.resume = true;  // a checkpoint in a fold without predictions is an interrupted run of this config
+  fo.device = c.device;
+  fo.shards = shards;
+  fo.progress = [&](const EpochRecord& e, std::int64_t batch, std::int64_t batches) {
+    if (bar) {
+      if (batch == 1 || !progress) progress = std::make_unique<tools::ProgressBar>("batches", false);
+      char note[128];
+      std::snprintf(note, sizeof note, "%s epoch %lld/%lld, loss %.4f, accuracy %.3f", label.c_str(), static_cast<long long>(e.epoch),
+                    static_cast<long long>(c.epochs), e.train_loss, e.train_accuracy);
+      progress->update(batch, batches, note);
+      if (batch == batches) progress.reset();
+    }
+    if (batch == batches) o.log(epoch_line(c, label, e));
+  };
+  const FoldResult r = train_fold(c, run.imbalance, data, s, k, dir, fo);
+  if (shards && !shards->is_root()) return;
+  write_history(dir / run_file::history, r.history);
+  // Evaluated from what the files hold, as a resumed run is: the same numbers either way.
+  std::vector<DiscOutput> fit_outputs;
+  std::optional<double> threshold;
+  if (!r.fit.empty()) {
+    fit_outputs = save_fold_predictions(dir / run_file::fit_predictions, data, k, r.fit);
+    std::vector<double> scores;
+    std::vector<bool> positive;
+    for (const auto& o : fit_outputs) {
+      scores.push_back(o.p_progression);
+      positive.push_back(data.samples[o.sample].followup > data.samples[o.sample].baseline);
+    }
+    if (c.decision.rule == DecisionRule::Threshold) threshold = choose_threshold(scores, positive, c.decision.criterion);
+  }
+  // Written last: its presence marks the fold complete.
+  save_fold_predictions(dir / run_file::predictions, data, k, r.test, threshold);
+}
+
+// The strategy's completed folds, read back from their files: the same numbers whichever process trained them.
+std::vector<FoldOutcome> completed_folds(const ExperimentConfig& c, const StrategyRun& run, const DiscDataset& data) {
+  std::vector<FoldOutcome> done;
+  for (int k = 0; k < c.folds; ++k)
+    if (const auto dir = fold_folder(run.folder, k); fold_complete(dir)) done.push_back(read_fold(dir, data, k));
   return done;
 }
 
@@ -285,23 +326,31 @@ void check_can_start(const ExperimentConfig& c, const RunOptions& o) {
 
 RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   RunOptions o = options;
+  const ProcessGroup alone;
+  const ProcessGroup& group = o.processes ? *o.processes : alone;
+  if (!group.is_root()) {
+    o.log = [](const std::string&) {};  // rank 0 speaks for the job
+    o.quiet = true;
+  }
   if (!o.log) o.log = [](const std::string& m) { std::fprintf(stderr, "train: %s\n", m.c_str()); };
   LDD_CHECK(o.threads >= 0 && o.threads <= 1024, "--threads " << o.threads << ": between 1 and 1024 (0: OMP_NUM_THREADS or all cores)");
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const double start = monotonic_seconds();
   RunResult result;
   result.folder = run_folder(c, o);
-  const io::FileLock lock(result.folder, "train");  // a second train on this folder stops here, naming this one
-  check_can_start(c, o);  // again under the lock: the folder may have changed since a --dry-run
-  const auto config_file = result.folder / run_file::config;
-  prepare_cohort(c, o);
+  std::optional<io::FileLock> lock;
+  if (group.is_root()) {
+    lock.emplace(result.folder, "train");  // a second train on this folder stops here, naming this one
+    check_can_start(c, o);  // again under the lock: the folder may have changed since a --dry-run
+  }
+  prepare_cohort(c, o, group);
   const DiscDataset data = load_discs(c.cohort, c.pathology, c.target, c.crop_slices, c.crop_size, Use::Training, c.covariates);
   if (!c.init_weights.empty()) {  // a pre-trained network that does not fit stops the run before its folder exists
     Generator unused(0);
     DiscGrader probe(grader_config(c, data), InitScheme::Kaiming, unused);
     load_init_weights(c, probe);
   }
-  io::write_text_atomically(config_file, c.to_yaml());  // only now: a run that could not start leaves no folder
+  if (group.is_root()) io::write_text_atomically(result.folder / run_file::config, c.to_yaml());  // only now: a run that could not start leaves no folder
   o.log(std::to_string(data.subjects.size()) + " subjects, " + std::to_string(data.samples.size()) + " discs with crops and " +
         scale_of(c.pathology).name + " grades (" + std::to_string(data.left_out.size()) + " subjects or discs left out)");
   if (data.recut_subjects > 0)
@@ -309,39 +358,49 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
           std::to_string(c.crop_size) + " x " + std::to_string(c.crop_size) + " from the baseline images and SegFlow's disc boxes (the cohort " +
           "stores another size; it is not changed)");
   const auto splits = make_splits(c, data);
+  const auto runs = strategy_runs(c, result.folder);
+
+  // Every rank lists the same units: none has started one yet.
+  group.barrier();
+  const std::vector<Unit> units = pending_units(c, runs, o);
+  group.barrier();
+  const bool together = c.data_parallel && group.size() > 1;
+  if (group.size() > 1)
+    o.log(std::to_string(units.size()) + " folds to train on " + std::to_string(group.size()) + " ranks" +
+          (together ? ", all ranks on each (data-parallel)" : ", dealt out round robin"));
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (together || group.owns(i))
+      run_fold(c, runs[units[i].strategy], data, splits[static_cast<std::size_t>(units[i].fold)], units[i].fold, o, together ? &group : nullptr);
+  group.barrier();  // every fold's files are written: rank 0 reads them back and reports
+  if (!group.is_root()) return result;
+
   // Synthetic ground truth, for the report's oracles only: nothing above or in training reads it.
   const auto truth = c.target == Target::FollowUp ? load_true_risk(c.cohort, data) : std::nullopt;
-
-  const std::vector<ImbalanceConfig> strategies = c.compare.empty() ? std::vector<ImbalanceConfig>{c.imbalance} : c.compare;
   std::vector<std::pair<std::string, RunMetrics>> compared;
-  std::map<std::string, int> seen;
-  for (const auto& strategy : strategies) {
-    std::string name = name_of(strategy.strategy);
-    if (++seen[name] > 1) name.append(1, '-').append(std::to_string(seen[name]));
-    const auto folder = c.compare.empty() ? result.folder : result.folder / name;
-    const auto folds = run_folds(c, strategy, data, splits, folder, o);
+  for (const auto& run : runs) {
+    const auto folds = completed_folds(c, run, data);
     if (static_cast<int>(folds.size()) < c.folds) {
-      o.log(name + ": " + std::to_string(folds.size()) + " of " + std::to_string(c.folds) +
+      o.log(run.name + ": " + std::to_string(folds.size()) + " of " + std::to_string(c.folds) +
             " folds complete; the report is written when all are (run the others with --fold K --resume)");
       continue;
     }
     const auto context = [&](const std::string& plots_note) {
-      return RunContext{.strategy = name, .device = to_string(c.device), .threads = omp_get_max_threads(),
+      return RunContext{.strategy = run.name, .device = to_string(c.device), .threads = omp_get_max_threads(),
                         .seconds = monotonic_seconds() - start, .plots_note = plots_note};
     };
     if (c.target == Target::Current) {
       const GradingRunMetrics metrics = evaluate_grading_run(data, folds, c.classes());
-      write_grading_run_data(folder, c, data, folds, metrics);
-      write_grading_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
+      write_grading_run_data(run.folder, c, data, folds, metrics);
+      write_grading_report(run.folder, c, data, folds, metrics, context(make_plots(run.folder, o)));
     } else {
       const RunMetrics metrics = evaluate_run(data, folds, c.classes(), c.decision, truth ? &*truth : nullptr);
-      write_run_data(folder, c, data, folds, metrics, name);
-      write_report(folder, c, data, folds, metrics, context(make_plots(folder, o)));
-      compared.emplace_back(name, metrics);
+      write_run_data(run.folder, c, data, folds, metrics, run.name);
+      write_report(run.folder, c, data, folds, metrics, context(make_plots(run.folder, o)));
+      compared.emplace_back(run.name, metrics);
     }
-    if (c.compare.empty()) result.report = folder / run_file::report;
+    if (c.compare.empty()) result.report = run.folder / run_file::report;
   }
-  if (!c.compare.empty() && compared.size() == strategies.size()) {
+  if (!c.compare.empty() && compared.size() == runs.size()) {
     result.report = result.folder / run_file::comparison;
     write_comparison(result.report, c, compared);
   }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "base/process_group.h"
 #include "kernels/device.h"
 #include "segflow/pipeline.h"
 #include "train/experiment_config.h"
@@ -21,12 +22,16 @@ struct RunOptions {
   int threads = 0;            // OpenMP threads; 0: as the environment says
   bool quiet = false;         // one line per epoch instead of a progress bar
   bool plots = true;
-  std::function<void(const std::string&)> log;  // stage messages; default: stderr
+  std::function<void(const std::string&)> log;  // stage messages; default: stderr (rank 0's only)
+  // Under mpirun, the job's ranks: rank 0 prepares the cohort (SegFlow's volumes are shared out), then the
+  // (strategy, fold) units are dealt out round robin, or with training.data_parallel all ranks train each
+  // one together; rank 0 writes the run's files. Null: this process alone (docs/scale-out.md).
+  const ProcessGroup* processes = nullptr;
 };
 
 struct RunResult {
   std::filesystem::path folder;
-  std::filesystem::path report;  // report.md, or comparison.md with compare; empty when only one fold ran
+  std::filesystem::path report;  // report.md, or comparison.md with compare; empty when only one fold ran, and on ranks other than 0
 };
 
 RunResult run_experiment(const ExperimentConfig& config, const RunOptions& options);

@@ -187,9 +187,10 @@ void parse_training(const Fields& root, ExperimentConfig& c) {
   }
   if (root.has("training")) {
     const auto f = root.child("training");
-    f.reject_unknown({"epochs", "batch_size"});
+    f.reject_unknown({"epochs", "batch_size", "data_parallel"});
     if (f.has("epochs")) c.epochs = f.integer("epochs", 1, 10000);
     if (f.has("batch_size")) c.batch_size = f.integer("batch_size", 1, 4096);
+    if (f.has("data_parallel")) c.data_parallel = f.flag("data_parallel");
   }
   if (root.has("augmentation")) {
     const auto f = root.child("augmentation");
@@ -286,6 +287,7 @@ std::string ExperimentConfig::to_yaml() const {
   o << "schedule:\n  kind: " << schedule << "\n  step_size: " << step_size << "\n  gamma: " << gamma
     << "\n  warmup_epochs: " << warmup_epochs << "\n";
   o << "training:\n  epochs: " << epochs << "\n  batch_size: " << batch_size << "\n";
+  if (data_parallel) o << "  data_parallel: true\n";  // only when set: earlier run folders resume unchanged
   o << "augmentation:\n  flip: " << (flip ? "true" : "false") << "\n  rotation_deg: " << rotation_deg
     << "\n  intensity_jitter: " << intensity_jitter << "\n";
   o << "imbalance:\n";

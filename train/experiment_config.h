@@ -74,6 +74,9 @@ struct ExperimentConfig {
   double gamma = 0.1;               // step: the decay factor
   std::int64_t warmup_epochs = 0;
   std::int64_t epochs = 30, batch_size = 32;
+  // Under `mpirun -np N`: every fold is trained by all N ranks together, each on a shard of every batch
+  // (the effective batch stays batch_size); false: the ranks share out the folds (docs/scale-out.md).
+  bool data_parallel = false;
 
   bool flip = true;                 // left-right mirror (slice order reversed)
   double rotation_deg = 5.0;        // uniform in +-, in the sagittal plane

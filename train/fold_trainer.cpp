@@ -10,6 +10,7 @@
 #include "nn/models/disc_grader.h"
 #include "nn/ops.h"
 #include "train/augment.h"
+#include "train/data_parallel.h"
 #include "train/format.h"
 #include "train/imbalance_treatment.h"
 #include "train/optimizer_registry.h"
@@ -74,16 +75,20 @@ struct Batch {
   std::vector<float> covariates;
 };
 
-Batch make_batch(const TrainingPool& pool, const std::vector<std::size_t>& order, std::size_t begin, std::size_t end,
+// Only the shard's rows [begin + shard.begin, begin + shard.end) are made, but the whole batch's
+// augmentation is drawn, so `gen` moves on as it does for one process.
+Batch make_batch(const TrainingPool& pool, const std::vector<std::size_t>& order, std::size_t begin, std::size_t end, Shard shard,
                  const AugmentOptions& augment, Generator& gen) {
   const DiscDataset& data = *pool.data;
   const std::int64_t n = data.crop_numel();
   Batch batch;
-  batch.size = static_cast<std::int64_t>(end - begin);
+  batch.size = static_cast<std::int64_t>(shard.size());
   batch.crops.resize(static_cast<std::size_t>(batch.size * n));
   for (std::size_t i = begin; i < end; ++i) {
-    augment_crop(pool.crop(order[i]), batch.crops.data() + static_cast<std::int64_t>(i - begin) * n, data.slices, data.rows, data.cols,
-                 augment, gen);
+    const AugmentDraw draw = draw_augmentation(augment, gen);
+    if (i < begin + shard.begin || i >= begin + shard.end) continue;
+    apply_augmentation(pool.crop(order[i]), batch.crops.data() + static_cast<std::int64_t>(i - begin - shard.begin) * n, data.slices,
+                       data.rows, data.cols, draw);
     batch.targets.push_back(pool.labels[order[i]]);
     const std::size_t source = pool.sources[order[i]];
     batch.baselines.push_back(data.samples[source].baseline);
@@ -211,30 +216,50 @@ std::int64_t train_batches(const EpochTraining& t, DiscGrader& model, Optimizer&
   const AugmentOptions augment{.flip = c.flip, .rotation_deg = c.rotation_deg, .intensity_jitter = c.intensity_jitter};
   const auto batches = static_cast<std::int64_t>((order.size() + static_cast<std::size_t>(c.batch_size) - 1) /
                                                  static_cast<std::size_t>(c.batch_size));
+  const ProcessGroup* group = t.options.shards;
+  const int rank = group ? group->rank() : 0, ranks = group ? group->size() : 1;
   double loss_sum = 0;
   std::int64_t seen = 0, right = 0;
   for (std::int64_t b = 0; b < batches; ++b) {
     const std::size_t begin = static_cast<std::size_t>(b * c.batch_size);
-    const Batch batch = make_batch(t.pool, order, begin, std::min(order.size(), begin + static_cast<std::size_t>(c.batch_size)), augment, gen);
-    const std::int64_t m = batch.size;
+    const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(c.batch_size));
+    const Shard shard = shard_of(end - begin, rank, ranks);
+    const Batch batch = make_batch(t.pool, order, begin, end, shard, augment, gen);
     const std::vector<int>& targets = batch.targets;
     optimizer.zero_grad();
-    const Tensor logits = model.forward(Tensor::from_vector({m, data.slices, data.rows, data.cols}, batch.crops, t.options.device),
-                                        side_input(model, batch.baselines, batch.covariates, t.options.device));
-    const Tensor loss = t.imbalance.loss(logits, targets, t.weights);
-    const float value = loss.item();
+    double value = 0, right_here = 0;
+    if (batch.size > 0) {
+      model.set_batch_offset(static_cast<std::int64_t>(shard.begin));
+      const Tensor logits = model.forward(Tensor::from_vector({batch.size, data.slices, data.rows, data.cols}, batch.crops, t.options.device),
+                                          side_input(model, batch.baselines, batch.covariates, t.options.device));
+      const Tensor loss = t.imbalance.loss(logits, targets, t.weights);
+      value = loss.item();
+      if (std::isfinite(value)) loss.backward();
+      const auto z = logits.detach().to_vector();
+      for (std::int64_t i = 0; i < batch.size; ++i) right_here += argmax(z.data() + i * classes, classes) == targets[static_cast<std::size_t>(i)];
+    }
+    if (ranks > 1) {  // every rank's gradient, weighted by its share of the batch's loss, summed in rank order
+      std::vector<int> all;
+      for (std::size_t i = begin; i < end; ++i) all.push_back(t.pool.labels[order[i]]);
+      const double share = loss_weight(all, t.weights, shard.begin, shard.end) / loss_weight(all, t.weights, 0, all.size());
+      std::vector<double> flat = flat_gradients(model, share, {share * value, right_here});
+      group->sum(flat);
+      const auto totals = set_flat_gradients(model, flat, 2);
+      value = totals[0];
+      right_here = totals[1];
+    }
     LDD_CHECK(std::isfinite(value), "fold " << t.fold + 1 << ", epoch " << record.epoch << ": the loss became " << value
                                             << "; lower optimizer.learning_rate");
-    loss.backward();
     optimizer.step();
-    const auto z = logits.detach().to_vector();
-    for (std::int64_t i = 0; i < m; ++i) right += argmax(z.data() + i * classes, classes) == targets[static_cast<std::size_t>(i)];
+    const auto m = static_cast<std::int64_t>(end - begin);
+    right += std::llround(right_here);
     loss_sum += value * static_cast<double>(m);
     seen += m;
     record.train_loss = loss_sum / static_cast<double>(seen);
     record.train_accuracy = static_cast<double>(right) / static_cast<double>(seen);
     if (t.options.progress && b + 1 < batches) t.options.progress(record, b + 1, batches);
   }
+  model.set_batch_offset(0);
   return batches;
 }
 
@@ -330,6 +355,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
   const TrainingPool pool = make_pool(data, split.train, *treatment, classes, mix_seed({c.seed, f, 1}));
   const EpochTraining training{c, *treatment, pool, treatment->class_weights(pool.labels, classes), fold, options};
   const bool validate = !split.validation.empty();
+  const bool writes = !options.shards || options.shards->is_root();  // data-parallel: rank 0 alone writes
 
   FoldResult result;
   EarlyStopping stopping;
@@ -352,7 +378,7 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
         stopping.best_loss = record.validation_loss;
         stopping.since_best = 0;
         result.best_epoch = record.epoch;
-        save_checkpoint(best, model, nullptr, {.model_config = mc.describe(), .epoch = record.epoch, .step = optimizer->steps()});
+        if (writes) save_checkpoint(best, model, nullptr, {.model_config = mc.describe(), .epoch = record.epoch, .step = optimizer->steps()});
       } else if (++stopping.since_best >= c.patience) {
         stopping.stopped = true;
       }
@@ -362,8 +388,9 @@ FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalanc
     record.seconds = monotonic_seconds() - start;
     result.history.push_back(record);
     if (options.progress) options.progress(record, batches, batches);
-    save_fold(checkpoint, model, *optimizer, mc, result, stopping, fold);
+    if (writes) save_fold(checkpoint, model, *optimizer, mc, result, stopping, fold);
   }
+  if (!writes) return result;  // rank 0 predicts; the weights are the same on every rank
   if (validate && std::filesystem::exists(best)) load_checkpoint(best, model);
 
   result.test = predict_discs(model, data, split.test, c.batch_size, options.device);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/process_group.h"
 #include "kernels/device.h"
 #include "nn/models/disc_grader.h"
 #include "train/disc_dataset.h"
@@ -33,6 +34,10 @@ struct FoldResult {
 struct FoldOptions {
   bool resume = false;  // continue from the fold's checkpoint when there is one
   Device device = Device::CPU;
+  // Data-parallel: the ranks that train this fold together, each on a shard of every batch
+  // (train/data_parallel.h). Only rank 0 writes the checkpoints and predicts; the others return no
+  // predictions. Null (or one rank): this process trains alone.
+  const ProcessGroup* shards = nullptr;
   // Called after every batch and at the end of each epoch (batches_done == batches).
   std::function<void(const EpochRecord& running, std::int64_t batches_done, std::int64_t batches)> progress;
 };

@@ -77,7 +77,11 @@ int run(int argc, char** argv) {
     std::printf("# train: the run can start in %s\n", train::run_folder(config, o).string().c_str());
     return 0;
   }
+  // Under `mpirun -np N`, the job's ranks (docs/scale-out.md); rank 0 speaks for the job.
+  const ProcessGroup processes(&argc, &argv);
+  o.processes = &processes;
   const auto result = train::run_experiment(config, o);
+  if (!processes.is_root()) return 0;
   if (result.report.empty())
     std::printf("train: partial run in %s\n", result.folder.string().c_str());
   else

@@ -248,6 +248,14 @@ void File::remove(const std::string& object) {
   if (H5Ldelete(id_, object.c_str(), H5P_DEFAULT) < 0) fail(path_, "cannot remove '" + object + "'");
 }
 
+void File::copy_from(const File& source, const std::string& object) {
+  LDD_CHECK(source.exists(object), "HDF5 file '" << source.path_.string() << "' has no '" << object << "' to copy");
+  LDD_CHECK(!exists(object), "HDF5 file '" << path_.string() << "' already has '" << object << "'");
+  Handle lcpl = link_create_parents();
+  if (H5Ocopy(source.id_, object.c_str(), id_, object.c_str(), H5P_DEFAULT, lcpl.get()) < 0)
+    fail(path_, "cannot copy '" + object + "' from '" + source.path_.string() + "'");
+}
+
 std::vector<std::string> File::members(const std::string& group) const {
   LDD_CHECK(exists(group), "HDF5 file '" << path_.string() << "' has no group '" << group << "'");
   Handle g(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose);

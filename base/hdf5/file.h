@@ -44,6 +44,9 @@ class File {
   // Unlinks a group or dataset (and everything under it); a no-op when it does not exist. HDF5 does not
   // shrink the file: the space is reused by later writes or reclaimed by h5repack.
   void remove(const std::string& object);
+  // Copies `object` (a group with everything under it, or a dataset) from `source` to the same path here,
+  // creating missing parents; the path must not exist here yet.
+  void copy_from(const File& source, const std::string& object);
   // Names of the direct members of a group, in HDF5's (alphabetical) order.
   std::vector<std::string> members(const std::string& group) const;
   Dims shape(const std::string& dataset) const;

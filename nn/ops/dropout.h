@@ -7,6 +7,8 @@
 
 namespace ldd {
 
-Tensor dropout(const Tensor& x, float p, bool training, Generator& gen = default_generator());
+// `first_row`: x holds rows first_row.. of a larger batch (one data-parallel shard); its mask is those
+// rows of the mask the whole batch would get from the same draw.
+Tensor dropout(const Tensor& x, float p, bool training, Generator& gen = default_generator(), std::int64_t first_row = 0);
 
 }  // namespace ldd

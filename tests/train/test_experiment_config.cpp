@@ -60,7 +60,7 @@ TEST_CASE("defaults fill what a config leaves out") {
 
 TEST_CASE("config errors name the file / the key path and what is accepted") {
   check_error(kMinimal + "trainng:\n  epochs: 3\n", "exp.yaml: trainng: unknown key; accepted here:");
-  check_error(kMinimal + "training:\n  epoch: 3\n", "exp.yaml: training.epoch: unknown key; accepted here: batch_size, epochs");
+  check_error(kMinimal + "training:\n  epoch: 3\n", "exp.yaml: training.epoch: unknown key; accepted here: batch_size, data_parallel, epochs");
   check_error(kMinimal + "training:\n  epochs: many\n", "exp.yaml: training.epochs: expected an integer in [1, 10000], got 'many'");
   check_error(kMinimal + "folds: 1\n", "exp.yaml: folds: expected an integer in [2, 20], got '1'");
   check_error(kMinimal + "imbalance:\n  strategy: smite\n", "exp.yaml: imbalance.strategy: 'smite' is not one of none | oversample");
@@ -127,4 +127,14 @@ TEST_CASE("configs refuse what would be silently wrong: NaN, a key given twice, 
   check_error("name: ..\npathology: bulging\ndataset:\n  cohort: c.h5\n", "must name a folder of its own");
   check_error("name: ''\npathology: bulging\ndataset:\n  cohort: c.h5\n", "must name a folder of its own");
   check_error(kMinimal, "learning_rate", {"optimizer.learning_rate=nan"});
+}
+
+TEST_CASE("training.data_parallel parses, round-trips, and is left out of the resolved config when off (older run folders resume)") {
+  const auto off = parse_experiment(kMinimal, "exp.yaml");
+  CHECK(!off.data_parallel);
+  CHECK(off.to_yaml().find("data_parallel") == std::string::npos);
+  const auto on = parse_experiment(kMinimal, "exp.yaml", {"training.data_parallel=true"});
+  CHECK(on.data_parallel);
+  CHECK(parse_experiment(on.to_yaml(), "resolved.yaml").data_parallel);
+  check_error(kMinimal + "training:\n  data_parallel: 2\n", "exp.yaml: training.data_parallel");
 }

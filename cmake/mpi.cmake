@@ -1,0 +1,16 @@
+# Open MPI (Debian's libopenmpi-dev) is optional: without it every job is one process
+# (base/process_group_single.cpp). LDD_MPI=ON makes its absence an error, OFF leaves it out.
+set(LDD_HAS_MPI 0)
+if(NOT LDD_MPI STREQUAL "OFF")
+  if(LDD_MPI STREQUAL "ON")
+    find_package(MPI REQUIRED COMPONENTS CXX)
+  else()
+    find_package(MPI QUIET COMPONENTS CXX)
+  endif()
+  if(MPI_CXX_FOUND)
+    set(LDD_HAS_MPI 1)
+    message(STATUS "ldd: MPI ${MPI_CXX_VERSION} (${MPIEXEC_EXECUTABLE}): mpirun -np N runs folds and data-parallel training across ranks")
+  else()
+    message(STATUS "ldd: no MPI found: every run is one process (scripts/install-deps installs libopenmpi-dev)")
+  endif()
+endif()
