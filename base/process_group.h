@@ -35,7 +35,7 @@ class ProcessGroup {
   // Every rank's bytes on rank 0, in rank order (other ranks get an empty vector).
   std::vector<std::string> gather(const std::string& bytes) const;
 
-  // "MPI (Open MPI 4.1.4)" or "no MPI in this build": for reports and --version.
+  // "MPI (Open MPI v4.1.4)" or "no MPI in this build (...)": for --version.
   static std::string implementation();
 
  private:

@@ -7,7 +7,7 @@ namespace ldd::tools {
 
 const char* version();
 const char* commit();
-// "ldd 0.1.0 (commit 0123456789ab)"
+// "ldd 0.1.0 (commit 0123456789ab), MPI (Open MPI v4.1.4)" (or ", no MPI in this build ...")
 std::string version_line();
 
 }  // namespace ldd::tools

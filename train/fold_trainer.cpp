@@ -338,6 +338,11 @@ std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
 FoldResult train_fold(const ExperimentConfig& c, const ImbalanceConfig& imbalance, const DiscDataset& data, const FoldSplit& split,
                       int fold, const std::filesystem::path& dir, const FoldOptions& options) {
   LDD_CHECK(!split.train.empty() && !split.test.empty(), "fold " << fold + 1 << ": empty training or test set");
+  // A rank without rows skips the batch's forward and so its dropout draws: harmless on an epoch's last
+  // batch (the next epoch reseeds), not on every batch.
+  LDD_CHECK(!options.shards || c.batch_size >= options.shards->size(),
+            c.source << ": training.batch_size " << c.batch_size << " is smaller than the " << options.shards->size()
+                     << " ranks of training.data_parallel: each rank needs a share of every batch (raise it, or use fewer ranks)");
   const int classes = c.classes();
   const auto f = static_cast<std::uint64_t>(fold);
   std::filesystem::create_directories(dir);

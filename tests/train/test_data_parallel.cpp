@@ -16,14 +16,16 @@ using namespace ldd::train;
 
 namespace {
 
-DiscGraderConfig tiny_grader() {
+// The quickstart's network (a narrower one's ReLUs are mostly dead at initialisation, where a wrong
+// dropout mask hardly shows).
+DiscGraderConfig quickstart_grader() {
   DiscGraderConfig c;
-  c.vggm.in_channels = 3;
+  c.vggm.in_channels = 9;
   c.vggm.height = c.vggm.width = 64;
   c.vggm.classes = 4;
-  c.vggm.conv_channels = {4, 6, 6, 6, 6};
-  c.vggm.fc_width = 24;
-  c.vggm.dropout = 0.4f;  // large: a mask drawn for the wrong rows would show
+  c.vggm.conv_channels = {24, 48, 64, 64, 64};
+  c.vggm.fc_width = 256;
+  c.vggm.dropout = 0.5f;
   c.side_inputs = 4;
   return c;
 }
@@ -82,7 +84,7 @@ TEST_CASE("a batch's shards cover its rows once, in order, for any number of ran
 }
 
 TEST_CASE("data-parallel shards with their dropout rows and loss shares add up to the whole batch's gradient") {
-  const DiscGraderConfig c = tiny_grader();
+  const DiscGraderConfig c = quickstart_grader();
   Generator init(11), data(12);
   DiscGrader model(c, InitScheme::Kaiming, init);
   model.train();
@@ -117,13 +119,17 @@ TEST_CASE("data-parallel shards with their dropout rows and loss shares add up t
     const auto g = shard_gradient(model, b, s.begin, s.end, share, weights, seed, /*offset=*/false);
     for (std::size_t i = 0; i < wrong.size(); ++i) wrong[i] += g[i];
   }
-  double differs = 0;
-  for (std::size_t i = 0; i < whole.size(); ++i) differs = std::max(differs, std::abs(wrong[i] - whole[i]));
-  CHECK(differs > 1e-4);
+  double differs = 0, largest = 0;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    differs = std::max(differs, std::abs(wrong[i] - whole[i]));
+    largest = std::max(largest, std::abs(whole[i]));
+  }
+  INFO("largest gradient " << largest << ", largest difference without the offset " << differs);
+  CHECK(differs > 0.1 * largest);
 }
 
 TEST_CASE("flat gradients go back into the parameters, with the extras after them") {
-  const DiscGraderConfig c = tiny_grader();
+  const DiscGraderConfig c = quickstart_grader();
   Generator init(3);
   DiscGrader model(c, InitScheme::Kaiming, init);
   model.zero_grad();
@@ -158,3 +164,4 @@ TEST_CASE("a crop augmented from a separate draw is the crop augment_crop makes,
     CHECK(a.next_u64() == b.next_u64());
   }
 }
+

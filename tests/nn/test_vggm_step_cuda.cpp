@@ -12,7 +12,7 @@
 #include "nn/models/vggm.h"
 #include "nn/ops.h"
 #include "nn/optim/sgd.h"
-#include "tests/cuda/twins.h"
+#include "tests/support/twins.h"
 
 using namespace ldd;
 

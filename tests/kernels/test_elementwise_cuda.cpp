@@ -8,7 +8,7 @@
 #include "kernels/dispatch.h"
 #include "kernels/elementwise.h"
 #include "nn/ops.h"
-#include "tests/cuda/twins.h"
+#include "tests/support/twins.h"
 
 using namespace ldd;
 

@@ -9,7 +9,7 @@
 #include "nn/optim/adam.h"
 #include "nn/optim/clip.h"
 #include "nn/optim/sgd.h"
-#include "tests/cuda/twins.h"
+#include "tests/support/twins.h"
 
 using namespace ldd;
 using test::check_close;

@@ -13,7 +13,7 @@
 
 #include "kernels/device.h"
 #include "nn/ops.h"
-#include "tests/cuda/twins.h"
+#include "tests/support/twins.h"
 
 using namespace ldd;
 using test::check_close;
