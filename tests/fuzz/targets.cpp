@@ -1,6 +1,8 @@
 #include "tests/fuzz/targets.h"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include "base/check.h"
 #include "base/hdf5/file.h"
@@ -138,6 +140,103 @@ void run_cohort(const fs::path& work) {
   }
 }
 
+// Every object of a cohort file below `group` (groups and datasets), in a fixed order.
+void list_objects(const hdf5::File& file, const std::string& group, std::vector<std::string>& out) {
+  for (const auto& name : file.members(group)) {
+    const std::string path = (group == "/" ? "" : group) + "/" + name;
+    out.push_back(path);
+    try {
+      list_objects(file, path, out);
+    } catch (const Error&) {
+      // a dataset: no members
+    }
+  }
+}
+
+// What an edit writes where a number goes: the values a reader must refuse or survive.
+double special_value(std::uint8_t b) {
+  constexpr double kValues[] = {NAN, INFINITY, -INFINITY, -1, 0, 1e30, -1e30, 255, 256, 65535, 65536, 2147483648.0, 0.5, 7, 1e-320, 6};
+  return kValues[b % 16];
+}
+
+// One edit of the recipe, made through HDF5 (the file stays well-formed): remove an object, rewrite a
+// dataset with another shape or type, put a special value into it, or set an attribute to a string, an
+// integer or a special number. Returns how many recipe bytes it used.
+std::size_t apply_edit(hdf5::File& file, const std::vector<std::string>& objects, const std::string& recipe, std::size_t at) {
+  auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(at + k < recipe.size() ? recipe[at + k] : 0); };
+  const std::string& object = objects[byte(1) % objects.size()];
+  try {
+    switch (byte(0) % 8) {
+      case 0:
+        file.remove(object);
+        return 2;
+      case 1: {  // another shape: rank 1-3, each dimension 0-9, values from the recipe
+        const hdf5::Dims dims(static_cast<std::size_t>(1 + byte(2) % 3), static_cast<std::int64_t>(byte(3) % 10));
+        std::int64_t n = 1;
+        for (auto d : dims) n *= d;
+        std::vector<float> values(static_cast<std::size_t>(n), static_cast<float>(special_value(byte(4))));
+        file.remove(object);
+        file.write<float>(object, values, dims);
+        return 5;
+      }
+      case 2: {  // the same shape, one element special, written back as double
+        hdf5::Dims dims;
+        auto values = file.read<double>(object, &dims);
+        if (!values.empty()) values[(static_cast<std::size_t>(byte(2)) * 257 + byte(3)) % values.size()] = special_value(byte(4));
+        file.remove(object);
+        file.write<double>(object, values, dims);
+        return 5;
+      }
+      case 3: {  // the same values as another integer type
+        hdf5::Dims dims;
+        const auto values = file.read<double>(object, &dims);
+        std::vector<std::int64_t> integers;
+        for (double v : values) integers.push_back(std::isfinite(v) ? static_cast<std::int64_t>(std::clamp(v, -1e18, 1e18)) : -1);
+        file.remove(object);
+        file.write<std::int64_t>(object, integers, dims);
+        return 2;
+      }
+      case 4:
+      case 5:
+      case 6: {  // an attribute of the object, one it has or a known name, as text, integer or number
+        std::vector<std::string> names = file.attribute_names(object);
+        for (const char* known : {"status", "naming_notes", "mean_width_mm", "naming_confident_positions", "spacing_mm", "age", "sex"})
+          names.push_back(known);
+        const std::string& name = names[byte(2) % names.size()];
+        if (byte(0) % 8 == 4)
+          file.set_attribute(object, name, std::string(byte(3) % 2 ? "ok" : "\xff not a value"));
+        else if (byte(0) % 8 == 5)
+          file.set_attribute(object, name, static_cast<std::int64_t>(std::abs(special_value(byte(3))) < 1e18 ? special_value(byte(3)) : -7));
+        else
+          file.set_attribute(object, name, special_value(byte(3)));
+        return 4;
+      }
+      default:  // no edit: keeps the seed recipes' cohorts as written
+        return 2;
+    }
+  } catch (const Error&) {
+    return 2;  // an edit HDF5 refuses (a group read as a dataset, say) is skipped
+  }
+}
+
+// The cohort's contents fuzzed, not its bytes: the fuzzed input is a recipe of up to 12 edits, applied
+// through HDF5 to a copy of the seed cohort, then read as the byte-level target reads it. The byte-level
+// target (scripts/fuzz) also fuzzes libhdf5's own parser, whose known overflow keeps it out of CI; this
+// one runs in CI and tests our checks of shapes, types, ranges and attributes.
+void run_cohort_content(const fs::path& work) {
+  std::ifstream in(work / "edits.bin", std::ios::binary);
+  const std::string recipe{std::istreambuf_iterator<char>(in), {}};
+  fs::copy_file(work / "base.h5", work / "cohort.h5", fs::copy_options::overwrite_existing);
+  {
+    hdf5::File file = hdf5::File::open_read_write(work / "cohort.h5");
+    std::vector<std::string> objects;
+    list_objects(file, "/", objects);
+    objects.push_back("/");
+    for (std::size_t at = 0, edits = 0; at < recipe.size() && edits < 12; ++edits) at += apply_edit(file, objects, recipe, at);
+  }
+  run_cohort(work);
+}
+
 std::vector<Target> make_targets() {
   return {
       {"nifti", "input.nii", [](const fs::path& w) { check_image(io::read_nifti(w / "input.nii")); }},
@@ -146,6 +245,7 @@ std::vector<Target> make_targets() {
       {"csv", "table.csv", run_csv},
       {"yaml", "config.yaml", run_yaml},
       {"cohort", "cohort.h5", run_cohort},
+      {"cohort-content", "edits.bin", run_cohort_content},
   };
 }
 
@@ -235,6 +335,11 @@ void write_seeds(const fs::path& folder) {
                 fs::copy_options::overwrite_existing);
   fs::create_directories(folder / "cohort");
   write_cohort_seed(folder / "cohort" / "small.h5");
+  // Recipes of edits to the same cohort (side/base.h5): none, and two that change nothing.
+  fs::create_directories(folder / "cohort-content" / "side");
+  write_cohort_seed(folder / "cohort-content" / "side" / "base.h5");
+  io::write_text_atomically(folder / "cohort-content" / "none.bin", "");
+  io::write_text_atomically(folder / "cohort-content" / "no-op.bin", std::string("\x07\x01\x0f\x02", 4));
 }
 
 }  // namespace ldd::fuzz
