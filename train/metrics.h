@@ -9,10 +9,15 @@
 
 namespace ldd::train {
 
+// A test disc as every metric reads it (fold metrics, the pooled ones with their bootstrap, the per-level
+// table): the run's output (train/run_folder.h's DiscOutput) joined with the truth and the decision.
 struct DiscPrediction {
   int baseline = 0, true_followup = 0, predicted_followup = 0;  // grade indices from 0
   double p_progression = 0.0;                                    // P(follow-up > baseline)
   bool called = false;                                           // progression called (train/decision.h)
+  std::size_t subject = 0;                                       // any id of the person: the bootstrap's clusters
+  int level = 0;                                                 // 0 = L1-L2 .. 4 = L5-S1
+  bool progressed() const { return true_followup > baseline; }
 };
 // The paper's rule: progression is called when the predicted follow-up grade is above the baseline.
 inline bool paper_rule(const DiscPrediction& d) { return d.predicted_followup > d.baseline; }

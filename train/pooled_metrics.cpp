@@ -20,9 +20,9 @@ struct Binary {
   double balanced_accuracy, precision, recall, f1, specificity;
 };
 
-Binary binary_of(const std::vector<const ScoredDisc*>& discs) {
+Binary binary_of(const std::vector<const DiscPrediction*>& discs) {
   double tp = 0, fp = 0, tn = 0, fn = 0;
-  for (const auto* d : discs) (d->progressed ? (d->called ? tp : fn) : (d->called ? fp : tn)) += 1;
+  for (const auto* d : discs) (d->progressed() ? (d->called ? tp : fn) : (d->called ? fp : tn)) += 1;
   Binary b{};
   b.recall = ratio(tp, tp + fn);
   b.specificity = ratio(tn, tn + fp);
@@ -36,10 +36,10 @@ struct Values {
   double balanced_accuracy, precision, recall, f1, roc_auc, average_precision, brier, ece;
 };
 
-Values values_of(const std::vector<const ScoredDisc*>& discs) {
+Values values_of(const std::vector<const DiscPrediction*>& discs) {
   std::vector<double> p;
   std::vector<bool> outcome;
-  for (const auto* d : discs) p.push_back(d->p), outcome.push_back(d->progressed);
+  for (const auto* d : discs) p.push_back(d->p_progression), outcome.push_back(d->progressed());
   const Binary b = binary_of(discs);
   return {b.balanced_accuracy, b.precision, b.recall, b.f1, roc_auc(p, outcome), average_precision(p, outcome),
           brier_score(p, outcome), expected_calibration_error(p, outcome)};
@@ -102,24 +102,24 @@ double average_precision(const std::vector<double>& scores, const std::vector<bo
   return area;
 }
 
-PooledMetrics pool_out_of_fold(const std::vector<ScoredDisc>& discs, int resamples, std::uint64_t seed) {
+PooledMetrics pool_out_of_fold(const std::vector<DiscPrediction>& discs, int resamples, std::uint64_t seed) {
   LDD_CHECK(resamples >= 0, "pool_out_of_fold: " << resamples << " resamples");
   PooledMetrics m;
   m.resamples = resamples;
   m.discs = static_cast<std::int64_t>(discs.size());
-  std::map<std::size_t, std::vector<const ScoredDisc*>> by_subject;
-  for (const auto& d : discs) by_subject[d.subject].push_back(&d), m.progressed += d.progressed;
+  std::map<std::size_t, std::vector<const DiscPrediction*>> by_subject;
+  for (const auto& d : discs) by_subject[d.subject].push_back(&d), m.progressed += d.progressed();
   m.subjects = static_cast<std::int64_t>(by_subject.size());
-  std::vector<const ScoredDisc*> all;
+  std::vector<const DiscPrediction*> all;
   for (const auto& d : discs) all.push_back(&d);
   const Values point = values_of(all);
 
-  std::vector<const std::vector<const ScoredDisc*>*> clusters;
+  std::vector<const std::vector<const DiscPrediction*>*> clusters;
   for (const auto& [subject, members] : by_subject) clusters.push_back(&members);
   std::vector<Values> draws;
   Generator gen(seed);
   for (int r = 0; r < resamples && !clusters.empty(); ++r) {
-    std::vector<const ScoredDisc*> sample;
+    std::vector<const DiscPrediction*> sample;
     for (std::size_t k = 0; k < clusters.size(); ++k) {
       const auto& members = *clusters[static_cast<std::size_t>(gen.next_u64() % clusters.size())];
       sample.insert(sample.end(), members.begin(), members.end());
@@ -144,7 +144,7 @@ PooledMetrics pool_out_of_fold(const std::vector<ScoredDisc>& discs, int resampl
   for (int b = 0; b < kBins; ++b) {
     ReliabilityBin bin{static_cast<double>(b) / kBins, static_cast<double>(b + 1) / kBins, 0, 0, 0};
     for (const auto& d : discs)
-      if (bin_of(d.p, kBins) == static_cast<std::size_t>(b)) bin.discs += 1, bin.mean_predicted += d.p, bin.observed += d.progressed;
+      if (bin_of(d.p_progression, kBins) == static_cast<std::size_t>(b)) bin.discs += 1, bin.mean_predicted += d.p_progression, bin.observed += d.progressed();
     if (bin.discs == 0) continue;
     bin.mean_predicted /= static_cast<double>(bin.discs);
     bin.observed /= static_cast<double>(bin.discs);
@@ -153,8 +153,8 @@ PooledMetrics pool_out_of_fold(const std::vector<ScoredDisc>& discs, int resampl
   return m;
 }
 
-std::vector<LevelMetrics> per_level(const std::vector<ScoredDisc>& discs) {
-  std::map<int, std::vector<const ScoredDisc*>> by_level;
+std::vector<LevelMetrics> per_level(const std::vector<DiscPrediction>& discs) {
+  std::map<int, std::vector<const DiscPrediction*>> by_level;
   for (const auto& d : discs) by_level[d.level].push_back(&d);
   std::vector<LevelMetrics> rows;
   for (const auto& [level, members] : by_level) {
@@ -163,7 +163,7 @@ std::vector<LevelMetrics> per_level(const std::vector<ScoredDisc>& discs) {
     row.discs = static_cast<std::int64_t>(members.size());
     std::vector<double> p;
     std::vector<bool> outcome;
-    for (const auto* d : members) row.progressed += d->progressed, row.called += d->called, p.push_back(d->p), outcome.push_back(d->progressed);
+    for (const auto* d : members) row.progressed += d->progressed(), row.called += d->called, p.push_back(d->p_progression), outcome.push_back(d->progressed());
     const Binary b = binary_of(members);
     row.recall = b.recall, row.specificity = b.specificity, row.balanced_accuracy = b.balanced_accuracy, row.precision = b.precision;
     row.roc_auc = roc_auc(p, outcome);

@@ -9,15 +9,9 @@
 #include <limits>
 #include <vector>
 
-namespace ldd::train {
+#include "train/metrics.h"
 
-struct ScoredDisc {
-  std::size_t subject = 0;  // any id of the person, for the bootstrap's clusters
-  int level = 0;            // 0 = L1-L2 .. 4 = L5-S1
-  double p = 0;             // P(progression)
-  bool progressed = false;  // the truth
-  bool called = false;      // the run's decision
-};
+namespace ldd::train {
 
 struct Estimate {
   double value = std::numeric_limits<double>::quiet_NaN();  // on all discs; NaN where undefined
@@ -39,7 +33,7 @@ struct PooledMetrics {
 };
 
 // Bootstrap by subject, `resamples` draws from a generator seeded with `seed` (same input, same output).
-PooledMetrics pool_out_of_fold(const std::vector<ScoredDisc>& discs, int resamples = 2000, std::uint64_t seed = 1);
+PooledMetrics pool_out_of_fold(const std::vector<DiscPrediction>& discs, int resamples = 2000, std::uint64_t seed = 1);
 
 struct LevelMetrics {
   int level = 0;
@@ -47,7 +41,7 @@ struct LevelMetrics {
   double recall = 0, specificity = 0, balanced_accuracy = 0, precision = 0, roc_auc = 0;  // NaN where undefined
 };
 // One row per level present, L1-L2 first; no intervals (a level has a fifth of the discs).
-std::vector<LevelMetrics> per_level(const std::vector<ScoredDisc>& discs);
+std::vector<LevelMetrics> per_level(const std::vector<DiscPrediction>& discs);
 
 // Mean squared difference between P and the outcome (0 = perfect; always calling 0.5 scores 0.25).
 double brier_score(const std::vector<double>& p, const std::vector<bool>& outcome);

@@ -39,9 +39,9 @@ std::vector<DiscPrediction> predictions_of(const DiscDataset& data, const std::v
   std::vector<DiscPrediction> out;
   for (const auto& t : test) {
     const auto& s = data.samples[t.sample];
-    DiscPrediction d{s.baseline, s.followup, t.predicted, t.p_progression};
-    d.called = progression_called(t, s.baseline, threshold);
-    out.push_back(d);
+    out.push_back({.baseline = s.baseline, .true_followup = s.followup, .predicted_followup = t.predicted,
+                   .p_progression = t.p_progression, .called = progression_called(t, s.baseline, threshold),
+                   .subject = s.subject, .level = s.level});
   }
   return out;
 }
@@ -133,7 +133,7 @@ std::size_t subjects_tested(const DiscDataset& data, const std::vector<FoldOutco
 RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>& folds, int classes, const DecisionConfig& decision,
                         const TrueRiskOfDiscs* truth) {
   RunMetrics r;
-  std::vector<ScoredDisc> scored;
+  std::vector<DiscPrediction> pooled;  // every fold's test discs, called as the run decides
   for (const auto& f : folds) {
     LDD_CHECK(f.threshold || !f.fit.empty(), "fold " << f.fold + 1 << ": no predictions on the discs its threshold is chosen on (fit_predictions.csv);"
                                       << " the fold was trained by an older ldd: start the run again without --resume");
@@ -144,11 +144,8 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
     r.model_paper_rule.push_back(evaluate(predictions_of(data, f.test, std::nullopt), classes));
     r.model_threshold.push_back(evaluate(predictions_of(data, f.test, threshold), classes));
     r.model.push_back(decision.rule == DecisionRule::Paper ? r.model_paper_rule.back() : r.model_threshold.back());
-    for (const auto& o : f.test) {
-      const auto& s = data.samples[o.sample];
-      scored.push_back({s.subject, s.level, o.p_progression, s.followup > s.baseline,
-                        progression_called(o, s.baseline, decision.rule == DecisionRule::Paper ? std::nullopt : std::optional<double>(threshold))});
-    }
+    const auto called = predictions_of(data, f.test, decision.rule == DecisionRule::Paper ? std::nullopt : std::optional<double>(threshold));
+    pooled.insert(pooled.end(), called.begin(), called.end());
     const auto discs = predictions_of(data, f.test, std::nullopt);
     r.never_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::FollowUpEqualsBaseline, classes), classes));
     r.every_disc_progresses.push_back(evaluate(baseline_predictions(discs, Baseline::EveryDiscProgresses, classes), classes));
@@ -162,8 +159,8 @@ RunMetrics evaluate_run(const DiscDataset& data, const std::vector<FoldOutcome>&
       r.full_oracle.push_back(reference(Reference::FullOracle));
     }
   }
-  r.pooled = pool_out_of_fold(scored);
-  r.levels = per_level(scored);
+  r.pooled = pool_out_of_fold(pooled);
+  r.levels = per_level(pooled);
   return r;
 }
 

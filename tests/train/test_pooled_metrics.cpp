@@ -29,15 +29,21 @@ TEST_CASE("average precision: scikit-learn's example, a perfect ranking, ties an
 
 namespace {
 
+// A disc of `subject` at `level` as the pooled metrics read it: baseline grade 0, one grade worse when it progressed.
+DiscPrediction scored(std::size_t subject, int level, double p, bool progressed, bool called) {
+  return {.baseline = 0, .true_followup = progressed ? 1 : 0, .predicted_followup = called ? 1 : 0, .p_progression = p, .called = called,
+          .subject = subject, .level = level};
+}
+
 // `subjects` people with `per_subject` discs each whose P(progression) is informative but noisy.
-std::vector<ScoredDisc> cohort(int subjects, int per_subject, std::uint64_t seed) {
+std::vector<DiscPrediction> cohort(int subjects, int per_subject, std::uint64_t seed) {
   ldd::Generator gen(seed);
-  std::vector<ScoredDisc> discs;
+  std::vector<DiscPrediction> discs;
   for (int s = 0; s < subjects; ++s) {
     const bool progressed = gen.uniform() < 0.3;
     const double p = std::clamp((progressed ? 0.6 : 0.3) + 0.25 * gen.normal(), 0.0, 1.0);
     for (int k = 0; k < per_subject; ++k)
-      discs.push_back({static_cast<std::size_t>(s), k % 5, p, progressed, p >= 0.45});
+      discs.push_back(scored(static_cast<std::size_t>(s), k % 5, p, progressed, p >= 0.45));
   }
   return discs;
 }
@@ -66,7 +72,8 @@ TEST_CASE("the subject bootstrap is seeded, brackets its estimate, narrows with 
 }
 
 TEST_CASE("reliability bins and the per-level table") {
-  std::vector<ScoredDisc> discs{{0, 0, 0.05, false, false}, {1, 0, 0.15, true, false}, {2, 4, 0.95, true, true}, {3, 4, 0.92, false, true}};
+  std::vector<DiscPrediction> discs{scored(0, 0, 0.05, false, false), scored(1, 0, 0.15, true, false), scored(2, 4, 0.95, true, true),
+                                    scored(3, 4, 0.92, false, true)};
   const PooledMetrics m = pool_out_of_fold(discs, 50, 1);
   REQUIRE(m.reliability.size() == 3);
   CHECK(m.reliability[2].discs == 2);
@@ -80,7 +87,7 @@ TEST_CASE("reliability bins and the per-level table") {
   CHECK(levels[1].recall == 1.0);
   CHECK(levels[1].specificity == 0.0);
   CHECK(levels[1].roc_auc == 1.0);
-  const PooledMetrics none = pool_out_of_fold({{0, 0, 0.2, false, false}, {1, 1, 0.4, false, true}}, 50, 1);
+  const PooledMetrics none = pool_out_of_fold({scored(0, 0, 0.2, false, false), scored(1, 1, 0.4, false, true)}, 50, 1);
   CHECK(std::isnan(none.roc_auc.value));  // undefined without a progressing disc, never 0.5
   CHECK(std::isnan(none.roc_auc.low));
 }
