@@ -175,7 +175,7 @@ void resume_fold(const std::filesystem::path& checkpoint, DiscGrader& model, Opt
   const CheckpointInfo info = load_checkpoint(checkpoint, model, &optimizer);
   LDD_CHECK(info.model_config == mc.describe(), checkpoint.string() << ": the checkpoint's model differs from the config's;"
                                                                     << " start again without --resume or use another --out");
-  result.history = history_from_checkpoint(info.extras.at("history"));
+  result.history = history_from_checkpoint(info.extras.at("history"), checkpoint);
   stopping.best_loss = read_number(info.extras.at("best_loss"));
   stopping.since_best = std::stoll(info.extras.at("since_best"));
   result.best_epoch = std::stoll(info.extras.at("best_epoch"));
@@ -188,7 +188,7 @@ void save_fold(const std::filesystem::path& checkpoint, const DiscGrader& model,
                   {.model_config = mc.describe(),
                    .epoch = result.history.back().epoch,
                    .step = optimizer.steps(),
-                   .extras = {{"history", history_for_checkpoint(result.history)},
+                   .extras = {{"history", history_csv(result.history)},
                               {"best_loss", exact_number(stopping.best_loss)},
                               {"since_best", std::to_string(stopping.since_best)},
                               {"best_epoch", std::to_string(result.best_epoch)},

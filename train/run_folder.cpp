@@ -39,7 +39,7 @@ std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOu
 }
 
 // An undefined value (no validation split) is an empty cell, never a made-up 0.
-std::string optional_number(double v) { return std::isnan(v) ? std::string() : number(v); }
+std::string optional_number(double v) { return std::isnan(v) ? std::string() : exact_number(v); }
 double optional_double(const std::string& cell) { return cell.empty() ? std::numeric_limits<double>::quiet_NaN() : read_number(cell); }
 
 }  // namespace
@@ -122,17 +122,20 @@ void write_left_out(const std::filesystem::path& path, const DiscDataset& data) 
   io::write_text_atomically(path, text);
 }
 
-void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
+std::string history_csv(const std::vector<EpochRecord>& history) {
   std::ostringstream o;
   o << "epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n";
   for (const auto& e : history)
-    o << e.epoch << ',' << number(e.learning_rate) << ',' << number(e.train_loss) << ',' << number(e.train_accuracy) << ','
-      << optional_number(e.validation_loss) << ',' << optional_number(e.validation_accuracy) << ',' << number(e.seconds) << '\n';
-  io::write_text_atomically(path, o.str());
+    o << e.epoch << ',' << exact_number(e.learning_rate) << ',' << exact_number(e.train_loss) << ',' << exact_number(e.train_accuracy) << ','
+      << optional_number(e.validation_loss) << ',' << optional_number(e.validation_accuracy) << ',' << exact_number(e.seconds) << '\n';
+  return o.str();
 }
 
-std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
-  const auto table = io::CsvTable::read(path);
+void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
+  io::write_text_atomically(path, history_csv(history));
+}
+
+std::vector<EpochRecord> parse_history(const io::CsvTable& table) {
   table.require_columns({"epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "seconds"});
   std::vector<EpochRecord> out;
   for (std::size_t r = 0; r < table.rows(); ++r) {
@@ -147,19 +150,17 @@ std::vector<EpochRecord> read_history(const std::filesystem::path& path) {
   return out;
 }
 
-std::string history_for_checkpoint(const std::vector<EpochRecord>& history) {
-  std::string text;
-  for (const auto& e : history)
-    text += std::to_string(e.epoch) + ' ' + exact_number(e.learning_rate) + ' ' + exact_number(e.train_loss) + ' ' +
-            exact_number(e.train_accuracy) + ' ' + exact_number(e.validation_loss) + ' ' + exact_number(e.validation_accuracy) + ' ' +
-            exact_number(e.seconds) + '\n';
-  return text;
-}
+std::vector<EpochRecord> read_history(const std::filesystem::path& path) { return parse_history(io::CsvTable::read(path)); }
 
-std::vector<EpochRecord> history_from_checkpoint(const std::string& text) {
+std::vector<EpochRecord> history_from_checkpoint(const std::string& text, const std::filesystem::path& checkpoint) {
+  if (text.rfind("epoch,", 0) == 0) {
+    std::istringstream in(text);
+    return parse_history(io::CsvTable::parse(in, checkpoint.string() + " (its history)"));
+  }
+  // A checkpoint written before history.csv's format was its own: one line per epoch, fields as words
+  // ("nan" without a validation split, which >> into a double refuses).
   std::vector<EpochRecord> out;
   std::istringstream in(text);
-  // Fields as words: a fold without validation has NaN there, written "nan", which >> into a double refuses.
   std::array<std::string, 7> f;
   while (in >> f[0] >> f[1] >> f[2] >> f[3] >> f[4] >> f[5] >> f[6])
     out.push_back({std::stoll(f[0]), read_number(f[1]), read_number(f[2]), read_number(f[3]), read_number(f[4]), read_number(f[5]), read_number(f[6])});

@@ -85,11 +85,12 @@ void write_left_out(const std::filesystem::path& path, const DiscDataset& data);
 std::string prediction_columns(const DiscDataset& data);
 std::string prediction_cells(const DiscDataset& data, const DiscOutput& output);
 
-// history.csv (10 digits, empty validation cells without a validation split) and the fold checkpoint's
-// history (exact_number, "nan" without one), from which a resumed fold's history.csv is written.
+// A fold's epochs as one CSV text, exact (exact_number; empty validation cells without a validation
+// split): history.csv, and the same text inside the fold's checkpoint, from which a resumed fold goes on.
+std::string history_csv(const std::vector<EpochRecord>& history);
 void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
 std::vector<EpochRecord> read_history(const std::filesystem::path& path);
-std::string history_for_checkpoint(const std::vector<EpochRecord>& history);
-std::vector<EpochRecord> history_from_checkpoint(const std::string& text);
+// The checkpoint's history; also the word-per-field lines checkpoints held before (they still resume).
+std::vector<EpochRecord> history_from_checkpoint(const std::string& text, const std::filesystem::path& checkpoint);
 
 }  // namespace ldd::train

@@ -35,6 +35,10 @@ std::vector<std::string> split(const std::string& line, char separator) {
 CsvTable CsvTable::read(const std::filesystem::path& path) {
   std::ifstream in(path);
   LDD_CHECK(in.good(), "cannot read CSV file '" << path.string() << "'");
+  return parse(in, path);
+}
+
+CsvTable CsvTable::parse(std::istream& in, const std::filesystem::path& path) {
   CsvTable t;
   t.path_ = path;
   std::string line;

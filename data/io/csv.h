@@ -4,6 +4,7 @@
 // column, so errors point at it.
 #pragma once
 #include <filesystem>
+#include <istream>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@ namespace ldd::io {
 class CsvTable {
  public:
   static CsvTable read(const std::filesystem::path& path);
+  // A table held in memory (a CSV stored inside another file); `name` stands for the file in messages.
+  static CsvTable parse(std::istream& in, const std::filesystem::path& name);
   // Throws naming the file and the missing columns when any is absent.
   void require_columns(const std::vector<std::string>& names) const;
   bool has_column(const std::string& name) const { return columns_.count(name) > 0; }

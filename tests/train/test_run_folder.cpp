@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "base/check.h"
 #include "data/io/text_file.h"
 #include "tests/support/temp_dir.h"
 #include "train/format.h"
@@ -118,24 +119,30 @@ TEST_CASE("a run's predictions.csv is every fold's file, fold by fold, under one
   CHECK(io::read_text(dir / run_file::predictions) == one + two.substr(two.find('\n') + 1));
 }
 
-TEST_CASE("history.csv and the checkpoint's history read back, only the checkpoint's exactly") {
+TEST_CASE("history.csv and the checkpoint hold one exact encoding of the epochs, and older checkpoints' lines still read") {
   std::vector<EpochRecord> history{{1, 1e-3, 1.0 / 3, 0.25, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(), 2.0 / 3},
                                    {2, 9.99e-4, 0.3, 0.5, 0.1 + 0.2, 0.75, 1.5}};
-  const auto back = history_from_checkpoint(history_for_checkpoint(history));
   TempDir dir;
   write_history(dir / run_file::history, history);
-  const auto csv = read_history(dir / run_file::history);
-  REQUIRE(back.size() == 2);
-  REQUIRE(csv.size() == 2);
-  for (std::size_t i = 0; i < 2; ++i) {
-    CHECK(back[i].epoch == history[i].epoch);
-    CHECK(back[i].train_loss == history[i].train_loss);
-    CHECK(back[i].seconds == history[i].seconds);
-    CHECK(csv[i].train_loss == std::stod(number(history[i].train_loss)));
+  CHECK(io::read_text(dir / run_file::history) == history_csv(history));  // the checkpoint stores the same text
+  const auto csv = read_history(dir / run_file::history), back = history_from_checkpoint(history_csv(history), "c.h5");
+  // What checkpoints held before: a line of words per epoch, "nan" without validation.
+  const auto old = history_from_checkpoint("1 0.001 0.33333333333333331 0.25 nan nan 0.66666666666666663\n"
+                                           "2 0.00099900000000000002 0.29999999999999999 0.5 0.30000000000000004 0.75 1.5\n", "old.h5");
+  for (const auto* read : {&csv, &back, &old}) {
+    REQUIRE(read->size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const EpochRecord &a = (*read)[i], &e = history[i];
+      CHECK(a.epoch == e.epoch);
+      CHECK(a.learning_rate == e.learning_rate);
+      CHECK(a.train_loss == e.train_loss);
+      CHECK(a.train_accuracy == e.train_accuracy);
+      CHECK(a.seconds == e.seconds);
+      CHECK((std::isnan(e.validation_loss) ? std::isnan(a.validation_loss) : a.validation_loss == e.validation_loss));
+    }
   }
-  CHECK(std::isnan(back[0].validation_loss));
-  CHECK(std::isnan(csv[0].validation_accuracy));
-  CHECK(back[1].validation_loss == 0.1 + 0.2);
-  CHECK(io::read_text(dir / run_file::history).find("\n1,0.001,0.3333333333,0.25,,,0.6666666667\n") != std::string::npos);
+  CHECK(io::read_text(dir / run_file::history).find("\n1,0.001,0.33333333333333331,0.25,,,0.66666666666666663\n") != std::string::npos);
+  CHECK_THROWS_WITH_AS(history_from_checkpoint("epoch,learning_rate\n1,0.1\n", "bad.h5"), doctest::Contains("bad.h5 (its history): missing column(s)"),
+                       ldd::Error);
   CHECK(fold_folder("runs/x", 0) == std::filesystem::path("runs/x/fold-1"));
 }
