@@ -13,6 +13,7 @@
 #include <string>
 
 #include "base/check.h"
+#include "base/process_group.h"
 #include "base/version.h"
 
 namespace ldd::tools {
@@ -40,6 +41,15 @@ inline std::optional<int> parse_command_line(const char* name, const boost::prog
     return 0;
   }
   return std::nullopt;
+}
+
+// Commands that do not share work over MPI ranks (predict, synth, ingest): under `mpirun -np N` they
+// would run N copies writing the same files, so they stop at once and say so.
+inline void refuse_several_ranks(const char* name) {
+  const int ranks = ProcessGroup::launched_ranks();
+  LDD_CHECK(ranks == 1, name << " runs as one process, and mpirun started " << ranks
+                             << " of them (they would write the same files); start it without mpirun (train and segflow share "
+                             << "their work over ranks: docs/scale-out.md)");
 }
 
 // --threads N: 0 keeps OMP_NUM_THREADS or all cores; more than 1024 is refused (an OpenMP runtime asked for

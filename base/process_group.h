@@ -35,6 +35,8 @@ class ProcessGroup {
   // Every rank's bytes on rank 0, in rank order (other ranks get an empty vector).
   std::vector<std::string> gather(const std::string& bytes) const;
 
+  // How many ranks the launcher started (mpirun's or a PMI environment), 1 without one; MPI untouched.
+  static int launched_ranks();
   // "MPI (Open MPI v4.1.4)" or "no MPI in this build (...)": for --version.
   static std::string implementation();
 

@@ -1,10 +1,12 @@
+#include "base/process_group.h"
+
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 
 #include "base/check.h"
-#include "base/process_group.h"
 
 namespace ldd {
 namespace {
@@ -88,6 +90,12 @@ std::vector<std::string> ProcessGroup::gather(const std::string& bytes) const {
     for (int r = 0; r < size_; ++r)
       parts.push_back(all.substr(static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]), static_cast<std::size_t>(sizes[static_cast<std::size_t>(r)])));
   return parts;
+}
+
+int ProcessGroup::launched_ranks() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(name)) return std::max(1, std::atoi(n));
+  return 1;
 }
 
 std::string ProcessGroup::implementation() {

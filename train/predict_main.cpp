@@ -15,6 +15,7 @@ using namespace ldd;
 namespace {
 
 int run(int argc, char** argv) {
+  tools::refuse_several_ranks("predict");
   po::options_description options(
       "predict: apply a trained run (its fold models' ensemble, or one fold) to a cohort\n\n"
       "  predict --run runs/quickstart --cohort new.h5 --out predictions/new\n"

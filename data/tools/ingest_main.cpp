@@ -14,6 +14,7 @@ using namespace ldd;
 namespace {
 
 int run(int argc, char** argv) {
+  tools::refuse_several_ranks("ingest");
   po::options_description options(
       "ingest: real sagittal lumbar MRI and per-disc grades into an ldd cohort file (data/SCHEMA.md)\n\n"
       "  ingest --images images.csv [--labels labels.csv] [--demographics demo.csv] --out cohort.h5\n"

@@ -20,6 +20,7 @@ using namespace ldd::synth;
 namespace {
 
 int run(int argc, char** argv) {
+  tools::refuse_several_ranks("synth");
   po::options_description options(
       "synth: generate the synthetic longitudinal lumbar MRI cohort\n\n"
       "  synth --out cohort.h5 [--config synth.yaml] [--subjects N] [--seed S] [--report] [--examples DIR]\n"

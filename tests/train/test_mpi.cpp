@@ -1,7 +1,8 @@
 // `mpirun -np N train` (issue 20) on the tiny experiment, against one process: the folds and strategies
 // shared out give byte-identical results; data-parallel training agrees within its tolerance; a rank
 // killed mid-run is resumed with another N to identical results; SegFlow's volumes shared out give the
-// cohort one process writes. Skipped, saying so, in a build without MPI.
+// cohort one process writes; the commands that do not share work refuse several ranks. The mpirun tests
+// are skipped, saying so, in a build without MPI.
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -205,4 +206,14 @@ TEST_CASE("mpirun -np 2 segflow shares out the volumes and writes the cohort one
   std::size_t leftovers = 0;  // no copy or part file of a rank stays behind
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) leftovers += entry.path().string().find("segflow-tmp") != std::string::npos;
   CHECK(leftovers == 0);
+}
+
+TEST_CASE("a command that does not share its work over ranks stops at once under mpirun -np 2, and writes nothing") {
+  TempDir dir;
+  // The launcher's environment alone says how many ranks it started: no MPI is needed to test the refusal.
+  const int rc = run(std::string("OMPI_COMM_WORLD_SIZE=2 ") + LDD_SYNTH_BINARY + " --out '" + (dir / "c.h5").string() + "' --subjects 2",
+                     dir / "synth.log");
+  CHECK(rc == 1);
+  CHECK(read(dir / "synth.log").find("synth runs as one process, and mpirun started 2 of them") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "c.h5"));
 }
