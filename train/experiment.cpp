@@ -250,6 +250,44 @@ std::vector<FoldOutcome> completed_folds(const ExperimentConfig& c, const Strate
   return done;
 }
 
+// Rank 0, once every fold's files are written: each strategy's report (when all its folds are complete)
+// and, with compare, comparison.md. Returns the report's path, empty when a fold is missing.
+std::filesystem::path write_reports(const ExperimentConfig& c, const std::vector<StrategyRun>& runs, const DiscDataset& data,
+                                    const std::filesystem::path& folder, const RunOptions& o, double start) {
+  std::filesystem::path report;
+  // Synthetic ground truth, for the report's oracles only: nothing above or in training reads it.
+  const auto truth = c.target == Target::FollowUp ? load_true_risk(c.cohort, data) : std::nullopt;
+  std::vector<std::pair<std::string, RunMetrics>> compared;
+  for (const auto& run : runs) {
+    const auto folds = completed_folds(c, run, data);
+    if (static_cast<int>(folds.size()) < c.folds) {
+      o.log(run.name + ": " + std::to_string(folds.size()) + " of " + std::to_string(c.folds) +
+            " folds complete; the report is written when all are (run the others with --fold K --resume)");
+      continue;
+    }
+    const auto context = [&](const std::string& plots_note) {
+      return RunContext{.strategy = run.name, .device = to_string(c.device), .threads = omp_get_max_threads(),
+                        .seconds = monotonic_seconds() - start, .plots_note = plots_note};
+    };
+    if (c.target == Target::Current) {
+      const GradingRunMetrics metrics = evaluate_grading_run(data, folds, c.classes());
+      write_grading_run_data(run.folder, c, data, folds, metrics);
+      write_grading_report(run.folder, c, data, folds, metrics, context(make_plots(run.folder, o)));
+    } else {
+      const RunMetrics metrics = evaluate_run(data, folds, c.classes(), c.decision, truth ? &*truth : nullptr);
+      write_run_data(run.folder, c, data, folds, metrics, run.name);
+      write_report(run.folder, c, data, folds, metrics, context(make_plots(run.folder, o)));
+      compared.emplace_back(run.name, metrics);
+    }
+    if (c.compare.empty()) report = run.folder / run_file::report;
+  }
+  if (!c.compare.empty() && compared.size() == runs.size()) {
+    report = folder / run_file::comparison;
+    write_comparison(report, c, compared);
+  }
+  return report;
+}
+
 }  // namespace
 
 std::string first_difference(const std::string& was, const std::string& now) {
@@ -374,36 +412,7 @@ RunResult run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   group.barrier();  // every fold's files are written: rank 0 reads them back and reports
   if (!group.is_root()) return result;
 
-  // Synthetic ground truth, for the report's oracles only: nothing above or in training reads it.
-  const auto truth = c.target == Target::FollowUp ? load_true_risk(c.cohort, data) : std::nullopt;
-  std::vector<std::pair<std::string, RunMetrics>> compared;
-  for (const auto& run : runs) {
-    const auto folds = completed_folds(c, run, data);
-    if (static_cast<int>(folds.size()) < c.folds) {
-      o.log(run.name + ": " + std::to_string(folds.size()) + " of " + std::to_string(c.folds) +
-            " folds complete; the report is written when all are (run the others with --fold K --resume)");
-      continue;
-    }
-    const auto context = [&](const std::string& plots_note) {
-      return RunContext{.strategy = run.name, .device = to_string(c.device), .threads = omp_get_max_threads(),
-                        .seconds = monotonic_seconds() - start, .plots_note = plots_note};
-    };
-    if (c.target == Target::Current) {
-      const GradingRunMetrics metrics = evaluate_grading_run(data, folds, c.classes());
-      write_grading_run_data(run.folder, c, data, folds, metrics);
-      write_grading_report(run.folder, c, data, folds, metrics, context(make_plots(run.folder, o)));
-    } else {
-      const RunMetrics metrics = evaluate_run(data, folds, c.classes(), c.decision, truth ? &*truth : nullptr);
-      write_run_data(run.folder, c, data, folds, metrics, run.name);
-      write_report(run.folder, c, data, folds, metrics, context(make_plots(run.folder, o)));
-      compared.emplace_back(run.name, metrics);
-    }
-    if (c.compare.empty()) result.report = run.folder / run_file::report;
-  }
-  if (!c.compare.empty() && compared.size() == runs.size()) {
-    result.report = result.folder / run_file::comparison;
-    write_comparison(result.report, c, compared);
-  }
+  result.report = write_reports(c, runs, data, result.folder, o, start);
   return result;
 }
 
