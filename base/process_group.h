@@ -24,7 +24,7 @@ class ProcessGroup {
   int rank() const { return rank_; }
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
-  // The ranks that deal out `units` items round robin: is item i this rank's?
+  // Items dealt out to the ranks round robin: is item `item` this rank's?
   bool owns(std::size_t item) const { return static_cast<int>(item % static_cast<std::size_t>(size_)) == rank_; }
 
   void barrier() const;

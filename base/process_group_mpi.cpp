@@ -2,7 +2,6 @@
 
 #include <mpi.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <exception>
 
@@ -90,12 +89,6 @@ std::vector<std::string> ProcessGroup::gather(const std::string& bytes) const {
     for (int r = 0; r < size_; ++r)
       parts.push_back(all.substr(static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]), static_cast<std::size_t>(sizes[static_cast<std::size_t>(r)])));
   return parts;
-}
-
-int ProcessGroup::launched_ranks() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
-    if (const char* n = std::getenv(name)) return std::max(1, std::atoi(n));
-  return 1;
 }
 
 std::string ProcessGroup::implementation() {

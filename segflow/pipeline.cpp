@@ -111,8 +111,8 @@ std::vector<Job> jobs_of(const std::filesystem::path& cohort, bool followup) {
 }
 
 // The refinement network trained on the votes of the first baseline volumes that show a spine.
-std::unique_ptr<RefinementNet> trained_refinement(const std::filesystem::path& cohort, const std::string& cohort_name,
-                                                  const std::vector<Job>& jobs, const SegflowOptions& o) {
+std::unique_ptr<RefinementNet> trained_refinement(const std::filesystem::path& cohort, const std::vector<Job>& jobs,
+                                                  const SegflowOptions& o) {
   const CohortReader reader(cohort);
   std::vector<Volume> volumes;
   std::vector<Votes> votes;
@@ -135,7 +135,7 @@ std::unique_ptr<RefinementNet> trained_refinement(const std::filesystem::path& c
     qualified += bodies >= kTeachingBodies;
     candidates.push_back({std::move(v), std::move(w), bodies});
   }
-  LDD_CHECK(!candidates.empty(), "segflow: the cohort '" << cohort_name << "' has no baseline volume to learn from");
+  LDD_CHECK(!candidates.empty(), "segflow: the cohort '" << cohort.string() << "' has no baseline volume to learn from");
   std::vector<int> bodies;
   for (const auto& c : candidates) bodies.push_back(c.bodies);
   for (std::size_t i : teaching_volumes(bodies, o.train_volumes))
@@ -322,7 +322,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
     } else {
       std::string bytes;
       if (group.is_root()) {
-        net = trained_refinement(cohort, cohort.string(), jobs, o);
+        net = trained_refinement(cohort, jobs, o);
         if (group.size() > 1) bytes = parameter_bytes(*net);
       }
       group.broadcast(bytes);
@@ -342,8 +342,7 @@ SegflowSummary run_segflow(const std::filesystem::path& cohort, const SegflowOpt
     hdf5::File& file = group.is_root() ? updated->file_for_update() : *part_file;
     const std::string failures = segment_share(*net, reader, file, jobs, o, group, progress);
     if (part_file) part_file->commit();
-    const auto all_failures = group.gather(failures);
-    group.barrier();  // every part file is complete
+    const auto all_failures = group.gather(failures);  // after every part file is committed
     if (group.is_root()) summary = merge_shares(file, jobs, all_failures, temporary, group);
   } catch (...) {
     if (group.is_root()) {

@@ -17,6 +17,7 @@
 #include "base/check.h"
 #include "base/hdf5/file.h"
 #include "data/io/text_file.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ldd;
@@ -146,16 +147,6 @@ pid_t start(const std::vector<std::string>& argv, const std::filesystem::path& l
   return child;
 }
 
-// Waits up to `seconds` for `path` to appear; false if the process ended first or time ran out.
-bool appears(const std::filesystem::path& path, pid_t process, double seconds) {
-  for (int i = 0; i < static_cast<int>(seconds * 100); ++i) {
-    if (std::filesystem::exists(path)) return true;
-    if (::waitpid(process, nullptr, WNOHANG) == process) return false;
-    ::usleep(10000);
-  }
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("SIGTERM or Ctrl-C while synth and segflow write: their temporary copies are removed, the cohort is untouched") {
@@ -164,7 +155,7 @@ TEST_CASE("SIGTERM or Ctrl-C while synth and segflow write: their temporary copi
   for (const int sig : {SIGTERM, SIGINT}) {
     const pid_t synth = start({LDD_SYNTH_BINARY, "--out", cohort.string(), "--subjects", "400", "--quiet"}, dir / "synth.log");
     const auto temporary = dir / ("c.h5.tmp-" + std::to_string(synth));
-    REQUIRE(appears(temporary, synth, 60));
+    REQUIRE(testing::wait_for_path(temporary, synth, 60));
     ::kill(synth, sig);
     int status = 0;
     ::waitpid(synth, &status, 0);
@@ -178,7 +169,7 @@ TEST_CASE("SIGTERM or Ctrl-C while synth and segflow write: their temporary copi
   const pid_t segflow = start({LDD_SEGFLOW_BINARY, "--cohort", cohort.string(), "--quiet", "--threads", "1"}, dir / "segflow.log");
   auto copy = cohort;
   copy += ".segflow-tmp";
-  REQUIRE(appears(copy, segflow, 60));
+  REQUIRE(testing::wait_for_path(copy, segflow, 60));
   ::usleep(200000);  // into the refinement's training
   ::kill(segflow, SIGTERM);
   int status = 0;

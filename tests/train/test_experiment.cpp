@@ -6,12 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "base/check.h"
 #include "base/hdf5/file.h"
@@ -20,6 +18,7 @@
 #include "data/io/file_lock.h"
 #include "data/synth/population.h"
 #include "nn/random.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_experiment.h"
 #include "train/experiment.h"
@@ -179,15 +178,7 @@ TEST_CASE("a run killed mid-fold resumes from its checkpoint and ends with the s
   // Kill it once fold 2 has checkpointed an epoch: fold 1 is complete, fold 2 is half-way.
   const auto checkpoint = dir / "killed" / "fold-2" / "checkpoint.h5";
   int status = 0;
-  bool exited = false;
-  for (int i = 0; i < 60000 && !std::filesystem::exists(checkpoint); ++i) {
-    if (::waitpid(child, &status, WNOHANG) == child) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  REQUIRE_MESSAGE(!exited, "train exited before it could be killed, status " << status);
+  REQUIRE_MESSAGE(testing::wait_for_path(checkpoint, child, 300, &status), "train exited (status " << status << ") or ran 300 s before fold 2 checkpointed");
   ::kill(child, SIGKILL);
   ::waitpid(child, &status, 0);
   CHECK(WIFSIGNALED(status));

@@ -8,14 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "base/hdf5/file.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_experiment.h"
 
@@ -40,9 +39,9 @@ std::string read(const std::filesystem::path& p) {
   return b.str();
 }
 
-// `train ARGUMENTS` under `mpirun -np ranks` (ranks 0: without mpirun), one OpenMP thread per rank; the
-// environment that lets Open MPI run as root (CI runs as root) is set for this command only.
-std::string train_command(int ranks, const std::string& arguments) {
+// What starts a command on `ranks` ranks (0: without mpirun), one OpenMP thread per rank; the environment
+// that lets Open MPI run as root (CI runs as root) is set for this command only.
+std::string launcher(int ranks) {
   std::string command = "OMP_NUM_THREADS=1 ";
 #if LDD_HAS_MPI
   if (ranks > 0)
@@ -51,7 +50,12 @@ std::string train_command(int ranks, const std::string& arguments) {
 #else
   (void)ranks;
 #endif
-  return command + LDD_TRAIN_BINARY + " " + arguments + " --threads 1 --quiet --no-plots";
+  return command;
+}
+
+// `train ARGUMENTS` under launcher(ranks).
+std::string train_command(int ranks, const std::string& arguments) {
+  return launcher(ranks) + LDD_TRAIN_BINARY + " " + arguments + " --threads 1 --quiet --no-plots";
 }
 
 int run(const std::string& command, const std::filesystem::path& log) {
@@ -129,28 +133,21 @@ TEST_CASE("a rank killed mid-run: --resume on 3 ranks finishes with the results 
   REQUIRE(run(train_command(0, config + " --out " + (dir / "whole").string()), dir / "whole.log") == 0);
 
   const std::string command = train_command(2, config + " --out " + (dir / "killed").string());
-  const pid_t launcher = fork();
-  REQUIRE(launcher >= 0);
-  if (launcher == 0) {
+  const pid_t job = fork();
+  REQUIRE(job >= 0);
+  if (job == 0) {
     ::execl("/bin/sh", "sh", "-c", (command + " > '" + (dir / "killed.log").string() + "' 2>&1").c_str(), nullptr);
     ::_exit(127);
   }
   // Kill one rank once the second unit (rank 1's first) has checkpointed an epoch.
   const auto checkpoint = dir / "killed" / "none" / "fold-2" / "checkpoint.h5";
   int status = 0;
-  bool exited = false;
-  for (int i = 0; i < 120000 && !std::filesystem::exists(checkpoint); ++i) {
-    if (::waitpid(launcher, &status, WNOHANG) == launcher) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  REQUIRE_MESSAGE(!exited, "mpirun exited before a rank could be killed: " << read(dir / "killed.log"));
+  REQUIRE_MESSAGE(testing::wait_for_path(checkpoint, job, 300),
+                  "mpirun exited or ran 300 s before a rank could be killed: " << read(dir / "killed.log"));
   // One rank: the newest process whose command line starts with the train binary (not mpirun's, not sh's).
   const std::string kill = std::string("pkill -KILL -n -f '^") + LDD_TRAIN_BINARY + " .*" + (dir / "killed").string() + "'";
   CHECK(std::system(kill.c_str()) == 0);
-  ::waitpid(launcher, &status, 0);
+  ::waitpid(job, &status, 0);
   CHECK(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));  // the job ended, not finished
   CHECK(!std::filesystem::exists(dir / "killed" / "none" / "metrics.json"));
 
@@ -194,10 +191,8 @@ TEST_CASE("mpirun -np 2 segflow shares out the volumes and writes the cohort one
   REQUIRE(run(std::string(LDD_SYNTH_BINARY) + " --out '" + (dir / "one.h5").string() + "' --subjects 2 --quiet", dir / "synth.log") == 0);
   std::filesystem::copy_file(dir / "one.h5", dir / "two.h5");
   const std::string options = " --quiet --threads 1 --steps 150 --train-volumes 2 --crop 3x32x32";
-  const std::string mpirun = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader " LDD_MPIEXEC
-                             " --oversubscribe --bind-to none -np 2 ";
-  REQUIRE(run(std::string(LDD_SEGFLOW_BINARY) + " --cohort '" + (dir / "one.h5").string() + "'" + options, dir / "one.log") == 0);
-  REQUIRE_MESSAGE(run(mpirun + LDD_SEGFLOW_BINARY + " --cohort '" + (dir / "two.h5").string() + "'" + options, dir / "two.log") == 0,
+  REQUIRE(run(launcher(0) + LDD_SEGFLOW_BINARY + " --cohort '" + (dir / "one.h5").string() + "'" + options, dir / "one.log") == 0);
+  REQUIRE_MESSAGE(run(launcher(2) + LDD_SEGFLOW_BINARY + " --cohort '" + (dir / "two.h5").string() + "'" + options, dir / "two.log") == 0,
                   read(dir / "two.log"));
   const std::string one = segflow_results(dir / "one.h5");
   CHECK(one.find(": ok") != std::string::npos);  // something was segmented, not only failures compared
