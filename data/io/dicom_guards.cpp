@@ -70,9 +70,10 @@ void check_functional_groups(const gdcm::DataSet& ds, const std::string& where) 
 
 }  // namespace
 
-void check_what_gdcm_asserts(const std::filesystem::path& file, const std::string& where) {
+void check_what_gdcm_asserts(const std::string& bytes, const std::string& where) {
+  std::istringstream stream(bytes);
   gdcm::Reader reader;
-  reader.SetFileName(file.c_str());
+  reader.SetStream(stream);
   if (!reader.Read()) return;  // ImageReader says why
   const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
   const bool big_endian = reader.GetFile().GetHeader().GetDataSetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian;

@@ -2,12 +2,11 @@
 // asserts): a file that would break one is refused first, with an error naming it. Found by the DICOM
 // fuzz target (tests/fuzz); run after check_dicom_structure, which bounds every declared length.
 #pragma once
-#include <filesystem>
 #include <string>
 
 namespace ldd::io {
 
-// `where` starts the error message ("DICOM series 'S': 'file.dcm'").
-void check_what_gdcm_asserts(const std::filesystem::path& file, const std::string& where);
+// `bytes`: the file as io::read_dicom_file read it; `where` starts the error message ("DICOM series 'S': 'file.dcm'").
+void check_what_gdcm_asserts(const std::string& bytes, const std::string& where);
 
 }  // namespace ldd::io

@@ -145,10 +145,13 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
   for (const auto& file : files) {
     const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
     try {
-      check_dicom_structure(file);
-      check_what_gdcm_asserts(file, where);
+      // One read from disk; the walk, the guards and GDCM's image reader all parse these bytes.
+      const std::string bytes = read_dicom_file(file);
+      check_dicom_structure(bytes, file);
+      check_what_gdcm_asserts(bytes, where);
+      std::istringstream stream(bytes);
       gdcm::ImageReader reader;
-      reader.SetFileName(file.c_str());
+      reader.SetStream(stream);
       LDD_CHECK(reader.Read(), where << " is not a readable DICOM image (truncated, corrupt, or another file)");
       const gdcm::Image& image = reader.GetImage();
       LDD_CHECK(image.GetNumberOfDimensions() == 2 || image.GetDimension(2) == 1,

@@ -198,14 +198,18 @@ class Walker {
 
 }  // namespace
 
-void check_dicom_structure(const std::filesystem::path& file) {
+std::string read_dicom_file(const std::filesystem::path& file) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   LDD_CHECK(!ec, "DICOM file '" << file.string() << "': cannot read its size (" << ec.message() << ")");
   LDD_CHECK(size < kMaxFileBytes, "DICOM file '" << file.string() << "' is " << size << " bytes; one slice of a lumbar MRI is far smaller");
   std::ifstream in(file, std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  std::string bytes{std::istreambuf_iterator<char>(in), {}};
   LDD_CHECK(bytes.size() == size, "DICOM file '" << file.string() << "': cannot read it");
+  return bytes;
+}
+
+void check_dicom_structure(const std::string& bytes, const std::filesystem::path& file) {
   Walker meta(bytes, file, true);
   std::size_t pos = 0;
   std::string syntax;

@@ -5,9 +5,14 @@
 // naming the element and its byte offset.
 #pragma once
 #include <filesystem>
+#include <string>
 
 namespace ldd::io {
 
-void check_dicom_structure(const std::filesystem::path& file);  // throws ldd::Error
+// A DICOM file's bytes, read once for the walk and for GDCM (refused when larger than any slice can be).
+std::string read_dicom_file(const std::filesystem::path& file);
+// Throws ldd::Error naming `file`, from which `bytes` were read.
+void check_dicom_structure(const std::string& bytes, const std::filesystem::path& file);
+inline void check_dicom_structure(const std::filesystem::path& file) { check_dicom_structure(read_dicom_file(file), file); }
 
 }  // namespace ldd::io
