@@ -44,11 +44,12 @@ std::string LeftOut::text() const {
   return subject + (level >= 0 ? std::string(" ") + kLevelNames[static_cast<std::size_t>(level)] : std::string()) + ": " + reason;
 }
 
-float covariate_value(const SubjectRecord& s, const std::string& name) {
+float covariate_value(const SubjectRecord& s, const std::string& name, int level) {
+  if (name == "level") return static_cast<float>((level - 2) / 2.0);
   if (name == "age") return s.age > 0 ? static_cast<float>((s.age - 45.0) / 10.0) : 0.0f;
   if (name == "sex") return s.sex == 'M' ? 1.0f : s.sex == 'F' ? -1.0f : 0.0f;
   if (name == "bmi") return s.bmi > 0 ? static_cast<float>((s.bmi - 25.0) / 4.0) : 0.0f;
-  throw Error("unknown covariate '" + name + "' (accepted: age, sex, bmi)");
+  throw Error("unknown covariate '" + name + "' (accepted: age, sex, bmi, level)");
 }
 
 DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,
@@ -114,7 +115,7 @@ DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology,
       normalise(d.crops.data() + static_cast<std::int64_t>(d.samples.size()) * n, n);
       const int baseline = b == kMissingGrade ? -1 : b - scale.lowest, followup = f == kMissingGrade ? -1 : f - scale.lowest;
       d.samples.push_back({subject, l, baseline, followup, target == Target::FollowUp ? followup : baseline, unsure});
-      for (const auto& name : covariates) d.covariates.push_back(covariate_value(record, name));
+      for (const auto& name : covariates) d.covariates.push_back(covariate_value(record, name, l));
     }
     if (!crops.empty()) d.subjects.push_back(record);
   }

@@ -57,10 +57,11 @@ struct DiscDataset {
   }
 };
 
-// A clinical covariate as the network sees it, near zero mean and unit spread at the paper's cohort:
+// A covariate as the network sees it, near zero mean and unit spread at the paper's cohort:
 // age (years - 45) / 10 (the paper's mean 44.8, SD 9.7); sex -1 female, +1 male; bmi (kg/m^2 - 25) / 4.
-// Unknown (age or BMI 0, sex 'U') is 0, the centre.
-float covariate_value(const SubjectRecord& subject, const std::string& name);
+// Unknown (age or BMI 0, sex 'U') is 0, the centre. level: the disc's level as SegFlow named it
+// (`level` 0 = L1-L2 .. 4 = L5-S1), (level - 2) / 2, so -1 .. 1: degeneration rises down the column.
+float covariate_value(const SubjectRecord& subject, const std::string& name, int level);
 
 // True when every baseline volume of the cohort has a SegFlow result (ok or failed).
 bool has_segflow_results(const std::filesystem::path& cohort);

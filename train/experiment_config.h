@@ -58,8 +58,8 @@ struct ExperimentConfig {
   // The baseline grade as the network's side input (progression experiments only: for target: current it
   // is the label). The head: softmax over grades, or ordinal (cumulative link).
   bool baseline_input = true;
-  // Clinical covariates joined to the fully connected layers with the baseline grade (train/disc_dataset.h
-  // says how each is scaled): any of age, sex, bmi.
+  // Covariates joined to the fully connected layers with the baseline grade (train/disc_dataset.h says
+  // how each is scaled): any of the clinical age, sex, bmi, and the disc's level as SegFlow named it.
   std::vector<std::string> covariates;
   GradeHead head = GradeHead::Softmax;
   // Pre-training: a checkpoint (another run's fold-K/best.h5 or checkpoint.h5) whose parameters every fold

@@ -130,3 +130,13 @@ TEST_CASE("a cohort's damaged SegFlow results are errors that name the dataset, 
   write_results({1, 1, 1, 1, 1}, 1.0f, std::numeric_limits<float>::infinity());
   CHECK_THROWS_WITH_AS(load(72), doctest::Contains("disc_boxes holds NaN or infinite values"), Error);  // re-cut at another size
 }
+
+TEST_CASE("the level covariate runs from -1 at L1-L2 to +1 at L5-S1; the clinical ones ignore the level") {
+  SubjectRecord s;
+  s.age = 55;
+  CHECK(train::covariate_value(s, "level", 0) == doctest::Approx(-1.0));
+  CHECK(train::covariate_value(s, "level", 2) == doctest::Approx(0.0));
+  CHECK(train::covariate_value(s, "level", 4) == doctest::Approx(1.0));
+  CHECK(train::covariate_value(s, "age", 0) == train::covariate_value(s, "age", 4));
+  CHECK_THROWS_WITH_AS(train::covariate_value(s, "height", 0), doctest::Contains("accepted: age, sex, bmi, level"), Error);
+}

@@ -107,13 +107,13 @@ TEST_CASE("--set overrides keys (nested, lists, new sections) and its errors nam
   check_error(kMinimal, "exp.yaml: --set 'dataset.cohort.x=1': 'cohort' is not a mapping", {"dataset.cohort.x=1"});
 }
 
-TEST_CASE("model.covariates: any of age, sex, bmi, each once; they survive the resolved form") {
-  const auto c = parse_experiment(kMinimal + "model:\n  covariates: [age, bmi]\n", "exp.yaml");
-  CHECK(c.covariates == std::vector<std::string>{"age", "bmi"});
+TEST_CASE("model.covariates: any of age, sex, bmi, level, each once; they survive the resolved form") {
+  const auto c = parse_experiment(kMinimal + "model:\n  covariates: [age, bmi, level]\n", "exp.yaml");
+  CHECK(c.covariates == std::vector<std::string>{"age", "bmi", "level"});
   CHECK(parse_experiment(c.to_yaml(), "resolved.yaml").covariates == c.covariates);
   CHECK(parse_experiment(kMinimal, "exp.yaml").to_yaml().find("covariates") == std::string::npos);  // earlier runs resume unchanged
   check_error(kMinimal + "model:\n  covariates: [age, height]\n", "model.covariates");
-  check_error(kMinimal + "model:\n  covariates: [age, height]\n", "'height' is not one of age, sex, bmi");
+  check_error(kMinimal + "model:\n  covariates: [age, height]\n", "'height' is not one of age, sex, bmi, level");
   check_error(kMinimal + "model:\n  covariates: [sex, sex]\n", "'sex' is listed twice");
   check_error(kMinimal + "model:\n  covariates: age\n", "expected a list");
 }

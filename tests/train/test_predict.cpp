@@ -120,7 +120,7 @@ TEST_CASE("predict: clinical covariates (model.covariates) reach the network and
   // The same disc with another age is another prediction: the covariates are inputs, not ignored.
   const auto data = train::load_discs(dir / "c.h5", Pathology::Pfirrmann, train::Target::FollowUp, 3, 64, train::Use::Training, config.covariates);
   REQUIRE(data.covariates.size() == data.samples.size() * 3);
-  CHECK(data.covariates[0] == doctest::Approx(train::covariate_value(data.subjects[0], "age")));
+  CHECK(data.covariates[0] == doctest::Approx(train::covariate_value(data.subjects[0], "age", data.samples[0].level)));
   Generator gen(1);
   DiscGrader model(train::grader_config(config, data), InitScheme::Kaiming, gen);
   load_checkpoint(dir / "run" / "fold-1" / "checkpoint.h5", model);
