@@ -5,10 +5,15 @@
 // TRAIN baselines whose votes show three bodies). Each volume's refined mask is written to
 // CACHE_DIR/<tag>/<id>.mask, where naming_replay scores the names against reference masks.
 //   refine_sweep COHORT.h5 CACHE_DIR TAG TRAIN_VOLUMES STEPS [SEED] [BASE_CHANNELS]
+// (environment LDD_SWEEP_MARGIN_MM, LDD_SWEEP_REACH: the teacher of ignore_beyond_voted_column below)
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <vector>
 #include <string>
 
 #include "data/cohort/cohort_file.h"
@@ -42,6 +47,49 @@ segflow::Votes cached_votes(const Volume& v, const std::filesystem::path& stem) 
   return votes;
 }
 
+// The experiment of 2026-12-07 (seventh session; bench/RESULTS.md), not in SegFlow: a body the proposals
+// missed is voted background, and the network learns to miss it. With LDD_SWEEP_MARGIN_MM set, beyond
+// the highest and the lowest body voted on a slice (one that shows three), the strip 60 to 3 mm in
+// front of the canal teaches nothing (background votes become ignore) but for the margin past the last
+// body; LDD_SWEEP_REACH (body spacings) bounds how far beyond. It helped the lumbar-vb-t2 mid-slices and
+// hurt SPIDER and the 3-D volumes.
+void ignore_beyond_voted_column(segflow::Votes& votes, const Volume& v, double margin_mm, double reach_spacings) {
+  const std::int64_t rows = v.shape[1], cols = v.shape[2];
+  const double pixel_mm = v.spacing_mm[1];
+  const auto margin = static_cast<std::int64_t>(std::lround(margin_mm / pixel_mm));
+  const auto strip = static_cast<std::int64_t>(std::lround(60.0 / pixel_mm));
+  const auto behind = static_cast<std::int64_t>(std::lround(3.0 / pixel_mm));  // the canal's CSF keeps its background
+  // Rows past the canal's end (-1) take the nearest row's canal: the bodies missed lie there too.
+  std::vector<double> canal = votes.canal;
+  for (std::size_t r = 1; r < canal.size(); ++r)
+    if (canal[r] < 0) canal[r] = canal[r - 1];
+  for (std::size_t r = canal.size(); r-- > 1;)
+    if (canal[r - 1] < 0) canal[r - 1] = canal[r];
+  for (std::int64_t s = 0; s < v.shape[0]; ++s) {
+    std::uint8_t* labels = votes.labels.data() + s * rows * cols;
+    std::int64_t top = rows, bottom = -1;
+    std::vector<double> centres;
+    for (const auto& region : segflow::voted_regions(labels, rows, cols)) {
+      if (region.pixels < segflow::min_body_pixels(v)) continue;
+      centres.push_back(0.5 * static_cast<double>(region.top + region.bottom));
+      top = std::min(top, region.top);
+      bottom = std::max(bottom, region.bottom);
+    }
+    if (static_cast<int>(centres.size()) < segflow::kTeachingBodies) continue;
+    std::sort(centres.begin(), centres.end());
+    std::vector<double> steps;
+    for (std::size_t k = 1; k < centres.size(); ++k) steps.push_back(centres[k] - centres[k - 1]);
+    std::nth_element(steps.begin(), steps.begin() + static_cast<long>(steps.size() / 2), steps.end());
+    const auto span = reach_spacings > 0 ? static_cast<std::int64_t>(std::lround(reach_spacings * steps[steps.size() / 2])) : rows;
+    for (std::int64_t r = std::max<std::int64_t>(0, top - margin - span); r < std::min(rows, bottom + margin + span + 1); ++r) {
+      if (r >= top - margin && r <= bottom + margin) continue;
+      const auto column = static_cast<std::int64_t>(std::lround(canal[static_cast<std::size_t>(r)]));
+      for (std::int64_t c = std::max<std::int64_t>(0, column - strip); c <= std::min(cols - 1, column - behind); ++c)
+        if (labels[r * cols + c] == 0) labels[r * cols + c] = segflow::kIgnore;
+    }
+  }
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -73,6 +121,8 @@ int main(int argc, char** argv) {
       ids.push_back(id);
       volumes.push_back(reader.volume(id, Visit::Baseline));
       votes.push_back(cached_votes(volumes.back(), cache / id));
+      if (const char* m = std::getenv("LDD_SWEEP_MARGIN_MM"))
+        ignore_beyond_voted_column(votes.back(), volumes.back(), std::stod(m), std::getenv("LDD_SWEEP_REACH") ? std::stod(std::getenv("LDD_SWEEP_REACH")) : 0.0);
     }
     std::vector<int> bodies;
     for (std::size_t k = 0; k < volumes.size(); ++k) bodies.push_back(segflow::voted_bodies(votes[k], volumes[k]));

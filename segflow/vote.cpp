@@ -93,34 +93,42 @@ std::vector<std::size_t> teaching_volumes(const std::vector<int>& bodies, int co
   return order;
 }
 
-int voted_bodies(const Votes& votes, const Volume& v) {
-  const std::int64_t rows = v.shape[1], cols = v.shape[2], plane = rows * cols;
-  const auto min_pixels = static_cast<std::int64_t>(std::ceil(100.0 / (v.spacing_mm[1] * v.spacing_mm[2])));
-  int best = 0;
+std::vector<VotedRegion> voted_regions(const std::uint8_t* labels, std::int64_t rows, std::int64_t cols) {
+  const std::int64_t plane = rows * cols;
+  std::vector<VotedRegion> regions;
   std::vector<std::uint8_t> seen(static_cast<std::size_t>(plane));
   std::vector<std::int64_t> stack;
-  for (std::int64_t s = 0; s < v.shape[0]; ++s) {
-    const std::uint8_t* labels = votes.labels.data() + s * plane;
-    std::fill(seen.begin(), seen.end(), std::uint8_t{0});
-    int bodies = 0;
-    for (std::int64_t start = 0; start < plane; ++start) {
-      if (labels[start] != 1 || seen[static_cast<std::size_t>(start)]) continue;
-      std::int64_t size = 0;
-      stack.assign(1, start);
-      seen[static_cast<std::size_t>(start)] = 1;
-      while (!stack.empty()) {
-        const std::int64_t i = stack.back();
-        stack.pop_back();
-        ++size;
-        const std::int64_t r = i / cols, c = i % cols;
-        for (const std::int64_t n : {r > 0 ? i - cols : -1, r + 1 < rows ? i + cols : -1, c > 0 ? i - 1 : -1, c + 1 < cols ? i + 1 : -1})
-          if (n >= 0 && labels[n] == 1 && !seen[static_cast<std::size_t>(n)]) {
-            seen[static_cast<std::size_t>(n)] = 1;
-            stack.push_back(n);
-          }
-      }
-      bodies += size >= min_pixels;
+  for (std::int64_t start = 0; start < plane; ++start) {
+    if (labels[start] != 1 || seen[static_cast<std::size_t>(start)]) continue;
+    VotedRegion region{0, start / cols, start / cols};
+    stack.assign(1, start);
+    seen[static_cast<std::size_t>(start)] = 1;
+    while (!stack.empty()) {
+      const std::int64_t i = stack.back();
+      stack.pop_back();
+      ++region.pixels;
+      const std::int64_t r = i / cols, c = i % cols;
+      region.top = std::min(region.top, r);
+      region.bottom = std::max(region.bottom, r);
+      for (const std::int64_t n : {r > 0 ? i - cols : -1, r + 1 < rows ? i + cols : -1, c > 0 ? i - 1 : -1, c + 1 < cols ? i + 1 : -1})
+        if (n >= 0 && labels[n] == 1 && !seen[static_cast<std::size_t>(n)]) {
+          seen[static_cast<std::size_t>(n)] = 1;
+          stack.push_back(n);
+        }
     }
+    regions.push_back(region);
+  }
+  return regions;
+}
+
+std::int64_t min_body_pixels(const Volume& v) { return static_cast<std::int64_t>(std::ceil(100.0 / (v.spacing_mm[1] * v.spacing_mm[2]))); }
+
+int voted_bodies(const Votes& votes, const Volume& v) {
+  const std::int64_t rows = v.shape[1], cols = v.shape[2];
+  int best = 0;
+  for (std::int64_t s = 0; s < v.shape[0]; ++s) {
+    int bodies = 0;
+    for (const auto& region : voted_regions(votes.labels.data() + s * rows * cols, rows, cols)) bodies += region.pixels >= min_body_pixels(v);
     best = std::max(best, bodies);
   }
   return best;

@@ -40,6 +40,14 @@ Votes vote(const Volume& volume, const VoteOptions& options = {});
 inline constexpr int kTeachingBodies = 3;
 int voted_bodies(const Votes& votes, const Volume& volume);
 
+// The connected regions (4-neighbours) voted vertebra on one slice of `rows` x `cols` labels, and the
+// least area in pixels of one that counts as a body in voted_bodies (100 mm^2).
+struct VotedRegion {
+  std::int64_t pixels = 0, top = 0, bottom = 0;  // size and the first and last row it reaches
+};
+std::vector<VotedRegion> voted_regions(const std::uint8_t* labels, std::int64_t rows, std::int64_t cols);
+std::int64_t min_body_pixels(const Volume& volume);
+
 // Of candidate volumes (in cohort order, with their voted_bodies), the ones the refinement learns from,
 // in the order it sees them: the first `count` that show kTeachingBodies, made up to `count` by the
 // best-voted of the others when too few do.

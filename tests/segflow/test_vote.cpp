@@ -120,3 +120,21 @@ TEST_CASE("the refinement learns from the first volumes that show a spine, made 
   CHECK(segflow::teaching_volumes({1, 0}, 5) == std::vector<std::size_t>{0, 1});
   CHECK(segflow::teaching_volumes({4}, 0).empty());
 }
+
+TEST_CASE("voted regions: each 4-connected region voted vertebra with its size and rows; diagonal touches stay apart") {
+  const std::int64_t rows = 6, cols = 5;
+  std::vector<std::uint8_t> labels(static_cast<std::size_t>(rows * cols), 0);
+  for (std::int64_t r = 1; r <= 3; ++r)
+    for (std::int64_t c = 0; c <= 1; ++c) labels[static_cast<std::size_t>(r * cols + c)] = 1;  // 6 pixels, rows 1-3
+  labels[4 * cols + 2] = 1;               // touches the first only diagonally
+  labels[5 * cols + 4] = segflow::kIgnore;  // not a vote for vertebra
+  const auto regions = segflow::voted_regions(labels.data(), rows, cols);
+  REQUIRE(regions.size() == 2);
+  CHECK(regions[0].pixels == 6);
+  CHECK(regions[0].top == 1);
+  CHECK(regions[0].bottom == 3);
+  CHECK(regions[1].pixels == 1);
+  CHECK(regions[1].top == 4);
+  const Volume volume{{1, rows, cols}, {4.0, 2.0, 2.5}, std::vector<std::uint16_t>(static_cast<std::size_t>(rows * cols)), 1.0};
+  CHECK(segflow::min_body_pixels(volume) == 20);  // 100 mm^2 of 5 mm^2 pixels
+}
