@@ -6,15 +6,15 @@
 // CACHE_DIR/<tag>/<id>.mask, where naming_replay scores the names against reference masks.
 //   refine_sweep COHORT.h5 CACHE_DIR TAG TRAIN_VOLUMES STEPS [SEED] [BASE_CHANNELS]
 // (environment LDD_SWEEP_MARGIN_MM, LDD_SWEEP_REACH: the teacher of ignore_beyond_voted_column below)
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <algorithm>
-#include <cmath>
 #include <fstream>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "data/cohort/cohort_file.h"
 #include "segflow/disc_geometry.h"
@@ -59,6 +59,7 @@ void ignore_beyond_voted_column(segflow::Votes& votes, const Volume& v, double m
   const auto margin = static_cast<std::int64_t>(std::lround(margin_mm / pixel_mm));
   const auto strip = static_cast<std::int64_t>(std::lround(60.0 / pixel_mm));
   const auto behind = static_cast<std::int64_t>(std::lround(3.0 / pixel_mm));  // the canal's CSF keeps its background
+  const std::int64_t body = segflow::min_body_pixels(v);
   // Rows past the canal's end (-1) take the nearest row's canal: the bodies missed lie there too.
   std::vector<double> canal = votes.canal;
   for (std::size_t r = 1; r < canal.size(); ++r)
@@ -70,7 +71,7 @@ void ignore_beyond_voted_column(segflow::Votes& votes, const Volume& v, double m
     std::int64_t top = rows, bottom = -1;
     std::vector<double> centres;
     for (const auto& region : segflow::voted_regions(labels, rows, cols)) {
-      if (region.pixels < segflow::min_body_pixels(v)) continue;
+      if (region.pixels < body) continue;
       centres.push_back(0.5 * static_cast<double>(region.top + region.bottom));
       top = std::min(top, region.top);
       bottom = std::max(bottom, region.bottom);
@@ -111,6 +112,8 @@ int main(int argc, char** argv) {
     if (argc > 6) o.seed = std::stoull(argv[6]);
     if (argc > 7) o.base_channels = std::stoll(argv[7]);
     auto t0 = std::chrono::steady_clock::now();
+    const char* margin_mm = std::getenv("LDD_SWEEP_MARGIN_MM");
+    const char* reach = std::getenv("LDD_SWEEP_REACH");
     std::vector<std::string> ids;
     std::vector<Volume> volumes;
     std::vector<segflow::Votes> votes;
@@ -121,8 +124,7 @@ int main(int argc, char** argv) {
       ids.push_back(id);
       volumes.push_back(reader.volume(id, Visit::Baseline));
       votes.push_back(cached_votes(volumes.back(), cache / id));
-      if (const char* m = std::getenv("LDD_SWEEP_MARGIN_MM"))
-        ignore_beyond_voted_column(votes.back(), volumes.back(), std::stod(m), std::getenv("LDD_SWEEP_REACH") ? std::stod(std::getenv("LDD_SWEEP_REACH")) : 0.0);
+      if (margin_mm) ignore_beyond_voted_column(votes.back(), volumes.back(), std::stod(margin_mm), reach ? std::stod(reach) : 0.0);
     }
     std::vector<int> bodies;
     for (std::size_t k = 0; k < volumes.size(); ++k) bodies.push_back(segflow::voted_bodies(votes[k], volumes[k]));

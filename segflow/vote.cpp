@@ -124,11 +124,11 @@ std::vector<VotedRegion> voted_regions(const std::uint8_t* labels, std::int64_t 
 std::int64_t min_body_pixels(const Volume& v) { return static_cast<std::int64_t>(std::ceil(100.0 / (v.spacing_mm[1] * v.spacing_mm[2]))); }
 
 int voted_bodies(const Votes& votes, const Volume& v) {
-  const std::int64_t rows = v.shape[1], cols = v.shape[2];
+  const std::int64_t rows = v.shape[1], cols = v.shape[2], body = min_body_pixels(v);
   int best = 0;
   for (std::int64_t s = 0; s < v.shape[0]; ++s) {
     int bodies = 0;
-    for (const auto& region : voted_regions(votes.labels.data() + s * rows * cols, rows, cols)) bodies += region.pixels >= min_body_pixels(v);
+    for (const auto& region : voted_regions(votes.labels.data() + s * rows * cols, rows, cols)) bodies += region.pixels >= body;
     best = std::max(best, bodies);
   }
   return best;

@@ -49,7 +49,9 @@ float covariate_value(const SubjectRecord& s, const std::string& name, int level
   if (name == "age") return s.age > 0 ? static_cast<float>((s.age - 45.0) / 10.0) : 0.0f;
   if (name == "sex") return s.sex == 'M' ? 1.0f : s.sex == 'F' ? -1.0f : 0.0f;
   if (name == "bmi") return s.bmi > 0 ? static_cast<float>((s.bmi - 25.0) / 4.0) : 0.0f;
-  throw Error("unknown covariate '" + name + "' (accepted: age, sex, bmi, level)");
+  std::string accepted;
+  for (const auto& known : kCovariateNames) accepted += (accepted.empty() ? "" : ", ") + known;
+  throw Error("unknown covariate '" + name + "' (accepted: " + accepted + ")");
 }
 
 DiscDataset load_discs(const std::filesystem::path& cohort, Pathology pathology, Target target, std::int64_t slices,

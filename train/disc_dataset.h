@@ -61,6 +61,7 @@ struct DiscDataset {
 // age (years - 45) / 10 (the paper's mean 44.8, SD 9.7); sex -1 female, +1 male; bmi (kg/m^2 - 25) / 4.
 // Unknown (age or BMI 0, sex 'U') is 0, the centre. level: the disc's level as SegFlow named it
 // (`level` 0 = L1-L2 .. 4 = L5-S1), (level - 2) / 2, so -1 .. 1: degeneration rises down the column.
+inline const std::vector<std::string> kCovariateNames{"age", "sex", "bmi", "level"};  // what model.covariates accepts
 float covariate_value(const SubjectRecord& subject, const std::string& name, int level);
 
 // True when every baseline volume of the cohort has a SegFlow result (ok or failed).

@@ -8,6 +8,7 @@
 #include "base/check.h"
 #include "data/config/yaml_fields.h"
 #include "data/io/text_file.h"
+#include "train/disc_dataset.h"
 #include "train/optimizer_registry.h"
 
 namespace ldd::train {
@@ -139,7 +140,7 @@ void parse_network(const Fields& root, ExperimentConfig& c) {
   if (root.has("model")) {
     const auto f = root.child("model");
     f.reject_unknown({"conv_channels", "fc_width", "dropout", "baseline_input", "head", "covariates", "init_weights"});
-    if (f.has("covariates")) c.covariates = f.choices("covariates", {"age", "sex", "bmi", "level"});
+    if (f.has("covariates")) c.covariates = f.choices("covariates", kCovariateNames);
     if (f.has("conv_channels")) {
       const auto v = f.numbers("conv_channels", 1, 4096);
       if (v.size() != 5) f.fail("conv_channels", "expected 5 widths (conv1 .. conv5), got " + std::to_string(v.size()));
