@@ -70,11 +70,13 @@ void check_functional_groups(const gdcm::DataSet& ds, const std::string& where) 
 
 }  // namespace
 
-void check_what_gdcm_asserts(const std::string& bytes, const std::string& where) {
-  std::istringstream stream(bytes);
+void check_what_gdcm_asserts(std::istream& file, const std::string& where) {
   gdcm::Reader reader;
-  reader.SetStream(stream);
-  if (!reader.Read()) return;  // ImageReader says why
+  reader.SetStream(file);
+  const bool read = reader.Read();
+  file.clear();
+  file.seekg(0);
+  if (!read) return;  // ImageReader says why
   const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
   const bool big_endian = reader.GetFile().GetHeader().GetDataSetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian;
   // GDCM asserts samples per pixel <= 4 and bits allocated % 8 == 0; ldd reads greyscale 8- and 16-bit pixels.

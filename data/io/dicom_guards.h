@@ -2,11 +2,13 @@
 // asserts): a file that would break one is refused first, with an error naming it. Found by the DICOM
 // fuzz target (tests/fuzz); run after check_dicom_structure, which bounds every declared length.
 #pragma once
+#include <istream>
 #include <string>
 
 namespace ldd::io {
 
-// `bytes`: the file as io::read_dicom_file read it; `where` starts the error message ("DICOM series 'S': 'file.dcm'").
-void check_what_gdcm_asserts(const std::string& bytes, const std::string& where);
+// `file`: a stream over the bytes io::read_dicom_file read, left rewound for gdcm::ImageReader; `where`
+// starts the error message ("DICOM series 'S': 'file.dcm'").
+void check_what_gdcm_asserts(std::istream& file, const std::string& where);
 
 }  // namespace ldd::io

@@ -12,6 +12,7 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "base/check.h"
 #include "data/io/dicom_guards.h"
@@ -146,10 +147,10 @@ RawVolume read_dicom_series(const std::filesystem::path& folder) {
     const std::string where = "DICOM series '" + folder.string() + "': '" + file.filename().string() + "'";
     try {
       // One read from disk; the walk, the guards and GDCM's image reader all parse these bytes.
-      const std::string bytes = read_dicom_file(file);
+      std::string bytes = read_dicom_file(file);
       check_dicom_structure(bytes, file);
-      check_what_gdcm_asserts(bytes, where);
-      std::istringstream stream(bytes);
+      std::istringstream stream(std::move(bytes));
+      check_what_gdcm_asserts(stream, where);
       gdcm::ImageReader reader;
       reader.SetStream(stream);
       LDD_CHECK(reader.Read(), where << " is not a readable DICOM image (truncated, corrupt, or another file)");
