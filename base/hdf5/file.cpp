@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -69,6 +70,8 @@ class Handle {
   }
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Closes now and says whether that worked: closing a dataset writes its cached chunks.
+  bool close_now() { return close_(std::exchange(id_, -1)) >= 0; }
 
  private:
   hid_t id_;
@@ -175,8 +178,13 @@ File File::create(const std::filesystem::path& path) {
   io::remove_on_signal(temporary);  // before it exists: a signal in between must not leave it behind
   const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, checksummed_format().get());
   if (id < 0) {
+    const int system_error = errno;  // HDF5 often gives no reason of its own here
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);  // a create that failed half-way (a full disk) leaves it
     io::keep_on_signal(temporary);
-    fail(temporary, "cannot create (is the folder there and writable?)");
+    H5Eclear2(H5E_DEFAULT);
+    throw Error("HDF5 file '" + temporary.string() + "': cannot create (" + std::strerror(system_error) +
+                "; is the folder there and writable, with room?)");
   }
   return File(id, path, temporary);
 }
@@ -217,8 +225,9 @@ void File::close() noexcept {
 void File::commit() {
   if (temporary_.empty()) return;
   LDD_CHECK(id_ >= 0, "HDF5 file '" << path_.string() << "': commit() after close");
-  if (H5Fclose(id_) < 0) fail(temporary_, "cannot flush and close");
-  id_ = -1;
+  // A failed close (a full disk) is not retried by the destructor: libhdf5 crashes on a second close of
+  // the file, or at exit on one it failed to flush. The destructor removes the temporary.
+  if (H5Fclose(std::exchange(id_, -1)) < 0) fail(temporary_, "cannot flush and close");
   std::error_code error;
   std::filesystem::rename(temporary_, path_, error);
   LDD_CHECK(!error, "cannot move the finished file '" << temporary_.string() << "' to '" << path_.string()
@@ -316,7 +325,9 @@ void File::write(const std::string& dataset, std::span<const T> values, const Di
   Handle d(H5Dcreate2(id_, dataset.c_str(), file_type<T>(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
            H5Dclose);
   if (!d.valid()) fail(path_, "cannot create dataset '" + dataset + "'");
-  if (H5Dwrite(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+  // A chunked dataset's data is written when it is closed, from the chunk cache: a failure there (a full
+  // disk) was lost in the destructor, and the file committed without the chunk.
+  if (H5Dwrite(d.get(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0 || !d.close_now())
     fail(path_, "cannot write dataset '" + dataset + "'");
 }
 

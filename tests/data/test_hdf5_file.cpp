@@ -150,6 +150,49 @@ TEST_CASE("a disk that fills while synth writes: the system's reason, exit statu
   CHECK(std::filesystem::is_empty(disk));  // neither c.h5 nor its c.h5.tmp-<pid>
 }
 
+TEST_CASE("a disk that fills while a file is committed: an error naming the reason, no crash, no temporary left") {
+  TempDir dir;
+  const auto disk = dir / "small-disk";
+  std::filesystem::create_directories(disk);
+  if (std::system(("mount -t tmpfs -o size=256k tmpfs '" + disk.string() + "' 2> /dev/null").c_str()) != 0) {
+    MESSAGE("skipped: a small tmpfs to fill cannot be mounted here (needs root)");
+    return;
+  }
+  struct Unmount {
+    std::filesystem::path at;
+    ~Unmount() { (void)std::system(("umount '" + at.string() + "'").c_str()); }
+  } unmount{disk};
+  // Little room left, so that the data is written but the flush at commit fails (as ingest met it):
+  // libhdf5 crashed when the failed file was closed a second time.
+  int failed_at_commit = 0;
+  for (int free_kib = 2; free_kib <= 40; free_kib += 2) {
+    std::filesystem::remove(disk / "a.h5");
+    io::write_text_atomically(disk / "filler", std::string(static_cast<std::size_t>(256 - free_kib) * 1024, 'x'));
+    CAPTURE(free_kib);
+    try {
+      auto f = hdf5::File::create(disk / "a.h5");
+      // Chunked, as cohort images are: the chunk cache holds the data until the file is flushed.
+      std::vector<float> image(64 * 64);
+      for (std::size_t i = 0; i < image.size(); ++i) image[i] = static_cast<float>((i * 7919) % 4099);
+      f.write<float>("/subjects/S1/baseline/image", image, {64, 64}, {.chunk = {64, 64}, .deflate_level = 1});
+      // Groups and attributes stay in the metadata cache until the file is closed: their flush fails at commit.
+      for (int subject = 2; subject < 40; ++subject) f.set_attribute("/subjects", "age of S" + std::to_string(subject), 50.0 + subject);
+      f.set_attribute("/subjects/S1", "age", 50.0);
+      f.commit();
+      CHECK(hdf5::File::open_read(disk / "a.h5").read<float>("/subjects/S1/baseline/image") == image);
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      INFO(what);
+      CHECK(what.find("No space left on device") != std::string::npos);
+      failed_at_commit += what.find("cannot flush and close") != std::string::npos;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(disk))
+      CHECK((entry.path().filename() == "filler" || entry.path().filename() == "a.h5"));
+    std::filesystem::remove(disk / "filler");
+  }
+  CHECK(failed_at_commit > 0);  // else this test never met the case it is about
+}
+
 namespace {
 
 // Starts `argv` with its output in `log`; returns its pid. Everything is prepared before fork(): the
