@@ -272,15 +272,25 @@ std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data
   const auto z = predict_logits(model, data, samples, batch_size, classes, device);
   std::vector<DiscOutput> outputs;
   for (std::size_t i = 0; i < samples.size(); ++i)
-    outputs.push_back(disc_output(data, samples[i], softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes)));
+    outputs.push_back(disc_output(data, samples[i], softmax_row(z.data() + static_cast<std::int64_t>(i) * classes, classes),
+                                  model.config().head));
   return outputs;
 }
 
-DiscOutput disc_output(const DiscDataset& data, std::size_t sample, std::vector<double> probabilities) {
+int predicted_grade(const std::vector<double>& probabilities, GradeHead head) {
+  if (head == GradeHead::Softmax)
+    return static_cast<int>(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
+  double below = 0;
+  for (std::size_t k = 0; k + 1 < probabilities.size(); ++k)
+    if ((below += probabilities[k]) >= 0.5) return static_cast<int>(k);
+  return static_cast<int>(probabilities.size()) - 1;
+}
+
+DiscOutput disc_output(const DiscDataset& data, std::size_t sample, std::vector<double> probabilities, GradeHead head) {
   DiscOutput out;
   out.sample = sample;
   out.probabilities = std::move(probabilities);
-  out.predicted = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+  out.predicted = predicted_grade(out.probabilities, head);
   if (data.target == Target::FollowUp)
     for (std::size_t k = static_cast<std::size_t>(data.samples[sample].baseline) + 1; k < out.probabilities.size(); ++k)
       out.p_progression += out.probabilities[k];

@@ -49,10 +49,14 @@ FoldResult train_fold(const ExperimentConfig& config, const ImbalanceConfig& imb
 // The network a fold trains for this experiment and data: VGG-M's widths, the side input (the baseline
 // grade for progression, the clinical covariates), the head. Its describe() is what checkpoints are checked against.
 DiscGraderConfig grader_config(const ExperimentConfig& config, const DiscDataset& data);
-// A disc's output from its grade probabilities: the arg-max grade and, for progression, P(follow-up grade >
-// baseline grade).
-DiscOutput disc_output(const DiscDataset& data, std::size_t sample, std::vector<double> probabilities);
-// Each sample's grade probabilities, arg-max grade and P(follow-up grade > baseline grade), in evaluation mode.
+// The grade a head's probabilities predict: the arg-max for the softmax head; for the ordinal head the
+// median, the grade whose interval between cut-points holds the disc's score. (Its arg-max skips the
+// middle grades whose cut-points lie close: on SPIDER it never predicted Pfirrmann 2 or 4.)
+int predicted_grade(const std::vector<double>& probabilities, GradeHead head);
+// A disc's output from its grade probabilities: the predicted grade and, for progression, P(follow-up
+// grade > baseline grade).
+DiscOutput disc_output(const DiscDataset& data, std::size_t sample, std::vector<double> probabilities, GradeHead head);
+// Each sample's grade probabilities, predicted grade and P(follow-up grade > baseline grade), in evaluation mode.
 std::vector<DiscOutput> predict_discs(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
                                       std::int64_t batch_size, Device device);
 // The network's side input for these discs: the one-hot baseline grade (when the model takes it), then

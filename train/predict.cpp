@@ -114,8 +114,8 @@ std::unique_ptr<DiscGrader> load_fold_model(const TrainedRun& run, const DiscDat
   return model;
 }
 
-// The models' grade probabilities averaged per disc; the arg-max and P(progression) from the average.
-std::vector<DiscOutput> average(const std::vector<std::vector<DiscOutput>>& per_model, const DiscDataset& data) {
+// The models' grade probabilities averaged per disc; the predicted grade and P(progression) from the average.
+std::vector<DiscOutput> average(const std::vector<std::vector<DiscOutput>>& per_model, const DiscDataset& data, GradeHead head) {
   std::vector<DiscOutput> out;
   for (std::size_t i = 0; i < per_model.front().size(); ++i) {
     std::vector<double> mean(per_model.front()[i].probabilities.size(), 0.0);
@@ -123,7 +123,7 @@ std::vector<DiscOutput> average(const std::vector<std::vector<DiscOutput>>& per_
       for (const auto& m : per_model) mean[k] += m[i].probabilities[k];
       mean[k] /= static_cast<double>(per_model.size());
     }
-    out.push_back(disc_output(data, per_model.front()[i].sample, std::move(mean)));
+    out.push_back(disc_output(data, per_model.front()[i].sample, std::move(mean), head));
   }
   return out;
 }
@@ -294,7 +294,7 @@ PredictSummary predict(const PredictOptions& options) {
     per_model.push_back(predict_discs(*models[m], data, all, c.batch_size, o.device));
     if (!run.thresholds.empty()) threshold_sum += run.thresholds[static_cast<std::size_t>(folds[m])];
   }
-  const auto outputs = average(per_model, data);
+  const auto outputs = average(per_model, data, models.front()->config().head);
   std::optional<double> threshold;
   if (c.target == Target::FollowUp && c.decision.rule == DecisionRule::Threshold) threshold = threshold_sum / static_cast<double>(folds.size());
   const std::string model_text = o.fold >= 0 ? "fold " + std::to_string(o.fold + 1) + "'s model"

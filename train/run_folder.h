@@ -43,7 +43,7 @@ struct EpochRecord {
 
 struct DiscOutput {
   std::size_t sample = 0;
-  int predicted = 0;                  // arg-max follow-up grade index
+  int predicted = 0;                  // predicted grade index (train/fold_trainer.h: predicted_grade)
   std::vector<double> probabilities;  // per follow-up grade index
   double p_progression = 0;           // sum of the probabilities above the baseline grade (0 for Target::Current)
 };

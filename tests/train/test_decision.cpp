@@ -1,14 +1,18 @@
-// Progression decisions and the predictors reports stand the model beside: the threshold choice, the
+// Decisions and the predictors reports stand the model beside: the grade a head predicts, the threshold choice, the
 // logistic regression behind the oracles, the grade prior, that nothing is chosen on test discs, and that
 // the default synthetic cohort's image oracle reaches the paper's Table 4.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include "base/check.h"
 #include "data/folds.h"
 #include "data/synth/population.h"
 #include "train/decision.h"
+#include "train/fold_trainer.h"
 #include "train/format.h"
 #include "train/logistic_regression.h"
 #include "train/reference_predictors.h"
@@ -16,6 +20,35 @@
 
 using namespace ldd;
 using namespace ldd::train;
+
+TEST_CASE("the softmax head predicts its arg-max grade, the ordinal head the grade whose cut-points bracket its score") {
+  CHECK(predicted_grade({0.05, 0.08, 0.18, 0.25, 0.44}, GradeHead::Softmax) == 4);
+  CHECK(predicted_grade({0.05, 0.08, 0.18, 0.25, 0.44}, GradeHead::Ordinal) == 3);  // 0.56 at or below grade 4
+  CHECK(predicted_grade({0.3, 0.15, 0.1, 0.15, 0.3}, GradeHead::Ordinal) == 2);     // a grade the arg-max never names
+  CHECK(predicted_grade({0.0, 0.0, 0.0, 0.0, 1.0}, GradeHead::Ordinal) == 4);
+  CHECK(predicted_grade({1.0, 0.0, 0.0}, GradeHead::Ordinal) == 0);
+  // A cumulative-link distribution, P(grade <= k) = sigmoid(c_k - s): its median is the number of cut-points below s.
+  std::mt19937 gen(7);
+  std::normal_distribution<double> normal(0.0, 2.0);
+  for (int trial = 0; trial < 500; ++trial) {
+    const int grades = 2 + trial % 5;
+    std::vector<double> cut(static_cast<std::size_t>(grades - 1));
+    for (double& c : cut) c = normal(gen);
+    std::sort(cut.begin(), cut.end());
+    const double score = normal(gen);
+    std::vector<double> p;
+    double below = 0;
+    for (const double c : cut) {
+      const double at_or_below = 1.0 / (1.0 + std::exp(score - c));
+      p.push_back(at_or_below - below);
+      below = at_or_below;
+    }
+    p.push_back(1.0 - below);
+    const auto expected = std::count_if(cut.begin(), cut.end(), [&](double c) { return c < score; });
+    CAPTURE(trial);
+    CHECK(predicted_grade(p, GradeHead::Ordinal) == expected);
+  }
+}
 
 TEST_CASE("the threshold maximises F1 or Youden's J on the discs it is given" * doctest::test_suite("smoke")) {
   // Scores 0.9 .. 0.1; positives at 0.9, 0.3 and 0.2.
