@@ -41,9 +41,10 @@ image::RgbImage mid_slice(const Volume& v) {
 }
 
 // A failed volume's QC image: its mid-slice framed in red (the reason is in its status and the summary),
-// so that a contact sheet of the QC folder shows every volume, the failures included.
-void write_failed_qc(const std::filesystem::path& folder, const std::string& name, const Volume& v) {
-  image::RgbImage qc = mid_slice(v);
+// or a red-framed black square when it cannot be read or has no pixels (nullptr), so that a contact
+// sheet of the QC folder shows every volume, the failures included.
+void write_failed_qc(const std::filesystem::path& folder, const std::string& name, const Volume* v) {
+  image::RgbImage qc = v ? mid_slice(*v) : image::RgbImage(64, 64);
   const std::int64_t frame = std::max<std::int64_t>(2, std::min(qc.rows, qc.cols) / 60);
   for (std::int64_t r = 0; r < qc.rows; ++r)
     for (std::int64_t c = 0; c < qc.cols; ++c)
@@ -235,12 +236,16 @@ std::string segment_job(RefinementNet& net, const CohortReader& reader, hdf5::Fi
     return {};
   } catch (const std::exception& e) {
     write_segflow_failure(file, job.id, job.visit, e.what());
-    if (!o.qc_folder.empty()) try {
-        const Volume v = reader.volume(job.id, job.visit);
-        if (v.shape[0] > 0 && v.shape[1] > 0 && v.shape[2] > 0) write_failed_qc(o.qc_folder, job_name(job), v);
+    if (!o.qc_folder.empty()) {
+      std::optional<Volume> v;
+      try {
+        v = reader.volume(job.id, job.visit);
       } catch (const std::exception&) {
-        // the failure is recorded above; a volume that cannot be read has no picture to show
+        // the failure is recorded above; the QC image says it by its blank
       }
+      const bool pixels = v && v->shape[0] > 0 && v->shape[1] > 0 && v->shape[2] > 0;
+      write_failed_qc(o.qc_folder, job_name(job), pixels ? &*v : nullptr);
+    }
     return e.what()[0] ? e.what() : "unknown error";
   }
 }

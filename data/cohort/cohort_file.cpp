@@ -1,5 +1,7 @@
 #include "data/cohort/cohort_file.h"
 
+#include <cmath>
+
 #include "base/check.h"
 
 namespace ldd {
@@ -31,7 +33,7 @@ std::string visit_group(const std::string& id, Visit visit) {
 }
 
 CohortWriter::CohortWriter(const std::filesystem::path& path, const Provenance& p, int compression_level)
-    : file_(hdf5::File::create(path)), compression_(compression_level) {
+    : lock_(path, p.source), file_(hdf5::File::create(path)), compression_(compression_level) {
   file_.set_attribute("/", "format", std::string(kCohortFormat));
   file_.set_attribute("/", "version", kCohortVersion);
   file_.set_attribute("/", "software", std::string("ldd 0.1.0"));
@@ -108,19 +110,36 @@ SubjectRecord CohortReader::subject(const std::string& id) const {
   LDD_CHECK(file_.exists(g), "cohort '" << file_.path().string() << "' has no subject '" << id << "'");
   SubjectRecord s;
   s.id = id;
-  s.age = file_.double_attribute(g, "age");
+  // Every value is checked where it enters: a grade off its scale indexed past a one-hot vector, and an
+  // infinite age surfaced as a NaN loss that blamed the learning rate.
+  const auto bounded = [&](const char* name, double lowest, double highest) {
+    const double value = file_.double_attribute(g, name);
+    LDD_CHECK(std::isfinite(value) && value >= lowest && value <= highest,
+              "cohort '" << file_.path().string() << "': " << g << " attribute " << name << " is " << value << ", not within "
+                         << lowest << " to " << highest);
+    return value;
+  };
+  s.age = bounded("age", 0, 150);
   const std::string sex = file_.string_attribute(g, "sex");
   s.sex = sex.empty() ? 'U' : sex[0];
-  s.bmi = file_.double_attribute(g, "bmi");
+  s.bmi = bounded("bmi", 0, 200);
   s.institution = static_cast<int>(file_.int_attribute(g, "institution"));
   hdf5::Dims dims;
   const auto grades = file_.read<std::int32_t>(g + "/grades", &dims);
   LDD_CHECK(dims == (hdf5::Dims{2, kPathologies, kLevels}),
             "cohort '" << file_.path().string() << "': " << g << "/grades must be 2 x 3 x 5");
   std::size_t i = 0;
-  for (auto& visit : s.grades)
-    for (auto& pathology : visit)
-      for (int& value : pathology) value = grades[i++];
+  for (std::size_t visit = 0; visit < s.grades.size(); ++visit)
+    for (Pathology p : kAllPathologies)
+      for (int level = 0; level < kLevels; ++level) {
+        const int value = grades[i++];
+        const GradeScale scale = scale_of(p);
+        LDD_CHECK(value == kMissingGrade || (value >= scale.lowest && value <= scale.highest),
+                  "cohort '" << file_.path().string() << "': " << g << "/grades holds " << value << " for the " << kVisitNames[visit]
+                             << " " << scale.name << " grade of " << kLevelNames[static_cast<std::size_t>(level)] << ", not "
+                             << scale.lowest << "-" << scale.highest << " or " << kMissingGrade << " (missing)");
+        s.grades[visit][static_cast<std::size_t>(p)][static_cast<std::size_t>(level)] = value;
+      }
   return s;
 }
 
@@ -137,6 +156,12 @@ Volume CohortReader::volume(const std::string& id, Visit visit) const {
     v.spacing_mm[static_cast<std::size_t>(a)] = file_.double_attribute(g, kSpacingNames[a]);
   }
   v.intensity_scale = file_.double_attribute(g, "intensity_scale");
+  for (int a = 0; a < 3; ++a)
+    LDD_CHECK(std::isfinite(v.spacing_mm[static_cast<std::size_t>(a)]) && v.spacing_mm[static_cast<std::size_t>(a)] > 0,
+              "cohort '" << file_.path().string() << "': " << g << " attribute " << kSpacingNames[a] << " is "
+                         << v.spacing_mm[static_cast<std::size_t>(a)] << ", not a positive size in mm");
+  LDD_CHECK(std::isfinite(v.intensity_scale) && v.intensity_scale > 0,
+            "cohort '" << file_.path().string() << "': " << g << " attribute intensity_scale is " << v.intensity_scale << ", not positive");
   return v;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/hdf5/file.h"
+#include "data/io/file_lock.h"
 #include "data/cohort/record.h"
 
 namespace ldd {
@@ -59,6 +60,7 @@ class CohortWriter {
   void commit();
 
  private:
+  io::FileLock lock_;  // a second writer of this cohort (synth, ingest, segflow) stops at once, naming this one
   hdf5::File file_;
   int compression_;
 };

@@ -8,7 +8,9 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "base/check.h"
 #include "data/io/raw_volume.h"
@@ -37,6 +39,7 @@ struct RawHeader {
   std::array<double, 3> pixdim{};
   bool swapped = false;
   std::int64_t vox_offset = 0;
+  double scl_slope = 0, scl_inter = 0;  // libnifti turns a non-finite one into "no scaling"
 };
 
 RawHeader raw_header(const std::filesystem::path& path) {
@@ -56,16 +59,43 @@ RawHeader raw_header(const std::filesystem::path& path) {
       s.rank = read(40, std::int16_t{}, swap);
       for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(76 + 4 * (i + 1), float{}, swap);
       s.vox_offset = static_cast<std::int64_t>(read(108, float{}, swap));
+      s.scl_slope = read(112, float{}, swap);
+      s.scl_inter = read(116, float{}, swap);
       return s;
     }
     if (size == 540 && got >= 540) {  // NIfTI-2: int64 dim[8] at 16, double pixdim[8] at 104, int64 vox_offset at 168
       s.rank = static_cast<int>(read(16, std::int64_t{}, swap));
       for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(104 + 8 * (i + 1), double{}, swap);
       s.vox_offset = read(168, std::int64_t{}, swap);
+      s.scl_slope = read(176, double{}, swap);
+      s.scl_inter = read(184, double{}, swap);
       return s;
     }
   }
   LDD_FAIL("image '" << path.string() << "': not a NIfTI-1 or NIfTI-2 header");
+}
+
+// The bytes after `offset` in `file` (gzip or not), counted up to `enough`: what the header's dimensions
+// are checked against before anything is allocated for them.
+std::uint64_t stored_bytes(const std::filesystem::path& file, std::int64_t offset, std::uint64_t enough) {
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(file.c_str(), "rb"), gzclose);
+  LDD_CHECK(in != nullptr, "image '" << file.string() << "': cannot open it");
+  if (gzdirect(in.get())) {  // not compressed: the file's size says it
+    std::error_code error;
+    const auto size = std::filesystem::file_size(file, error);
+    LDD_CHECK(!error, "image '" << file.string() << "': cannot read its size");
+    return size > static_cast<std::uint64_t>(offset) ? size - static_cast<std::uint64_t>(offset) : 0;
+  }
+  std::vector<char> block(1 << 16);
+  std::uint64_t total = 0;
+  const std::uint64_t stop = static_cast<std::uint64_t>(std::max<std::int64_t>(offset, 0)) + enough;
+  while (total < stop) {
+    const int got = gzread(in.get(), block.data(), static_cast<unsigned>(block.size()));
+    LDD_CHECK(got >= 0, "image '" << file.string() << "': its gzip stream is corrupt");
+    if (got == 0) break;
+    total += static_cast<std::uint64_t>(got);
+  }
+  return total > static_cast<std::uint64_t>(offset) ? total - static_cast<std::uint64_t>(offset) : 0;
 }
 
 // Whether the file's float voxels (T = float or double) hold a NaN or an infinity.
@@ -91,9 +121,25 @@ bool non_finite_voxels(const std::filesystem::path& path, const RawHeader& h, st
 RawVolume read_nifti(const std::filesystem::path& path) {
   LDD_CHECK(std::filesystem::exists(path), "image '" << path.string() << "' does not exist");
   nifti_set_debug_level(0);
-  std::unique_ptr<nifti_image, void (*)(nifti_image*)> nim(nifti_image_read(path.c_str(), 1), nifti_image_free);
-  LDD_CHECK(nim != nullptr && nim->data != nullptr,
+  std::unique_ptr<nifti_image, void (*)(nifti_image*)> nim(nifti_image_read(path.c_str(), 0), nifti_image_free);
+  LDD_CHECK(nim != nullptr && nim->iname != nullptr,
             "image '" << path.string() << "': cannot read it as NIfTI (truncated or corrupt file?)");
+  const RawHeader raw = raw_header(path);
+  LDD_CHECK(std::isfinite(raw.scl_slope) && std::isfinite(raw.scl_inter),
+            "image '" << path.string() << "': its intensity scaling (scl_slope " << raw.scl_slope << ", scl_inter " << raw.scl_inter
+                      << ") is not finite");
+  // The dimensions against the data the file holds, before libnifti allocates for them.
+  LDD_CHECK(nim->nvox > 0 && nim->nbyper > 0 && nim->nvox < (std::int64_t{1} << 40),
+            "image '" << path.string() << "': its header declares " << nim->nvox << " voxels of " << nim->nbyper
+                      << " bytes, more than any lumbar MRI");
+  const std::uint64_t declared = static_cast<std::uint64_t>(nim->nvox) * static_cast<std::uint64_t>(nim->nbyper);
+  const std::uint64_t stored = stored_bytes(nim->iname, nim->iname_offset, declared + 1);
+  LDD_CHECK(stored >= declared, "image '" << path.string() << "': its voxel data is truncated (" << stored << " bytes for the " << declared
+                                          << " its header's dimensions " << nim->nx << "x" << nim->ny << "x" << nim->nz << " declare)");
+  LDD_CHECK(stored == declared, "image '" << path.string() << "' holds more voxel data than its header's dimensions " << nim->nx << "x"
+                                          << nim->ny << "x" << nim->nz << " declare (" << declared << " bytes); are they right?");
+  LDD_CHECK(nifti_image_load(nim.get()) == 0 && nim->data != nullptr,
+            "image '" << path.string() << "': cannot read its voxel data (truncated or corrupt file?)");
   LDD_CHECK(nim->nt <= 1 && nim->nu <= 1 && nim->nv <= 1 && nim->nw <= 1,
             "image '" << path.string() << "' has more than 3 dimensions (" << nim->nx << "x" << nim->ny << "x" << nim->nz
                       << "x" << nim->nt << "); one 3-D volume per file is required");
@@ -115,7 +161,6 @@ RawVolume read_nifti(const std::filesystem::path& path) {
     default: LDD_FAIL("image '" << path.string() << "': NIfTI data type " << nim->datatype << " ("
                                << nifti_datatype_string(nim->datatype) << ") is not supported");
   }
-  const RawHeader raw = raw_header(path);
   const bool single_file = nim->nifti_type == NIFTI_FTYPE_NIFTI1_1 || nim->nifti_type == NIFTI_FTYPE_NIFTI2_1;  // voxels after the header
   if (single_file && (nim->datatype == DT_FLOAT32 || nim->datatype == DT_FLOAT64))
     LDD_CHECK(!(nim->datatype == DT_FLOAT32 ? non_finite_voxels<float>(path, raw, n) : non_finite_voxels<double>(path, raw, n)),

@@ -3,11 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 #include "base/check.h"
 #include "data/cohort/cohort_file.h"
+#include "data/io/file_lock.h"
 #include "data/synth/generate.h"
 #include "data/synth/render.h"
 #include "tests/support/synthetic.h"
@@ -158,4 +161,57 @@ TEST_CASE("a file that is not a cohort is refused with its name") {
     f.commit();
   }
   CHECK_THROWS_WITH_AS(CohortReader(dir / "x.h5"), doctest::Contains("x.h5' is not an ldd cohort file"), Error);
+}
+
+TEST_CASE("a cohort value off its range is refused naming the subject and the field") {
+  TempDir dir;
+  generate_cohort(small_config(1), dir / "good.h5");
+  const std::string s = "/subjects/SYN00001";
+  struct Edit {
+    const char* expected;
+    std::function<void(hdf5::File&)> apply;
+  };
+  const std::vector<Edit> edits{
+      {"grades holds 99 for the baseline schneiderman grade of L1-L2", [&](hdf5::File& f) {
+         std::vector<std::int32_t> grades(30, 2);
+         grades[0] = 99;
+         f.remove(s + "/grades");
+         f.write<std::int32_t>(s + "/grades", grades, {2, 3, 5});
+       }},
+      {"grades holds 0 for the followup pfirrmann grade of L5-S1", [&](hdf5::File& f) {
+         std::vector<std::int32_t> grades(30, 1);
+         grades[29] = 0;
+         f.remove(s + "/grades");
+         f.write<std::int32_t>(s + "/grades", grades, {2, 3, 5});
+       }},
+      {"attribute age is inf", [&](hdf5::File& f) { f.set_attribute(s, "age", INFINITY); }},
+      {"attribute bmi is -3", [&](hdf5::File& f) { f.set_attribute(s, "bmi", -3.0); }},
+      {"attribute spacing_row_mm is 0", [&](hdf5::File& f) { f.set_attribute(s + "/baseline", "spacing_row_mm", 0.0); }},
+      {"attribute intensity_scale is nan", [&](hdf5::File& f) { f.set_attribute(s + "/baseline", "intensity_scale", NAN); }},
+  };
+  for (const Edit& edit : edits) {
+    CAPTURE(edit.expected);
+    std::filesystem::copy_file(dir / "good.h5", dir / "bad.h5", std::filesystem::copy_options::overwrite_existing);
+    {
+      hdf5::File f = hdf5::File::open_read_write(dir / "bad.h5");
+      edit.apply(f);
+    }
+    const CohortReader reader(dir / "bad.h5");
+    const auto read_all = [&] {
+      (void)reader.subject("SYN00001");
+      (void)reader.volume("SYN00001", Visit::Baseline);
+    };
+    CHECK_THROWS_WITH_AS(read_all(), doctest::Contains(edit.expected), Error);
+  }
+  const CohortReader good(dir / "good.h5");
+  CHECK_NOTHROW(good.subject("SYN00001"));
+  CHECK_NOTHROW(good.volume("SYN00001", Visit::Baseline));
+}
+
+TEST_CASE("a second writer of a cohort stops at once, naming the first") {
+  TempDir dir;
+  CohortWriter first(dir / "c.h5", {"synth", "", 1});
+  CHECK_THROWS_WITH_AS(CohortWriter(dir / "c.h5", {"ingest", "", 0}), doctest::Contains("c.h5 is being written by synth (pid"), Error);
+  CHECK_THROWS_WITH_AS(io::FileLock(dir / "c.h5", "segflow"), doctest::Contains("is being written by synth"), Error);
+  first.commit();
 }

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <sstream>
 
@@ -279,6 +280,31 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
     f.seekp(76 + 2 * 4);  // NIfTI-1 pixdim[2]
     f.write(reinterpret_cast<const char*>(&zero), sizeof zero);
   }
+  {  // NIfTI files whose header and data disagree, or whose scaling libnifti would drop: edited bytes of a good one
+    Stored st = make_stored({0, 1, 2}, {false, false, false});
+    write_nifti(st, study.dir / "good.nii");
+    std::string bytes;
+    {
+      std::ifstream in(study.dir / "good.nii", std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const auto with = [&](const std::string& name, std::string edited) {
+      std::ofstream(study.dir / name, std::ios::binary) << edited;
+    };
+    with("long.nii", bytes + std::string(16, '\0'));
+    with("short.nii", bytes.substr(0, bytes.size() - 4));
+    std::string huge = bytes;
+    const std::int16_t big = 30000;  // NIfTI-1 dim[1..3], short at 42, 44, 46
+    for (std::size_t at : {42, 44, 46}) std::memcpy(huge.data() + at, &big, sizeof big);
+    with("huge.nii", huge);
+    const std::int16_t large = 2000;  // 32 GB declared: refused before libnifti allocates it
+    for (std::size_t at : {42, 44, 46}) std::memcpy(huge.data() + at, &large, sizeof large);
+    with("large.nii", huge);
+    std::string nan_slope = bytes;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    std::memcpy(nan_slope.data() + 112, &nan, sizeof nan);  // scl_slope
+    with("nan_slope.nii", nan_slope);
+  }
   {  // a NaN voxel: libnifti would hand it over as 0
     Stored st = make_stored({0, 1, 2}, {false, false, false});
     st.values[5] = std::numeric_limits<float>::quiet_NaN();
@@ -332,7 +358,12 @@ TEST_CASE("bad ingest input gets an error naming the file and field and leaves n
            {"long.mha", "holds 12 bytes of data, more than the 8"},
            {"device.mha", "is not a regular file"},
            {"nan_voxel.nii.gz", "nan_voxel.nii.gz' holds a non-finite value (NaN or infinity)"},
-           {"zero_pixdim.nii", "zero_pixdim.nii': pixdim[2] (the voxel spacing along axis 1) is 0; it must be a non-zero number of mm"}}) {
+           {"zero_pixdim.nii", "zero_pixdim.nii': pixdim[2] (the voxel spacing along axis 1) is 0; it must be a non-zero number of mm"},
+           {"long.nii", "long.nii' holds more voxel data than its header's dimensions"},
+           {"short.nii", "short.nii': its voxel data is truncated"},
+           {"huge.nii", "huge.nii': its header declares 27000000000000 voxels of 4 bytes, more than any lumbar MRI"},
+           {"large.nii", "large.nii': its voxel data is truncated (240 bytes for the 32000000000 its header's dimensions 2000x2000x2000"},
+           {"nan_slope.nii", "nan_slope.nii': its intensity scaling (scl_slope nan, scl_inter 0) is not finite"}}) {
     study.write("images_bad.csv", "subject,visit,image\nA,baseline," + file + "\n");
     auto bad = images;
     bad.images = study.dir / "images_bad.csv";

@@ -42,6 +42,10 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
     tiny.id = "TINY";
     writer.add_subject(tiny);
     writer.add_volume("TINY", Visit::Baseline, {{1, 3, 2}, {6.0, 1.25, 1.25}, std::vector<std::uint16_t>(6, 100), 1.0});
+    SubjectRecord unreadable = pop.subjects[0].record;  // the cohort reader refuses its volume
+    unreadable.id = "UNREADABLE";
+    writer.add_subject(unreadable);
+    writer.add_volume("UNREADABLE", Visit::Baseline, {{1, 3, 2}, {6.0, 1.25, 1.25}, std::vector<std::uint16_t>(6, 100), NAN});
     writer.commit();
   }
   segflow::SegflowOptions options;
@@ -51,20 +55,23 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   options.crop_rows = options.crop_cols = 32;
   options.qc_folder = dir / "qc";
   const auto summary = segflow::run_segflow(dir / "c.h5", options);
-  CHECK(summary.volumes == 5);
+  CHECK(summary.volumes == 6);
   CHECK(summary.succeeded == 3);
-  REQUIRE(summary.failures.size() == 2);
+  REQUIRE(summary.failures.size() == 3);
   CHECK(summary.failures[0].rfind("BLANK/baseline: ", 0) == 0);
   CHECK(summary.failures[1].find("TINY/baseline: the volume is 1 x 3 x 2 voxels: too small") == 0);
+  CHECK(summary.failures[2].find("UNREADABLE/baseline: ") == 0);
+  CHECK(summary.failures[2].find("intensity_scale is nan, not positive") != std::string::npos);
 
   const CohortReader reader(dir / "c.h5");
-  CHECK(reader.subject_ids().size() == 5);
+  CHECK(reader.subject_ids().size() == 6);
   CHECK(reader.subject("SYN00002").grades == pop.subjects[1].record.grades);  // nothing lost
   const auto& f = reader.file();
   CHECK(f.string_attribute("/subjects/BLANK/baseline/segflow", "status").rfind("failed: ", 0) == 0);
   // A failed volume has its QC image too (its mid-slice framed in red), so a contact sheet shows them all.
   CHECK(std::filesystem::exists(dir / "qc" / "BLANK_baseline.png"));
   CHECK(std::filesystem::exists(dir / "qc" / "TINY_baseline.png"));
+  CHECK(std::filesystem::exists(dir / "qc" / "UNREADABLE_baseline.png"));  // a red-framed blank
   double dice_sum = 0, worst_centre_mm = 0;
   for (const char* id : {"SYN00001", "SYN00002", "SYN00003"}) {
     const std::string g = std::string("/subjects/") + id + "/baseline/segflow";
