@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/check.h"
@@ -124,19 +125,29 @@ TEST_CASE("a new file's writer removes the temporaries of killed writers of it, 
   CHECK(std::filesystem::exists(other));  // another file's
 }
 
+namespace {
+
+// 256 KiB of tmpfs mounted at `at` for the test's lifetime (root only: `mounted` says whether it is).
+struct SmallDisk {
+  std::filesystem::path at;
+  bool mounted = false;
+  explicit SmallDisk(std::filesystem::path where) : at(std::move(where)) {
+    std::filesystem::create_directories(at);
+    mounted = std::system(("mount -t tmpfs -o size=256k tmpfs '" + at.string() + "' 2> /dev/null").c_str()) == 0;
+    if (!mounted) MESSAGE("skipped: a small tmpfs to fill cannot be mounted here (needs root)");
+  }
+  ~SmallDisk() {
+    if (mounted) (void)std::system(("umount '" + at.string() + "'").c_str());
+  }
+};
+
+}  // namespace
+
 TEST_CASE("a disk that fills while synth writes: the system's reason, exit status 1, no crash at exit, no temporary left") {
   TempDir dir;
-  const auto disk = dir / "small-disk";
-  std::filesystem::create_directories(disk);
-  // 256 KiB of tmpfs: the first subject's image does not fit.
-  if (std::system(("mount -t tmpfs -o size=256k tmpfs '" + disk.string() + "' 2> /dev/null").c_str()) != 0) {
-    MESSAGE("skipped: a small tmpfs to fill cannot be mounted here (needs root)");
-    return;
-  }
-  struct Unmount {
-    std::filesystem::path at;
-    ~Unmount() { (void)std::system(("umount '" + at.string() + "'").c_str()); }
-  } unmount{disk};
+  const SmallDisk small(dir / "small-disk");  // the first subject's image does not fit
+  if (!small.mounted) return;
+  const auto& disk = small.at;
   const auto log = dir / "synth.log";
   const std::string command =
       std::string(LDD_SYNTH_BINARY) + " --out '" + (disk / "c.h5").string() + "' --subjects 4 > '" + log.string() + "' 2>&1";
@@ -154,16 +165,9 @@ TEST_CASE("a disk that fills while synth writes: the system's reason, exit statu
 
 TEST_CASE("a disk that fills while a file is committed: an error naming the reason, no crash, no temporary left") {
   TempDir dir;
-  const auto disk = dir / "small-disk";
-  std::filesystem::create_directories(disk);
-  if (std::system(("mount -t tmpfs -o size=256k tmpfs '" + disk.string() + "' 2> /dev/null").c_str()) != 0) {
-    MESSAGE("skipped: a small tmpfs to fill cannot be mounted here (needs root)");
-    return;
-  }
-  struct Unmount {
-    std::filesystem::path at;
-    ~Unmount() { (void)std::system(("umount '" + at.string() + "'").c_str()); }
-  } unmount{disk};
+  const SmallDisk small(dir / "small-disk");
+  if (!small.mounted) return;
+  const auto& disk = small.at;
   // Little room left, so that the data is written but the flush at commit fails (as ingest met it):
   // libhdf5 crashed when the failed file was closed a second time.
   int failed_at_commit = 0;
