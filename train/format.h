@@ -17,23 +17,21 @@
 
 namespace ldd::train {
 
-// The data files' number: 10 significant digits, without trailing noise. Not exact: a fold is evaluated
-// from what its files hold (train/run_folder.h), so a resumed run gives the same numbers as one that ran through.
-inline std::string number(double v) {
+// Significant digits of a number in the data files, and of one that must read back as the same double.
+inline constexpr int kDataDigits = 10;
+inline constexpr int kExactDigits = 17;
+
+// A number as the data files hold it: kDataDigits significant digits, without trailing noise, for what a
+// fold is evaluated from (train/run_folder.h: a resumed run gives the same numbers as one that ran
+// through); kExactDigits for what a resumed fold must compare exactly (the checkpoint's early-stopping
+// state and history): it reads back as the same double ("nan", "inf" included).
+inline std::string number(double v, int digits = kDataDigits) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.10g", v);
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
   return buffer;
 }
 
-// A double as text that reads back as the same double (17 significant digits; "nan", "inf"): for what a
-// resumed fold must compare exactly (the checkpoint's early-stopping state and history).
-inline std::string exact_number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
-// A number as number() or exact_number() wrote it, the whole cell or word ("nan", "inf" included). Throws
+// A number as number() wrote it, the whole cell or word ("nan", "inf" included). Throws
 // std::invalid_argument (a std::logic_error, as std::stod does) when it is not one. Unlike std::stod it
 // reads a subnormal value (a probability under 2.2e-308 a softmax can give): stod threw on it, and a
 // fold whose file held one could not be read back or resumed.

@@ -39,7 +39,7 @@ std::string csv_rows(const DiscDataset& data, int fold, const std::vector<DiscOu
 }
 
 // An undefined value (no validation split) is an empty cell, never a made-up 0.
-std::string optional_number(double v) { return std::isnan(v) ? std::string() : exact_number(v); }
+std::string optional_number(double v) { return std::isnan(v) ? std::string() : number(v, kExactDigits); }
 double optional_double(const std::string& cell) { return cell.empty() ? std::numeric_limits<double>::quiet_NaN() : read_number(cell); }
 
 }  // namespace
@@ -126,8 +126,8 @@ std::string history_csv(const std::vector<EpochRecord>& history) {
   std::ostringstream o;
   o << "epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n";
   for (const auto& e : history)
-    o << e.epoch << ',' << exact_number(e.learning_rate) << ',' << exact_number(e.train_loss) << ',' << exact_number(e.train_accuracy) << ','
-      << optional_number(e.validation_loss) << ',' << optional_number(e.validation_accuracy) << ',' << exact_number(e.seconds) << '\n';
+    o << e.epoch << ',' << number(e.learning_rate, kExactDigits) << ',' << number(e.train_loss, kExactDigits) << ',' << number(e.train_accuracy, kExactDigits) << ','
+      << optional_number(e.validation_loss) << ',' << optional_number(e.validation_accuracy) << ',' << number(e.seconds, kExactDigits) << '\n';
   return o.str();
 }
 

@@ -85,7 +85,7 @@ void write_left_out(const std::filesystem::path& path, const DiscDataset& data);
 std::string prediction_columns(const DiscDataset& data);
 std::string prediction_cells(const DiscDataset& data, const DiscOutput& output);
 
-// A fold's epochs as one CSV text, exact (exact_number; empty validation cells without a validation
+// A fold's epochs as one CSV text, exact (number(v, kExactDigits); empty validation cells without a validation
 // split): history.csv, and the same text inside the fold's checkpoint, from which a resumed fold goes on.
 std::string history_csv(const std::vector<EpochRecord>& history);
 void write_history(const std::filesystem::path& path, const std::vector<EpochRecord>& history);

@@ -52,12 +52,12 @@ std::vector<DiscOutput> outputs_of(const DiscDataset& d) {
 
 }  // namespace
 
-TEST_CASE("exact_number reads back as the same double, the special values included" * doctest::test_suite("smoke")) {
+TEST_CASE("a number of kExactDigits reads back as the same double, the special values included" * doctest::test_suite("smoke")) {
   for (double v : {0.1, 1.0 / 3, -2.5e-308, 1e300, 123456789.123456789, -0.0, 0.1 + 0.2})
-    CHECK(std::stod(exact_number(v)) == v);
-  CHECK(exact_number(std::numeric_limits<double>::quiet_NaN()) == "nan");
-  CHECK(exact_number(INFINITY) == "inf");
-  CHECK(std::isnan(std::stod(exact_number(std::numeric_limits<double>::quiet_NaN()))));
+    CHECK(std::stod(number(v, kExactDigits)) == v);
+  CHECK(number(std::numeric_limits<double>::quiet_NaN(), kExactDigits) == "nan");
+  CHECK(number(INFINITY, kExactDigits) == "inf");
+  CHECK(std::isnan(std::stod(number(std::numeric_limits<double>::quiet_NaN(), kExactDigits))));
   CHECK(number(1.0 / 3) == "0.3333333333");  // the data files' 10 digits, for comparison
 }
 
@@ -88,7 +88,7 @@ TEST_CASE("a fold's predictions are returned as the file holds them, and written
 
 TEST_CASE("read_number reads what the writers write, a subnormal probability included, and nothing else" * doctest::test_suite("smoke")) {
   CHECK(read_number(number(4.9406564584124654e-324)) > 0.0);  // std::stod threw on it: the fold could not be read back
-  CHECK(read_number(exact_number(2.2e-310)) == 2.2e-310);
+  CHECK(read_number(number(2.2e-310, kExactDigits)) == 2.2e-310);
   CHECK(std::isnan(read_number("nan")));
   CHECK(read_number("inf") == INFINITY);
   CHECK(read_number("-0.25") == -0.25);
