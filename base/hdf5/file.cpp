@@ -99,10 +99,10 @@ hid_t file_type() {
   if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_STD_U16LE;
 }
 
-Handle link_create_parents() {
-  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl.get(), 1);
-  return lcpl;
+// The parent group of an object path ("/a/b/c" -> "/a/b"; "/c" -> "/").
+std::string parent_of(const std::string& object) {
+  const auto slash = object.rfind('/');
+  return slash == 0 || slash == std::string::npos ? std::string("/") : object.substr(0, slash);
 }
 
 // Variable-length, to read the string attributes of files written before 2026-12-07.
@@ -176,7 +176,9 @@ File File::create(const std::filesystem::path& path) {
   std::filesystem::path temporary = path;
   temporary += ".tmp-" + std::to_string(::getpid());
   io::remove_on_signal(temporary);  // before it exists: a signal in between must not leave it behind
-  const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, checksummed_format().get());
+  Handle root_without_times(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+  H5Pset_obj_track_times(root_without_times.get(), 0);
+  const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, root_without_times.get(), checksummed_format().get());
   if (id < 0) {
     const int system_error = errno;  // HDF5 often gives no reason of its own here
     std::error_code ignored;
@@ -255,11 +257,18 @@ bool File::exists(const std::string& object) const {
 
 void File::create_group(const std::string& group) {
   if (exists(group)) return;
-  Handle lcpl = link_create_parents();
+  // Each missing level is made here, without timestamps (the same content gives the same bytes):
+  // HDF5's own intermediate groups would record when they were made.
   Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
   H5Pset_obj_track_times(gcpl.get(), 0);
-  Handle g(H5Gcreate2(id_, group.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), H5Gclose);
-  if (!g.valid()) fail(path_, "cannot create group '" + group + "'");
+  for (std::size_t end = group.find('/', 1);; end = group.find('/', end + 1)) {
+    const std::string level = group.substr(0, end);
+    if (!exists(level)) {
+      Handle g(H5Gcreate2(id_, level.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose);
+      if (!g.valid()) fail(path_, "cannot create group '" + level + "'");
+    }
+    if (end == std::string::npos) break;
+  }
 }
 
 void File::remove(const std::string& object) {
@@ -270,8 +279,8 @@ void File::remove(const std::string& object) {
 void File::copy_from(const File& source, const std::string& object) {
   LDD_CHECK(source.exists(object), "HDF5 file '" << source.path_.string() << "' has no '" << object << "' to copy");
   LDD_CHECK(!exists(object), "HDF5 file '" << path_.string() << "' already has '" << object << "'");
-  Handle lcpl = link_create_parents();
-  if (H5Ocopy(source.id_, object.c_str(), id_, object.c_str(), H5P_DEFAULT, lcpl.get()) < 0)
+  create_group(parent_of(object));
+  if (H5Ocopy(source.id_, object.c_str(), id_, object.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0)
     fail(path_, "cannot copy '" + object + "' from '" + source.path_.string() + "'");
 }
 
@@ -321,8 +330,8 @@ void File::write(const std::string& dataset, std::span<const T> values, const Di
     if (options.shuffle) H5Pset_shuffle(dcpl.get());
     if (options.deflate_level > 0) H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options.deflate_level));
   }
-  Handle lcpl = link_create_parents();
-  Handle d(H5Dcreate2(id_, dataset.c_str(), file_type<T>(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+  create_group(parent_of(dataset));
+  Handle d(H5Dcreate2(id_, dataset.c_str(), file_type<T>(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
            H5Dclose);
   if (!d.valid()) fail(path_, "cannot create dataset '" + dataset + "'");
   // A chunked dataset's data is written when it is closed, from the chunk cache: a failure there (a full

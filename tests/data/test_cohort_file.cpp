@@ -2,10 +2,12 @@
 // rendered anatomy (masks ordered cranio-caudally, disc signal falling with the Pfirrmann grade).
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <fstream>
 #include <iterator>
+#include <thread>
 #include <vector>
 
 #include "base/check.h"
@@ -76,6 +78,7 @@ TEST_CASE("the same seed writes a byte-identical cohort file and another seed a 
   TempDir dir;
   SynthConfig config = small_config(2);
   generate_cohort(config, dir / "a.h5");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a timestamp anywhere in the file would differ
   generate_cohort(config, dir / "b.h5");
   config.seed = 2;
   generate_cohort(config, dir / "c.h5");
