@@ -153,13 +153,11 @@ Volume CohortReader::volume(const std::string& id, Visit visit) const {
   LDD_CHECK(dims.size() == 3, "cohort '" << file_.path().string() << "': " << g << "/image is not 3-D");
   for (int a = 0; a < 3; ++a) {
     v.shape[static_cast<std::size_t>(a)] = dims[static_cast<std::size_t>(a)];
-    v.spacing_mm[static_cast<std::size_t>(a)] = file_.double_attribute(g, kSpacingNames[a]);
+    const double spacing = v.spacing_mm[static_cast<std::size_t>(a)] = file_.double_attribute(g, kSpacingNames[a]);
+    LDD_CHECK(std::isfinite(spacing) && spacing > 0, "cohort '" << file_.path().string() << "': " << g << " attribute " << kSpacingNames[a]
+                                                                << " is " << spacing << ", not a positive size in mm");
   }
   v.intensity_scale = file_.double_attribute(g, "intensity_scale");
-  for (int a = 0; a < 3; ++a)
-    LDD_CHECK(std::isfinite(v.spacing_mm[static_cast<std::size_t>(a)]) && v.spacing_mm[static_cast<std::size_t>(a)] > 0,
-              "cohort '" << file_.path().string() << "': " << g << " attribute " << kSpacingNames[a] << " is "
-                         << v.spacing_mm[static_cast<std::size_t>(a)] << ", not a positive size in mm");
   LDD_CHECK(std::isfinite(v.intensity_scale) && v.intensity_scale > 0,
             "cohort '" << file_.path().string() << "': " << g << " attribute intensity_scale is " << v.intensity_scale << ", not positive");
   return v;

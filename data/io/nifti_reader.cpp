@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "base/check.h"
@@ -38,7 +39,6 @@ struct RawHeader {
   int rank = 0;
   std::array<double, 3> pixdim{};
   bool swapped = false;
-  std::int64_t vox_offset = 0;
   double scl_slope = 0, scl_inter = 0;  // libnifti turns a non-finite one into "no scaling"
 };
 
@@ -55,18 +55,16 @@ RawHeader raw_header(const std::filesystem::path& path) {
   for (bool swap : {false, true}) {
     s.swapped = swap;
     const auto size = read(0, std::int32_t{}, swap);
-    if (size == 348 && got >= 348) {  // NIfTI-1: short dim[8] at 40, float pixdim[8] at 76, float vox_offset at 108
+    if (size == 348 && got >= 348) {  // NIfTI-1: short dim[8] at 40, float pixdim[8] at 76, float scl_slope, scl_inter at 112, 116
       s.rank = read(40, std::int16_t{}, swap);
       for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(76 + 4 * (i + 1), float{}, swap);
-      s.vox_offset = static_cast<std::int64_t>(read(108, float{}, swap));
       s.scl_slope = read(112, float{}, swap);
       s.scl_inter = read(116, float{}, swap);
       return s;
     }
-    if (size == 540 && got >= 540) {  // NIfTI-2: int64 dim[8] at 16, double pixdim[8] at 104, int64 vox_offset at 168
+    if (size == 540 && got >= 540) {  // NIfTI-2: int64 dim[8] at 16, double pixdim[8] at 104, double scl_slope, scl_inter at 176, 184
       s.rank = static_cast<int>(read(16, std::int64_t{}, swap));
       for (std::size_t i = 0; i < 3; ++i) s.pixdim[i] = read(104 + 8 * (i + 1), double{}, swap);
-      s.vox_offset = read(168, std::int64_t{}, swap);
       s.scl_slope = read(176, double{}, swap);
       s.scl_inter = read(184, double{}, swap);
       return s;
@@ -75,45 +73,46 @@ RawHeader raw_header(const std::filesystem::path& path) {
   LDD_FAIL("image '" << path.string() << "': not a NIfTI-1 or NIfTI-2 header");
 }
 
-// The bytes after `offset` in `file` (gzip or not), counted up to `enough`: what the header's dimensions
-// are checked against before anything is allocated for them.
-std::uint64_t stored_bytes(const std::filesystem::path& file, std::int64_t offset, std::uint64_t enough) {
+// What `file` (gzip or not) holds after its first `offset` bytes, read up to one byte past the `declared`
+// size: how many bytes, which the header's dimensions are checked against before anything is allocated
+// for them, and whether its float voxels (T = float or double) hold a NaN or an infinity, which libnifti
+// would hand over as 0. Other voxels are not looked at: an uncompressed file's size says it.
+struct StoredVoxels {
+  std::uint64_t bytes = 0;
+  bool non_finite = false;
+};
+
+template <class T>
+StoredVoxels scan_voxels(const std::filesystem::path& file, std::int64_t offset, std::uint64_t declared, bool swapped) {
   std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(file.c_str(), "rb"), gzclose);
   LDD_CHECK(in != nullptr, "image '" << file.string() << "': cannot open it");
-  if (gzdirect(in.get())) {  // not compressed: the file's size says it
+  const auto header = static_cast<std::uint64_t>(std::max<std::int64_t>(offset, 0));
+  constexpr bool floats = std::is_floating_point_v<T>;
+  if (!floats && gzdirect(in.get())) {
     std::error_code error;
     const auto size = std::filesystem::file_size(file, error);
     LDD_CHECK(!error, "image '" << file.string() << "': cannot read its size");
-    return size > static_cast<std::uint64_t>(offset) ? size - static_cast<std::uint64_t>(offset) : 0;
+    return {size > header ? size - header : 0, false};
   }
-  std::vector<char> block(1 << 16);
-  std::uint64_t total = 0;
-  const std::uint64_t stop = static_cast<std::uint64_t>(std::max<std::int64_t>(offset, 0)) + enough;
-  while (total < stop) {
-    const int got = gzread(in.get(), block.data(), static_cast<unsigned>(block.size()));
+  std::vector<T> block((std::size_t{1} << 16) / sizeof(T));
+  const std::uint64_t block_bytes = block.size() * sizeof(T);
+  StoredVoxels s;
+  std::uint64_t skipped = 0;
+  while (s.bytes <= declared) {
+    // The header first, then whole blocks of voxels (gzread fills a block but at the end of the file).
+    const int got = gzread(in.get(), block.data(), static_cast<unsigned>(skipped < header ? std::min(header - skipped, block_bytes) : block_bytes));
     LDD_CHECK(got >= 0, "image '" << file.string() << "': its gzip stream is corrupt");
     if (got == 0) break;
-    total += static_cast<std::uint64_t>(got);
+    if (skipped < header) {
+      skipped += static_cast<std::uint64_t>(got);
+      continue;
+    }
+    s.bytes += static_cast<std::uint64_t>(got);
+    if constexpr (floats)
+      for (std::size_t i = 0; i < static_cast<std::size_t>(got) / sizeof(T); ++i)
+        s.non_finite = s.non_finite || !std::isfinite(swapped ? byte_swapped(block[i]) : block[i]);
   }
-  return total > static_cast<std::uint64_t>(offset) ? total - static_cast<std::uint64_t>(offset) : 0;
-}
-
-// Whether the file's float voxels (T = float or double) hold a NaN or an infinity.
-template <class T>
-bool non_finite_voxels(const std::filesystem::path& path, const RawHeader& h, std::size_t n) {
-  std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(path.c_str(), "rb"), gzclose);
-  LDD_CHECK(in != nullptr && gzseek(in.get(), static_cast<z_off_t>(h.vox_offset), SEEK_SET) == static_cast<z_off_t>(h.vox_offset),
-            "image '" << path.string() << "': cannot read its voxels");
-  std::vector<T> block(1 << 16);
-  for (std::size_t done = 0; done < n;) {
-    const std::size_t want = std::min(block.size(), n - done);
-    const int got = gzread(in.get(), block.data(), static_cast<unsigned>(want * sizeof(T)));
-    LDD_CHECK(got == static_cast<int>(want * sizeof(T)), "image '" << path.string() << "': its voxel data is truncated");
-    for (std::size_t i = 0; i < want; ++i)
-      if (!std::isfinite(h.swapped ? byte_swapped(block[i]) : block[i])) return true;
-    done += want;
-  }
-  return false;
+  return s;
 }
 
 }  // namespace
@@ -133,11 +132,16 @@ RawVolume read_nifti(const std::filesystem::path& path) {
             "image '" << path.string() << "': its header declares " << nim->nvox << " voxels of " << nim->nbyper
                       << " bytes, more than any lumbar MRI");
   const std::uint64_t declared = static_cast<std::uint64_t>(nim->nvox) * static_cast<std::uint64_t>(nim->nbyper);
-  const std::uint64_t stored = stored_bytes(nim->iname, nim->iname_offset, declared + 1);
+  const auto scan = nim->datatype == DT_FLOAT32   ? &scan_voxels<float>
+                    : nim->datatype == DT_FLOAT64 ? &scan_voxels<double>
+                                                  : &scan_voxels<std::uint8_t>;
+  const StoredVoxels voxels = scan(nim->iname, nim->iname_offset, declared, raw.swapped);
+  const std::uint64_t stored = voxels.bytes;
   LDD_CHECK(stored >= declared, "image '" << path.string() << "': its voxel data is truncated (" << stored << " bytes for the " << declared
                                           << " its header's dimensions " << nim->nx << "x" << nim->ny << "x" << nim->nz << " declare)");
   LDD_CHECK(stored == declared, "image '" << path.string() << "' holds more voxel data than its header's dimensions " << nim->nx << "x"
                                           << nim->ny << "x" << nim->nz << " declare (" << declared << " bytes); are they right?");
+  LDD_CHECK(!voxels.non_finite, "image '" << path.string() << "' holds a non-finite value (NaN or infinity) in its voxel data");
   LDD_CHECK(nifti_image_load(nim.get()) == 0 && nim->data != nullptr,
             "image '" << path.string() << "': cannot read its voxel data (truncated or corrupt file?)");
   LDD_CHECK(nim->nt <= 1 && nim->nu <= 1 && nim->nv <= 1 && nim->nw <= 1,
@@ -161,10 +165,6 @@ RawVolume read_nifti(const std::filesystem::path& path) {
     default: LDD_FAIL("image '" << path.string() << "': NIfTI data type " << nim->datatype << " ("
                                << nifti_datatype_string(nim->datatype) << ") is not supported");
   }
-  const bool single_file = nim->nifti_type == NIFTI_FTYPE_NIFTI1_1 || nim->nifti_type == NIFTI_FTYPE_NIFTI2_1;  // voxels after the header
-  if (single_file && (nim->datatype == DT_FLOAT32 || nim->datatype == DT_FLOAT64))
-    LDD_CHECK(!(nim->datatype == DT_FLOAT32 ? non_finite_voxels<float>(path, raw, n) : non_finite_voxels<double>(path, raw, n)),
-              "image '" << path.string() << "' holds a non-finite value (NaN or infinity) in its voxel data");
   // sform when set (the scanner-to-standard transform), else qform, else the scaled identity NIfTI
   // defines for "method 1".
   const nifti_dmat44& m = nim->sform_code > 0 ? nim->sto_xyz : nim->qto_xyz;
