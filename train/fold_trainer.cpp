@@ -110,8 +110,6 @@ LearningRateSchedule make_schedule(const ExperimentConfig& c) {
   return c.warmup_epochs > 0 ? s.with_warmup(c.warmup_epochs) : s;
 }
 
-int argmax(const float* row, int classes) { return static_cast<int>(std::max_element(row, row + classes) - row); }
-
 std::vector<double> softmax_row(const float* z, int classes) {
   const float top = *std::max_element(z, z + classes);
   std::vector<double> p(static_cast<std::size_t>(classes));
@@ -120,6 +118,10 @@ std::vector<double> softmax_row(const float* z, int classes) {
   for (double& v : p) v /= sum;
   return p;
 }
+
+// The grade a row of the network's output stands for, by the rule its predictions use, so that the
+// accuracy in history.csv measures what the run reports.
+int grade_of(const float* z, int classes, GradeHead head) { return predicted_grade(softmax_row(z, classes), head); }
 
 // Logits of the given samples in evaluation mode, batch by batch.
 std::vector<float> predict_logits(DiscGrader& model, const DiscDataset& data, const std::vector<std::size_t>& samples,
@@ -156,7 +158,7 @@ void score_validation(DiscGrader& model, const DiscDataset& data, const std::vec
   std::int64_t correct = 0;
   for (std::size_t i = 0; i < validation.size(); ++i) {
     targets.push_back(data.samples[validation[i]].label);
-    correct += argmax(z.data() + static_cast<std::int64_t>(i) * classes, classes) == targets.back();
+    correct += grade_of(z.data() + static_cast<std::int64_t>(i) * classes, classes, model.config().head) == targets.back();
   }
   NoGrad no_grad;
   record.validation_loss = cross_entropy(Tensor::from_vector({static_cast<std::int64_t>(targets.size()), classes}, z), targets).item();
@@ -236,7 +238,7 @@ std::int64_t train_batches(const EpochTraining& t, DiscGrader& model, Optimizer&
       value = loss.item();
       if (std::isfinite(value)) loss.backward();
       const auto z = logits.detach().to_vector();
-      for (std::int64_t i = 0; i < batch.size; ++i) right_here += argmax(z.data() + i * classes, classes) == targets[static_cast<std::size_t>(i)];
+      for (std::int64_t i = 0; i < batch.size; ++i) right_here += grade_of(z.data() + i * classes, classes, model.config().head) == targets[static_cast<std::size_t>(i)];
     }
     if (ranks > 1) {  // every rank's gradient, weighted by its share of the batch's loss, summed in rank order
       std::vector<int> all;
