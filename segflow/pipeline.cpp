@@ -153,14 +153,63 @@ struct Segmented {
   DiscGeometry geometry;
 };
 
+// One reading of a volume: its mask on one network grid, named and its discs placed.
+struct Reading {
+  Naming naming;
+  DiscGeometry geometry;
+  double grid_mm = 0;  // 0: the volume's own grid
+};
+
+}  // namespace
+
+std::vector<double> reading_grids(const RefinementNet& net, const Volume& v) {
+  std::vector<double> grids{0};
+  const double own = own_grid_mm(v), tolerance = 1e-6;
+  const auto [finest, coarsest] = net.learnt_grids_mm;
+  for (const double grid : kOtherReadingGridsMm)
+    if (grid >= finest - tolerance && grid <= coarsest + tolerance && std::abs(grid - own) > 0.01 * own) grids.push_back(grid);
+  return grids;
+}
+
+namespace {
+
+// The volume read on each of its reading grids, the surest reading kept; throws the first reading's
+// reason when none places a disc.
+Reading surest_reading(RefinementNet& net, const Volume& v) {
+  std::optional<Reading> best;
+  int best_score = -1;
+  std::string first_failure;
+  for (const double grid : reading_grids(net, v)) {
+    try {
+      const auto mask = grid == 0 ? segment(net, v) : segment_at(net, v, grid);
+      Naming naming = name_vertebrae(mask, v);
+      DiscGeometry g = disc_geometry(naming.labels, v.shape, v.spacing_mm);
+      const int found = static_cast<int>(std::count_if(g.discs.begin(), g.discs.end(), [](const auto& d) { return d.has_value(); }));
+      if (const int score = reading_score(naming.confident_positions, found); score > best_score) {
+        best_score = score;
+        best = Reading{std::move(naming), std::move(g), grid};
+      }
+    } catch (const Error& e) {
+      if (first_failure.empty()) first_failure = e.what();
+    }
+  }
+  if (!best) throw Error(first_failure);
+  if (best->grid_mm > 0) {
+    std::ostringstream note;
+    note << "read on a " << best->grid_mm << " mm grid, surer than the volume's own";
+    best->naming.notes.push_back(note.str());
+  }
+  return std::move(*best);
+}
+
 // One volume segmented, its bodies named, its discs placed and cropped; throws why it cannot be.
 Segmented segment_volume(RefinementNet& net, const Volume& v, const SegflowOptions& o) {
   LDD_CHECK(!too_small(v), "the volume is " << v.shape[0] << " x " << v.shape[1] << " x " << v.shape[2]
                                             << " voxels: too small to hold a lumbar spine (at least " << kMinimumExtent << " x "
                                             << kMinimumExtent << " pixels per slice)");
-  const auto mask = segment(net, v);
-  const Naming naming = name_vertebrae(mask, v);
-  const DiscGeometry g = disc_geometry(naming.labels, v.shape, v.spacing_mm);
+  Reading reading = surest_reading(net, v);
+  const Naming& naming = reading.naming;
+  const DiscGeometry& g = reading.geometry;
   SegflowResult result;
   result.shape = v.shape;
   result.vertebra_mask = naming.labels;
@@ -178,7 +227,7 @@ Segmented segment_volume(RefinementNet& net, const Volume& v, const SegflowOptio
                              o.crop_slices, o.crop_rows, o.crop_cols)
                      .to_vector();
   for (const auto& n : naming.notes) result.naming_notes += (result.naming_notes.empty() ? "" : "; ") + n;
-  return {std::move(result), naming, g};
+  return {std::move(result), std::move(reading.naming), std::move(reading.geometry)};
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // A volume that fails (no spine found, fewer than two vertebrae) gets status "failed: <reason>" and
 // the run goes on; the summary lists the failures.
 #pragma once
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -33,6 +34,23 @@ struct SegflowOptions {
   // Throws ldd::Error naming the option out of range (training volumes and steps only when a network is trained).
   void validate() const;
 };
+
+// Besides its own network grid (1.2-2.4 mm per pixel, by halving), each volume is read on these (mm per
+// pixel) where the refinement network learnt from slices at grids as fine and as coarse
+// (RefinementNet::learnt_grids_mm), and the surest reading is kept. On 2-D SPIDER slices, whose own grids
+// run from 1.25 to 2.34 mm, a fine grid placed all five discs on more slices than each slice's own, and
+// the surest of the three readings on more still (chosen on the tuning patients of scripts/spider-split,
+// bench/RESULTS.md 2026-12-08). Outside the grids it learnt, the network's readings were surely named and
+// wrong: lumbar-vb-t2's 3-D network, taught at 2 mm only, named 3 of 10 volumes wrong at 1.25 and 1.4 mm.
+inline constexpr std::array<double, 2> kOtherReadingGridsMm{1.25, 1.4};
+
+// The grids `volume` is read on: its own first (as 0), then those of kOtherReadingGridsMm within the
+// network's learnt grids and not its own.
+std::vector<double> reading_grids(const RefinementNet& net, const Volume& volume);
+
+// How sure a reading of a volume is, to keep the surest: first the positions its naming is sure of, then
+// the discs it places. Ties keep the earlier reading.
+inline int reading_score(int confident_positions, int discs_found) { return confident_positions * 10 + discs_found; }
 
 struct SegflowSummary {
   std::size_t volumes = 0, succeeded = 0;

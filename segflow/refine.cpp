@@ -124,6 +124,8 @@ void store_refinement(hdf5::File& file, const RefinementNet& net, std::int64_t b
   file.remove(kStored);
   file.create_group(kStored);
   file.set_attribute(kStored, "base_channels", base_channels);
+  file.set_attribute(kStored, "finest_grid_mm", net.learnt_grids_mm[0]);
+  file.set_attribute(kStored, "coarsest_grid_mm", net.learnt_grids_mm[1]);
   for (const auto& [name, p] : net.named_parameters()) {
     const auto dims = p.shape().dims();
     file.write<float>(std::string(kStored) + "/" + name, p.to_vector(), hdf5::Dims(dims.begin(), dims.end()));
@@ -149,6 +151,8 @@ std::unique_ptr<RefinementNet> load_refinement(const std::filesystem::path& coho
                                                         << ", the network's is " << p.shape().str());
     p.assign(Tensor::from_vector(Shape(dims), values));
   }
+  if (file.has_attribute(kStored, "finest_grid_mm"))
+    net->learnt_grids_mm = {file.double_attribute(kStored, "finest_grid_mm"), file.double_attribute(kStored, "coarsest_grid_mm")};
   return net;
 }
 
@@ -187,6 +191,12 @@ std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>
     for (std::int64_t s = 0; s < volumes[v]->shape[0]; ++s) {
       const auto first = labels.back().begin() + s * plane;
       if (std::count(first, first + plane, std::uint8_t{1}) * 200 >= plane) slices.push_back({v, s});
+    }
+    if (!slices.empty() && slices.back().volume == v) {
+      const double grid_mm = own_grid_mm(*volumes[v]);
+      auto& [finest, coarsest] = net->learnt_grids_mm;
+      finest = finest == 0 ? grid_mm : std::min(finest, grid_mm);
+      coarsest = std::max(coarsest, grid_mm);
     }
   }
   LDD_CHECK(!slices.empty(), "train_refinement: no slice has enough voted vertebra to learn from");
@@ -228,6 +238,60 @@ std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume) {
   for (std::int64_t s = 0; s < volume.shape[0]; ++s)
     for (float logit : logits_at_pixels(logits.data() + s * grid.size(), grid, g.halvings, pixels)) mask.push_back(logit > 0.0f);
   return solid_bodies(std::move(mask), volume.shape, volume.spacing_mm[1]);
+}
+
+namespace {
+
+// The volume's slices resampled bilinearly to `pixel_mm` in-plane (pixel centres aligned at the edges).
+Volume resampled_in_plane(const Volume& v, double pixel_mm) {
+  const std::int64_t rows = v.shape[1], cols = v.shape[2];
+  const auto new_rows = std::max<std::int64_t>(1, std::llround(static_cast<double>(rows) * v.spacing_mm[1] / pixel_mm));
+  const auto new_cols = std::max<std::int64_t>(1, std::llround(static_cast<double>(cols) * v.spacing_mm[2] / pixel_mm));
+  Volume out = v;
+  out.shape = {v.shape[0], new_rows, new_cols};
+  out.spacing_mm = {v.spacing_mm[0], v.spacing_mm[1] * static_cast<double>(rows) / static_cast<double>(new_rows),
+                    v.spacing_mm[2] * static_cast<double>(cols) / static_cast<double>(new_cols)};
+  out.voxels.assign(static_cast<std::size_t>(v.shape[0] * new_rows * new_cols), 0);
+  auto source = [](std::int64_t i, std::int64_t from, std::int64_t to) {  // position, lower neighbour, weight of the upper
+    const double x = std::clamp((static_cast<double>(i) + 0.5) * static_cast<double>(from) / static_cast<double>(to) - 0.5, 0.0,
+                                static_cast<double>(from - 1));
+    const auto low = static_cast<std::int64_t>(x);
+    return std::tuple{low, std::min(low + 1, from - 1), x - static_cast<double>(low)};
+  };
+  for (std::int64_t s = 0; s < v.shape[0]; ++s)
+    for (std::int64_t r = 0; r < new_rows; ++r) {
+      const auto [r0, r1, fr] = source(r, rows, new_rows);
+      for (std::int64_t c = 0; c < new_cols; ++c) {
+        const auto [c0, c1, fc] = source(c, cols, new_cols);
+        auto at = [&](std::int64_t a, std::int64_t b) { return static_cast<double>(v.voxels[static_cast<std::size_t>((s * rows + a) * cols + b)]); };
+        const double value = (1 - fr) * ((1 - fc) * at(r0, c0) + fc * at(r0, c1)) + fr * ((1 - fc) * at(r1, c0) + fc * at(r1, c1));
+        out.voxels[static_cast<std::size_t>((s * new_rows + r) * new_cols + c)] = static_cast<std::uint16_t>(std::lround(value));
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
+double own_grid_mm(const Volume& volume) {
+  return volume.spacing_mm[1] * static_cast<double>(std::int64_t{1} << grid_for(volume).halvings);
+}
+
+std::vector<std::uint8_t> segment_at(RefinementNet& net, const Volume& volume, double grid_mm) {
+  LDD_CHECK(grid_mm >= 1.2 && grid_mm < 2.4, "segment_at: a network grid of " << grid_mm << " mm: between 1.2 and 2.4");
+  const Volume fine = resampled_in_plane(volume, grid_mm / 2);
+  const std::vector<std::uint8_t> mask = segment(net, fine);
+  const std::int64_t rows = volume.shape[1], cols = volume.shape[2], fine_rows = fine.shape[1], fine_cols = fine.shape[2];
+  std::vector<std::uint8_t> out(volume.voxels.size());
+  for (std::int64_t s = 0; s < volume.shape[0]; ++s)
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const auto fr = std::min(fine_rows - 1, (2 * r + 1) * fine_rows / (2 * rows));
+      for (std::int64_t c = 0; c < cols; ++c) {
+        const auto fc = std::min(fine_cols - 1, (2 * c + 1) * fine_cols / (2 * cols));
+        out[static_cast<std::size_t>((s * rows + r) * cols + c)] = mask[static_cast<std::size_t>((s * fine_rows + fr) * fine_cols + fc)];
+      }
+    }
+  return out;
 }
 
 std::vector<float> logits_at_pixels(const float* logits, kernels::Plane grid, int halvings, kernels::Plane pixels) {

@@ -23,6 +23,10 @@ class RefinementNet : public Module {
   // (N, 1, H, W) normalised slices, H and W multiples of 4 -> (N, 1, H, W) logits of "vertebra".
   Tensor forward(const Tensor& x) override;
 
+  // The network grids (mm per pixel) of the slices it learnt from, finest and coarsest: the scales at
+  // which it may be asked to read (0, 0: not known, a network kept before 2026-12-08).
+  std::array<double, 2> learnt_grids_mm{0, 0};
+
  private:
   std::shared_ptr<Sequential> enc1_, enc2_, bottom_, dec2_, dec1_;
   std::shared_ptr<Conv2d> head_;
@@ -49,8 +53,12 @@ void store_refinement(hdf5::File& file, const RefinementNet& net, std::int64_t b
 bool has_stored_refinement(const std::filesystem::path& cohort);
 std::unique_ptr<RefinementNet> load_refinement(const std::filesystem::path& cohort);
 
-// Binary vertebra mask (0/1) of a volume.
+// Binary vertebra mask (0/1) of a volume, seen on its own network grid (1.2-2.4 mm per pixel, by halving).
 std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
+double own_grid_mm(const Volume& volume);
+// The same seen on a network grid of `grid_mm` per pixel (1.2 to 2.4): the slices resampled in-plane
+// (bilinear) to half that and halved once; the mask comes back at every pixel of the volume (nearest).
+std::vector<std::uint8_t> segment_at(RefinementNet& net, const Volume& volume, double grid_mm);
 
 // One slice's logits on the network grid (`grid`, `halvings` times coarser than the slice) at every
 // pixel of the slice, interpolated bilinearly: network pixel (R, C) stands for pixel (R, C) * 2^halvings,

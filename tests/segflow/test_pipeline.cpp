@@ -119,6 +119,10 @@ TEST_CASE("segflow writes masks / disc boxes and crops into the cohort and flags
   // The trained refinement network is kept in the cohort; another cohort segmented by it (as `predict`
   // does for a new cohort) trains nothing and gets the same mask for the same volume.
   REQUIRE(segflow::has_stored_refinement(dir / "c.h5"));
+  // with the grids it learnt at, which decide where it may read a volume on another grid
+  const auto kept = segflow::load_refinement(dir / "c.h5");
+  CHECK(kept->learnt_grids_mm[0] == doctest::Approx(segflow::own_grid_mm(reader.volume("SYN00001", Visit::Baseline))));
+  CHECK(kept->learnt_grids_mm[1] == doctest::Approx(kept->learnt_grids_mm[0]));
   {
     CohortWriter writer(dir / "one.h5", {"synth", config.to_yaml(), config.seed});
     writer.add_subject(pop.subjects[1].record);
@@ -185,4 +189,28 @@ TEST_CASE("SegFlow's defaults and limits live in SegflowOptions: experiments sta
   o.crop_slices = 65;
   CHECK_THROWS_WITH_AS(o.validate(), doctest::Contains("segflow: crop 65x112x112"), ldd::Error);
   CHECK_NOTHROW(defaults.validate());
+}
+
+TEST_CASE("of a volume's readings on several grids the surest is kept: names sure first, then discs placed") {
+  using segflow::reading_score;
+  CHECK(reading_score(6, 3) > reading_score(5, 5));  // a naming sure up to L1 beats more discs with a name in doubt
+  CHECK(reading_score(0, 5) > reading_score(0, 4));
+  CHECK(reading_score(9, 5) > reading_score(6, 5));
+  for (const double grid : segflow::kOtherReadingGridsMm) CHECK((grid >= 1.2 && grid < 2.4));
+}
+
+TEST_CASE("a volume is read on another grid only where the network learnt from slices as fine and as coarse") {
+  Generator gen(1);
+  segflow::RefinementNet net(2, gen);
+  const Volume spider_like{{1, 64, 64}, {4.0, 0.478, 0.478}, {}, 1.0};  // its own grid: 1.91 mm
+  const Volume synthetic_like{{1, 64, 64}, {4.0, 0.625, 0.625}, {}, 1.0};  // 1.25 mm
+  const Volume isotropic{{1, 64, 64}, {1.0, 1.0, 1.0}, {}, 1.0};  // 2 mm
+  net.learnt_grids_mm = {1.25, 2.34};  // SPIDER's teaching slices
+  CHECK(segflow::reading_grids(net, spider_like) == std::vector<double>{0, 1.25, 1.4});
+  CHECK(segflow::reading_grids(net, synthetic_like) == std::vector<double>{0, 1.4});  // 1.25 is its own
+  net.learnt_grids_mm = {2.0, 2.0};  // lumbar-vb-t2's 3-D volumes, all at 1 mm
+  CHECK(segflow::reading_grids(net, isotropic) == std::vector<double>{0});
+  CHECK(segflow::reading_grids(net, spider_like) == std::vector<double>{0});
+  net.learnt_grids_mm = {0, 0};  // a network kept before its grids were
+  CHECK(segflow::reading_grids(net, spider_like) == std::vector<double>{0});
 }
