@@ -246,9 +246,10 @@ void SegflowOptions::validate() const {
 
 namespace {
 
-// The refinement network's parameters as bytes (named_parameters order), for the ranks that did not train it.
+// The refinement network as bytes for the ranks that did not train it: the grids it learnt (they decide
+// where a volume is read on another grid), then its parameters in named_parameters order.
 std::string parameter_bytes(const RefinementNet& net) {
-  std::string bytes;
+  std::string bytes(reinterpret_cast<const char*>(net.learnt_grids_mm.data()), sizeof(net.learnt_grids_mm));
   for (const auto& [name, p] : net.named_parameters()) {
     const auto values = p.to_vector();
     bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
@@ -259,7 +260,9 @@ std::string parameter_bytes(const RefinementNet& net) {
 std::unique_ptr<RefinementNet> net_from_bytes(const std::string& bytes, std::int64_t base_channels) {
   Generator unused(0);  // every parameter is overwritten
   auto net = std::make_unique<RefinementNet>(base_channels, unused);
-  std::size_t at = 0;
+  std::size_t at = sizeof(net->learnt_grids_mm);
+  LDD_CHECK(bytes.size() >= at, "segflow: the refinement network sent by rank 0 is too short");
+  std::memcpy(net->learnt_grids_mm.data(), bytes.data(), at);
   for (auto& [name, p] : net->named_parameters()) {
     std::vector<float> values(static_cast<std::size_t>(p.numel()));
     LDD_CHECK(at + values.size() * sizeof(float) <= bytes.size(), "segflow: the refinement network sent by rank 0 is too short");
