@@ -192,14 +192,12 @@ std::unique_ptr<RefinementNet> train_refinement(const std::vector<const Volume*>
       const auto first = labels.back().begin() + s * plane;
       if (std::count(first, first + plane, std::uint8_t{1}) * 200 >= plane) slices.push_back({v, s});
     }
-    if (!slices.empty() && slices.back().volume == v) {
-      const double grid_mm = own_grid_mm(*volumes[v]);
-      auto& [finest, coarsest] = net->learnt_grids_mm;
-      finest = finest == 0 ? grid_mm : std::min(finest, grid_mm);
-      coarsest = std::max(coarsest, grid_mm);
-    }
   }
   LDD_CHECK(!slices.empty(), "train_refinement: no slice has enough voted vertebra to learn from");
+  std::vector<double> learnt;
+  for (const Slice& s : slices) learnt.push_back(own_grid_mm(*volumes[s.volume]));
+  const auto [finest, coarsest] = std::minmax_element(learnt.begin(), learnt.end());
+  net->learnt_grids_mm = {*finest, *coarsest};
   const std::int64_t rows = grid.padded_rows, cols = grid.padded_cols, plane = rows * cols;
   for (int step = 0; step < o.steps; ++step) {
     std::vector<float> batch;

@@ -55,6 +55,7 @@ std::unique_ptr<RefinementNet> load_refinement(const std::filesystem::path& coho
 
 // Binary vertebra mask (0/1) of a volume, seen on its own network grid (1.2-2.4 mm per pixel, by halving).
 std::vector<std::uint8_t> segment(RefinementNet& net, const Volume& volume);
+// That grid's pixel size in mm (the row spacing times 2 per halving).
 double own_grid_mm(const Volume& volume);
 // The same seen on a network grid of `grid_mm` per pixel (1.2 to 2.4): the slices resampled in-plane
 // (bilinear) to half that and halved once; the mask comes back at every pixel of the volume (nearest).
